@@ -1,6 +1,44 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using FinanceSupermarket.Api.Features.DevTokens;
+using FinanceSupermarket.Api.Features.Enterprises;
+using FinanceSupermarket.Api.Features.FinancingRequests;
+using FinanceSupermarket.Api.Features.Institutions;
+using FinanceSupermarket.Api.Features.Products;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FluentValidation;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+var auth = builder.Configuration.ReadAuthOptions();
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPlatformDatabase(builder.Configuration.ReadDatabaseOptions(), builder.Environment.ContentRootPath);
+builder.Services.AddPlatformAuth(auth);
+builder.Services.AddPlatformHttp();
+builder.Services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+});
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();
+
+app.UsePlatformHttp();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCurrentUser();
+
+app.MapPlatformDocs();
+app.MapEnterprises();
+app.MapInstitutions();
+app.MapProducts();
+app.MapFinancingRequests();
+if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,29 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Domain;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Enterprises;
+
+public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
+{
+    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetEnterprise, EnterpriseView>
+    {
+        private const string ByIdSql = EnterpriseRow.SelectSql + " WHERE id = @Id";
+
+        public async ValueTask<EnterpriseView> Handle(GetEnterprise query, CancellationToken cancellationToken)
+        {
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var row = await connection.QuerySingleOrDefaultAsync<EnterpriseRow>(ByIdSql, new { query.Id });
+            var visible = row is not null && (user.Is(Role.Admin) || user.EnterpriseId == row.Id && user.Is(Role.Enterprise) || user.RegulatorCovers(row.RegionCode));
+            return visible ? row!.ToView() : throw new NotFoundException("The enterprise");
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetEnterprise(id), ct)))
+            .RequireAuthorization()
+            .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin");
+}

@@ -1,0 +1,58 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+public sealed record CancelBody(string? Reason);
+
+/// <summary>The enterprise withdraws its need while it is still open (not resolved, expired or cancelled).</summary>
+public sealed record CancelRequest(string Id, string? Reason) : Mediator.ICommand<RequestView>
+{
+    private static readonly string[] OpenStatuses =
+        [.. new[] { RequestStatus.Submitted, RequestStatus.Published, RequestStatus.Dispatched }.Select(EnumText.ToText)];
+
+    public sealed class Validator : AbstractValidator<CancelRequest>
+    {
+        public Validator() => RuleFor(x => x.Reason).Text(500);
+    }
+
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator) : ICommandHandler<CancelRequest, RequestView>
+    {
+        private const string StatusSql = "SELECT status FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
+        private const string CancelSql = """
+            UPDATE financing_requests SET status = @Cancelled, status_reason = @Reason, updated_at = @Now
+            WHERE id = @Id AND status IN @OpenStatuses
+            """;
+
+        public async ValueTask<RequestView> Handle(CancelRequest command, CancellationToken cancellationToken)
+        {
+            var enterpriseId = user.RequireEnterpriseId();
+            await db.InTransactionAsync(async (connection, transaction) =>
+            {
+                var status = await connection.QuerySingleOrDefaultAsync<string>(StatusSql, new { command.Id, EnterpriseId = enterpriseId }, transaction)
+                             ?? throw new NotFoundException("The financing request");
+                var now = clock.GetUtcNow();
+                var cancelled = await connection.ExecuteAsync(CancelSql, new
+                {
+                    command.Id, Cancelled = EnumText.ToText(RequestStatus.Cancelled), command.Reason, Now = now, OpenStatuses,
+                }, transaction);
+                if (cancelled == 0) throw new ConflictException($"The request is {status} and can no longer be cancelled.");
+                await RequestTimeline.AppendAsync(connection, transaction, command.Id, now, "cancelled", command.Reason);
+                return cancelled;
+            }, cancellationToken);
+            return await mediator.Send(new GetRequest(command.Id), cancellationToken);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/{id}/cancel", async (string id, CancelBody? body, IMediator mediator, CancellationToken ct) =>
+                Results.Ok(await mediator.Send(new CancelRequest(id, body?.Reason), ct)))
+            .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .WithSummary("Cancel an open financing request (owner)");
+}

@@ -1,0 +1,12 @@
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+public static class FinancingRequestsEndpoints
+{
+    public static void MapFinancingRequests(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/financing-requests").WithTags("Financing requests");
+        SubmitRequest.Map(group);
+        GetRequest.Map(group);
+        CancelRequest.Map(group);
+    }
+}

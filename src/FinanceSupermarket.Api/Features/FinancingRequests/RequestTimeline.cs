@@ -1,0 +1,13 @@
+using System.Data.Common;
+using Dapper;
+
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+/// <summary>The request's timeline: every step the enterprise, its institutions and the regulator see, in order.</summary>
+public static class RequestTimeline
+{
+    private const string AppendSql = "INSERT INTO request_events (request_id, at, event, detail) VALUES (@RequestId, @At, @Event, @Detail)";
+
+    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset at, string @event, string? detail = null) =>
+        connection.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail }, transaction);
+}

@@ -1,0 +1,44 @@
+using FinanceSupermarket.Domain;
+
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Detail);
+
+public sealed record DispatchSummary(
+    string Id, string InstitutionId, string ProductId, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt, string? Outcome);
+
+public sealed record RequestView(
+    string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
+    decimal? MaxRate, DateOnly? NeededBy, string? Description, RequestStatus Status, string? StatusReason, DateTimeOffset SubmittedAt,
+    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<DispatchSummary> Dispatches);
+
+/// <summary>A financing_requests row as Dapper reads it.</summary>
+public sealed class RequestRow
+{
+    public const string SelectSql = """
+        SELECT id, enterprise_id AS EnterpriseId, region_code AS RegionCode, amount, term_months AS TermMonths, purpose,
+               guarantee_modes AS GuaranteeModes, max_rate AS MaxRate, needed_by AS NeededBy, description, status,
+               status_reason AS StatusReason, submitted_at AS SubmittedAt
+        FROM financing_requests
+        """;
+
+    public string Id { get; set; } = "";
+    public string EnterpriseId { get; set; } = "";
+    public string RegionCode { get; set; } = "";
+    public decimal Amount { get; set; }
+    public int TermMonths { get; set; }
+    public string Purpose { get; set; } = "";
+    public string GuaranteeModes { get; set; } = "";
+    public decimal? MaxRate { get; set; }
+    public DateOnly? NeededBy { get; set; }
+    public string? Description { get; set; }
+    public string Status { get; set; } = "";
+    public string? StatusReason { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    public RequestStatus RequestStatus => EnumText.Parse<RequestStatus>(Status);
+
+    public RequestView ToView(IReadOnlyList<TimelineEntry> timeline, IReadOnlyList<DispatchSummary> dispatches) => new(
+        Id, EnterpriseId, Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes),
+        MaxRate, NeededBy, Description, RequestStatus, StatusReason, SubmittedAt, timeline, dispatches);
+}

@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Globalization;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+/// <summary>The body an enterprise posts: its financing need (融资需求).</summary>
+public sealed record RequestTerms(
+    decimal Amount, int TermMonths, FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
+    DateOnly? NeededBy, string? Description);
+
+/// <summary>
+/// An enterprise submits a financing need. A retry with the same Idempotency-Key returns the first request and stores
+/// nothing new (the idea of eShop's IdentifiedCommand); the same key with another body is refused.
+/// </summary>
+public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>
+{
+    public sealed record Result(string Id, RequestStatus Status, bool Replayed);
+
+    public sealed class Validator : AbstractValidator<SubmitRequest>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(x => x.IdempotencyKey).Text(100).OverridePropertyName("Idempotency-Key");
+            RuleFor(x => x.Body.Amount).Money().OverridePropertyName("Amount");
+            RuleFor(x => x.Body.TermMonths).TermMonths().OverridePropertyName("TermMonths");
+            RuleFor(x => x.Body.Purpose).NotNull().OverridePropertyName("Purpose")
+                .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<FinancingPurpose>())}.");
+            RuleFor(x => x.Body.GuaranteeModes).NotEmpty().DistinctList(4).OverridePropertyName("GuaranteeModes");
+            RuleFor(x => x.Body.MaxRate!.Value).AnnualRate().OverridePropertyName("MaxRate").When(x => x.Body.MaxRate is not null);
+            RuleFor(x => x.Body.NeededBy!.Value)
+                .Must(date => date >= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8)).AddDays(-1))
+                .WithMessage("Must not lie in the past.").OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
+            RuleFor(x => x.Body.Description).Text(2000).OverridePropertyName("Description");
+        }
+    }
+
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<SubmitRequest, Result>
+    {
+        private const string EnterpriseSql = "SELECT region_code AS RegionCode, industry_code AS IndustryCode FROM enterprises WHERE id = @EnterpriseId";
+
+        private const string FindByKeySql = """
+            SELECT id, status, body_hash AS BodyHash FROM financing_requests WHERE enterprise_id = @EnterpriseId AND idempotency_key = @IdempotencyKey
+            """;
+
+        private const string InsertSql = """
+            INSERT INTO financing_requests (id, enterprise_id, region_code, industry_code, amount, term_months, purpose, guarantee_modes,
+                                            max_rate, needed_by, description, status, idempotency_key, body_hash, submitted_at, updated_at)
+            VALUES (@Id, @EnterpriseId, @RegionCode, @IndustryCode, @Amount, @TermMonths, @Purpose, @GuaranteeModes,
+                    @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now)
+            """;
+
+        public async ValueTask<Result> Handle(SubmitRequest command, CancellationToken cancellationToken)
+        {
+            var enterpriseId = user.RequireEnterpriseId();
+            var bodyHash = Hash(command.Body);
+            if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash, cancellationToken) is { } replay) return replay;
+
+            try
+            {
+                return await db.InTransactionAsync(async (connection, transaction) =>
+                {
+                    var enterprise = await connection.QuerySingleOrDefaultAsync<EnterpriseRegion>(EnterpriseSql, new { EnterpriseId = enterpriseId }, transaction)
+                                     ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
+                    var id = Guid.CreateVersion7().ToString();
+                    var now = clock.GetUtcNow();
+                    var body = command.Body;
+                    await connection.ExecuteAsync(InsertSql, new
+                    {
+                        Id = id, EnterpriseId = enterpriseId, enterprise.RegionCode, enterprise.IndustryCode, body.Amount, body.TermMonths,
+                        Purpose = EnumText.ToText(body.Purpose!.Value), GuaranteeModes = EnumText.Join(body.GuaranteeModes), body.MaxRate,
+                        body.NeededBy, body.Description, Status = EnumText.ToText(RequestStatus.Submitted), command.IdempotencyKey,
+                        BodyHash = bodyHash, Now = now,
+                    }, transaction);
+                    await RequestTimeline.AppendAsync(connection, transaction, id, now, "submitted", $"{body.Amount:N2} yuan for {body.TermMonths} months");
+                    return new Result(id, RequestStatus.Submitted, Replayed: false);
+                }, cancellationToken);
+            }
+            catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
+            {
+                // A concurrent retry with the same key won the race: answer as it did.
+                if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash, cancellationToken) is { } winner) return winner;
+                throw;
+            }
+        }
+
+        private async Task<Result?> FindReplayAsync(string enterpriseId, string? idempotencyKey, string bodyHash, CancellationToken cancellationToken)
+        {
+            if (idempotencyKey is null) return null;
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var first = await connection.QuerySingleOrDefaultAsync<KeyedRequest>(FindByKeySql, new { EnterpriseId = enterpriseId, IdempotencyKey = idempotencyKey });
+            if (first is null) return null;
+            if (first.BodyHash != bodyHash)
+                throw new UnprocessableException("This Idempotency-Key was already used for a different request body; use a new key for a new request.");
+            return new Result(first.Id, EnumText.Parse<RequestStatus>(first.Status), Replayed: true);
+        }
+
+        /// <summary>A canonical form of the body, so that 3000000 and 3000000.00 count as the same request.</summary>
+        private static string Hash(RequestTerms body)
+        {
+            var canonical = string.Join('|', body.Amount.ToString("0.##", CultureInfo.InvariantCulture), body.TermMonths, body.Purpose,
+                EnumText.Join(body.GuaranteeModes.Order()), body.MaxRate?.ToString("0.###", CultureInfo.InvariantCulture),
+                body.NeededBy?.ToString("O", CultureInfo.InvariantCulture), body.Description);
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        }
+
+        private sealed class EnterpriseRegion
+        {
+            public string RegionCode { get; set; } = "";
+            public string IndustryCode { get; set; } = "";
+        }
+
+        private sealed class KeyedRequest
+        {
+            public string Id { get; set; } = "";
+            public string Status { get; set; } = "";
+            public string? BodyHash { get; set; }
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/", async (RequestTerms body, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+                var result = await mediator.Send(new SubmitRequest(body, key), ct);
+                if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Created($"/api/v1/financing-requests/{result.Id}", new { id = result.Id, status = result.Status });
+            })
+            .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .WithSummary("Submit a financing need; honours the Idempotency-Key header");
+}

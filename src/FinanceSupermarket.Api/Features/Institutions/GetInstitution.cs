@@ -1,0 +1,40 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Domain;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Institutions;
+
+/// <summary>An institution's public profile; its webhook settings only to itself and admins.</summary>
+public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
+{
+    public sealed record View(string Id, string Name, InstitutionKind Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl);
+
+    private sealed class Row
+    {
+        public string Id { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string RegionCodes { get; set; } = "";
+        public string? WebhookUrl { get; set; }
+    }
+
+    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetInstitution, View>
+    {
+        private const string ByIdSql = "SELECT id, name, kind, region_codes AS RegionCodes, webhook_url AS WebhookUrl FROM institutions WHERE id = @Id";
+
+        public async ValueTask<View> Handle(GetInstitution query, CancellationToken cancellationToken)
+        {
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(ByIdSql, new { query.Id }) ?? throw new NotFoundException("The institution");
+            var seesSettings = user.Is(Role.Admin) || user.Is(Role.Institution) && user.InstitutionId == row.Id;
+            return new View(row.Id, row.Name, EnumText.Parse<InstitutionKind>(row.Kind), row.RegionCodes.Split(','), seesSettings ? row.WebhookUrl : null);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetInstitution(id), ct)))
+            .WithSummary("An institution's profile (public)");
+}

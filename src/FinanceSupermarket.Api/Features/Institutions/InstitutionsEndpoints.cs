@@ -1,0 +1,11 @@
+namespace FinanceSupermarket.Api.Features.Institutions;
+
+public static class InstitutionsEndpoints
+{
+    public static void MapInstitutions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/institutions").WithTags("Institutions");
+        RegisterInstitution.Map(group);
+        GetInstitution.Map(group);
+    }
+}

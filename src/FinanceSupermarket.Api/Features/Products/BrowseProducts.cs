@@ -1,0 +1,68 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Products;
+
+/// <summary>The public shelves (金融超市): listed products, filtered by kind, region served, institution and name, paged.</summary>
+public sealed record BrowseProducts(string? Kind, string? Region, string? InstitutionId, string? Q, int? Page, int? PageSize)
+    : IQuery<Paged<ProductView>>
+{
+    public sealed class Validator : AbstractValidator<BrowseProducts>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Kind).Must(kind => kind is null || EnumText.TryParse<ProductKind>(kind, out _))
+                .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<ProductKind>())}.");
+            RuleFor(x => x.Region!).RegionPrefix().When(x => x.Region is not null);
+            RuleFor(x => x.InstitutionId).Text(36);
+            RuleFor(x => x.Q).Text(100);
+            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
+            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+        }
+    }
+
+    public sealed class Handler(Db db) : IQueryHandler<BrowseProducts, Paged<ProductView>>
+    {
+        // A product serves a region when one of its prefixes is the region's ancestor (33 ⊇ 330421) or lies inside it.
+        private const string FilterSql = """
+             WHERE p.status = @Listed
+              AND (@Kind IS NULL OR p.kind = @Kind)
+              AND (@InstitutionId IS NULL OR p.institution_id = @InstitutionId)
+              AND (@Q IS NULL OR LOWER(p.name) LIKE @Q ESCAPE '\')
+              AND (@RegionLike IS NULL OR EXISTS (SELECT 1 FROM product_regions r WHERE r.product_id = p.id
+                                                   AND (r.region_prefix IN @RegionAncestors OR r.region_prefix LIKE @RegionLike)))
+            """;
+        private const string CountSql = "SELECT COUNT(*) FROM products p" + FilterSql;
+        private const string PageSql = ProductRow.SelectSql + FilterSql + " ORDER BY p.min_rate, p.id";
+
+        public async ValueTask<Paged<ProductView>> Handle(BrowseProducts query, CancellationToken cancellationToken)
+        {
+            var page = query.Page ?? 1;
+            var pageSize = query.PageSize ?? 20;
+            var parameters = new
+            {
+                Listed = EnumText.ToText(ProductStatus.Listed), query.Kind, query.InstitutionId,
+                Q = query.Q is { Length: > 0 } q ? $"%{EscapeLike(q.ToLowerInvariant())}%" : null,
+                RegionLike = query.Region is { } region ? region + "%" : null,
+                RegionAncestors = query.Region is { } r ? Ancestors(r) : ["-"],
+                Skip = (page - 1) * pageSize, Take = pageSize,
+            };
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
+            var rows = await connection.QueryAsync<ProductRow>(db.Dialect.Page(PageSql), parameters);
+            return new Paged<ProductView>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
+        }
+
+        private static string[] Ancestors(string region) => [.. Enumerable.Range(1, region.Length / 2).Select(pairs => region[..(pairs * 2)])];
+
+        private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/", async ([AsParameters] BrowseProducts query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+            .WithSummary("The public shelves: listed products, filtered and paged");
+}

@@ -1,0 +1,51 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Products;
+
+/// <summary>An institution user puts a product of its own institution on the shelves.</summary>
+public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedBody>
+{
+    public sealed class Validator : AbstractValidator<ListProduct>
+    {
+        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator());
+    }
+
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<ListProduct, CreatedBody>
+    {
+        private const string InsertSql = """
+            INSERT INTO products (id, institution_id, name, kind, min_amount, max_amount, min_term_months, max_term_months, min_rate, max_rate,
+                                  guarantee_modes, region_codes, industry_codes, enterprise_sizes, required_tags, min_years_in_business,
+                                  min_tax_credit_level, first_loan_friendly, policy_support, approval_days, description, status, created_at, updated_at)
+            VALUES (@Id, @InstitutionId, @Name, @Kind, @MinAmount, @MaxAmount, @MinTermMonths, @MaxTermMonths, @MinRate, @MaxRate,
+                    @GuaranteeModes, @RegionCodes, @IndustryCodes, @EnterpriseSizes, @RequiredTags, @MinYearsInBusiness,
+                    @MinTaxCreditLevel, @FirstLoanFriendly, @PolicySupport, @ApprovalDays, @Description, @Status, @Now, @Now)
+            """;
+
+        public async ValueTask<CreatedBody> Handle(ListProduct command, CancellationToken cancellationToken)
+        {
+            var institutionId = user.RequireInstitutionId();
+            var id = Guid.CreateVersion7().ToString();
+            await db.InTransactionAsync(async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(InsertSql, ProductStore.Columns(id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()), transaction);
+                await ProductStore.SaveRegionsAsync(connection, transaction, id, institutionId, command.Body);
+                return id;
+            }, cancellationToken);
+            return new CreatedBody(id);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/", async (ProductTerms body, IMediator mediator, CancellationToken ct) =>
+            {
+                var created = await mediator.Send(new ListProduct(body), ct);
+                return Results.Created($"/api/v1/products/{created.Id}", created);
+            })
+            .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithSummary("List a product of the caller's institution");
+}

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Dapper;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace FinanceSupermarket.Api.Features.Products;
+
+/// <summary>The writes that listing and changing a product share: the row's terms, its offered regions, the catalog version.</summary>
+internal static class ProductStore
+{
+    private const string InstitutionRegionsSql = "SELECT region_codes FROM institutions WHERE id = @InstitutionId";
+    private const string DeleteRegionsSql = "DELETE FROM product_regions WHERE product_id = @ProductId";
+    private const string InsertRegionSql = "INSERT INTO product_regions (product_id, region_prefix) VALUES (@ProductId, @RegionPrefix)";
+    private const string BumpCatalogVersionSql = "UPDATE catalog_version SET version = version + 1 WHERE id = 1";
+
+    /// <summary>The terms as column parameters (lists joined as comma-separated words).</summary>
+    public static object Columns(string id, string institutionId, ProductTerms terms, ProductStatus status, DateTimeOffset now) => new
+    {
+        Id = id, InstitutionId = institutionId, terms.Name, Kind = EnumText.ToText(terms.Kind!.Value), terms.MinAmount, terms.MaxAmount,
+        terms.MinTermMonths, terms.MaxTermMonths, terms.MinRate, terms.MaxRate, GuaranteeModes = EnumText.Join(terms.GuaranteeModes),
+        RegionCodes = string.Join(',', terms.RegionCodes ?? []), IndustryCodes = string.Join(',', terms.IndustryCodes ?? []),
+        EnterpriseSizes = EnumText.Join(terms.EnterpriseSizes ?? []), RequiredTags = EnumText.Join(terms.RequiredTags ?? []),
+        terms.MinYearsInBusiness, MinTaxCreditLevel = terms.MinTaxCreditLevel is { } level ? EnumText.ToText(level) : null,
+        FirstLoanFriendly = terms.FirstLoanFriendly!.Value, PolicySupport = EnumText.Join(terms.PolicySupport ?? []),
+        terms.ApprovalDays, terms.Description, Status = EnumText.ToText(status), Now = now,
+    };
+
+    /// <summary>
+    /// Records where the product is offered: its own region prefixes, each inside a region its institution serves,
+    /// or all the institution's regions when it names none.
+    /// </summary>
+    public static async Task SaveRegionsAsync(DbConnection connection, DbTransaction transaction, string productId, string institutionId, ProductTerms terms)
+    {
+        var served = (await connection.QuerySingleAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId }, transaction)).Split(',');
+        var offered = terms.RegionCodes is { Count: > 0 } own ? own : served;
+        var outside = offered.Where(code => !served.Any(code.StartsWith)).ToArray();
+        if (outside.Length > 0)
+            throw new ValidationException([new ValidationFailure("RegionCodes",
+                $"Your institution does not serve {string.Join(", ", outside)}; it serves {string.Join(", ", served)}.")]);
+
+        await connection.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId }, transaction);
+        await connection.ExecuteAsync(InsertRegionSql, offered.Select(prefix => new { ProductId = productId, RegionPrefix = prefix }), transaction);
+        await BumpCatalogVersionAsync(connection, transaction);
+    }
+
+    public static Task BumpCatalogVersionAsync(DbConnection connection, DbTransaction transaction) =>
+        connection.ExecuteAsync(BumpCatalogVersionSql, transaction: transaction);
+}

@@ -1,0 +1,41 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+
+namespace FinanceSupermarket.Api.Features.Products;
+
+/// <summary>What an institution states about a product: the body of listing and of changing it.</summary>
+public sealed record ProductTerms(
+    string Name, ProductKind? Kind, decimal MinAmount, decimal MaxAmount, int MinTermMonths, int MaxTermMonths,
+    decimal MinRate, decimal MaxRate, IReadOnlyList<GuaranteeMode> GuaranteeModes, IReadOnlyList<string>? RegionCodes,
+    IReadOnlyList<string>? IndustryCodes, IReadOnlyList<EnterpriseSize>? EnterpriseSizes, IReadOnlyList<EnterpriseTag>? RequiredTags,
+    int MinYearsInBusiness, TaxCreditLevel? MinTaxCreditLevel, bool? FirstLoanFriendly, IReadOnlyList<PolicySupport>? PolicySupport,
+    int ApprovalDays, string? Description)
+{
+    public sealed class Validator : AbstractValidator<ProductTerms>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Name).Name();
+            RuleFor(x => x.Kind).NotNull().WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<ProductKind>())}.");
+            RuleFor(x => x.MinAmount).Money();
+            RuleFor(x => x.MaxAmount).Money().GreaterThanOrEqualTo(x => x.MinAmount).WithMessage("Must be at least minAmount.");
+            RuleFor(x => x.MinTermMonths).TermMonths();
+            RuleFor(x => x.MaxTermMonths).TermMonths().GreaterThanOrEqualTo(x => x.MinTermMonths).WithMessage("Must be at least minTermMonths.");
+            RuleFor(x => x.MinRate).AnnualRate();
+            RuleFor(x => x.MaxRate).AnnualRate().GreaterThanOrEqualTo(x => x.MinRate).WithMessage("Must be at least minRate.");
+            RuleFor(x => x.GuaranteeModes).NotEmpty().DistinctList(4);
+            RuleFor(x => x.RegionCodes!).DistinctList(50).When(x => x.RegionCodes is not null);
+            RuleForEach(x => x.RegionCodes).RegionPrefix();
+            RuleFor(x => x.IndustryCodes!).DistinctList(50).When(x => x.IndustryCodes is not null);
+            RuleForEach(x => x.IndustryCodes).IndustryCode();
+            RuleFor(x => x.EnterpriseSizes!).DistinctList(4).When(x => x.EnterpriseSizes is not null);
+            RuleFor(x => x.RequiredTags!).DistinctList(6).When(x => x.RequiredTags is not null);
+            RuleFor(x => x.PolicySupport!).DistinctList(3).When(x => x.PolicySupport is not null);
+            RuleFor(x => x.MinYearsInBusiness).InclusiveBetween(0, 50);
+            RuleFor(x => x.FirstLoanFriendly).NotNull();
+            RuleFor(x => x.ApprovalDays).InclusiveBetween(1, 90).WithMessage("Must be 1 to 90 working days.");
+            RuleFor(x => x.Description).Text(2000);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.HttpLogging;
+using Scalar.AspNetCore;
+
+namespace FinanceSupermarket.Api.Infrastructure.Http;
+
+public static class HttpModule
+{
+    public static IServiceCollection AddPlatformHttp(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
+        // Malformed bodies raise BadHttpRequestException, which ProblemExceptionHandler answers with the field at fault.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHttpLogging(logging =>
+        {
+            logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
+                                    | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            logging.CombineLogs = true;
+        });
+        return services;
+    }
+
+    public static void UsePlatformHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpLogging();
+    }
+
+    public static void MapPlatformDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Finance Supermarket API (金融超市)"));
+        app.MapHealthChecks("/health");
+    }
+}

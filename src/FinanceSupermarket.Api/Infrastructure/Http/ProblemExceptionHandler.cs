@@ -1,0 +1,56 @@
+using System.Text.Json;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FinanceSupermarket.Api.Infrastructure.Http;
+
+/// <summary>Turns the platform's exceptions, and malformed request bodies, into RFC 9457 problem responses.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => ValidationProblem(validation.Errors
+                .GroupBy(error => CamelCasePath(error.PropertyName))
+                .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray())),
+            BadHttpRequestException { InnerException: JsonException json } => ValidationProblem(new Dictionary<string, string[]>
+            {
+                [FieldOf(json)] = [BodyErrorMessage(json)],
+            }),
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+            NotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = notFound.Message },
+            ConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
+            UnprocessableException unprocessable => new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Unprocessable request", Detail = unprocessable.Message },
+            ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
+            _ => null,
+        };
+        if (problem is null) return false;
+
+        logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails ValidationProblem(IDictionary<string, string[]> errors) =>
+        new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid",
+            Detail = string.Join(" ", errors.SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}"))),
+        };
+
+    /// <summary>"$.guaranteeModes[1]" → "guaranteeModes[1]"; the whole body when the JSON itself is broken.</summary>
+    private static string FieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+
+    private static string BodyErrorMessage(JsonException json) => json.Path is { Length: > 2 }
+        ? "The value has the wrong type or is not one of the allowed values."
+        : "The request body is not valid JSON.";
+
+    /// <summary>FluentValidation names "GuaranteeModes[0]"; the JSON contract says "guaranteeModes[0]".</summary>
+    private static string CamelCasePath(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+}

@@ -1,0 +1,97 @@
+namespace FinanceSupermarket.Matching;
+
+internal struct Candidate
+{
+    public double Score;
+    public long MinRate;
+    public int Ordinal;
+    public Rule FailedRule;
+}
+
+/// <summary>
+/// A bounded heap keeping the best <c>capacity</c> candidates seen so far, its root the worst of them, over
+/// caller-provided (usually stack) storage: O(log N) per kept candidate, one comparison per rejected one.
+/// </summary>
+internal ref struct TopN
+{
+    private readonly Span<Candidate> _items;
+    private readonly ProductListing[] _products;
+    private int _count;
+
+    public TopN(Span<Candidate> storage, ProductListing[] products)
+    {
+        _items = storage;
+        _products = products;
+        _count = 0;
+    }
+
+    public readonly int Count => _count;
+
+    /// <summary>A score below this cannot enter (only meaningful once full: otherwise −∞).</summary>
+    public readonly double Threshold => _count == _items.Length && _count > 0 ? _items[0].Score : double.NegativeInfinity;
+
+    public void Offer(in Candidate candidate)
+    {
+        if (_items.Length == 0) return;
+        if (_count < _items.Length)
+        {
+            var i = _count++;
+            _items[i] = candidate;
+            SiftUp(i);
+        }
+        else if (Before(in candidate, in _items[0]))
+        {
+            _items[0] = candidate;
+            SiftDown(0);
+        }
+    }
+
+    /// <summary>Empties the heap into <paramref name="destination"/>, best first.</summary>
+    public void DrainBestFirst(Span<Candidate> destination)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            destination[i] = _items[0];
+            _items[0] = _items[--_count];
+            SiftDown(0);
+        }
+    }
+
+    private void SiftUp(int i)
+    {
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (!Before(in _items[parent], in _items[i])) break;
+            (_items[parent], _items[i]) = (_items[i], _items[parent]);
+            i = parent;
+        }
+    }
+
+    private void SiftDown(int i)
+    {
+        while (true)
+        {
+            var worst = i;
+            var left = 2 * i + 1;
+            var right = left + 1;
+            if (left < _count && Before(in _items[worst], in _items[left])) worst = left;
+            if (right < _count && Before(in _items[worst], in _items[right])) worst = right;
+            if (worst == i) return;
+            (_items[worst], _items[i]) = (_items[i], _items[worst]);
+            i = worst;
+        }
+    }
+
+    /// <summary>The ranking order: score descending, then MinRate ascending, then product Id ordinal ascending.</summary>
+    private readonly bool Before(in Candidate a, in Candidate b)
+    {
+        if (a.Score != b.Score) return a.Score > b.Score;
+        if (a.MinRate != b.MinRate) return a.MinRate < b.MinRate;
+        var pa = _products[a.Ordinal];
+        var pb = _products[b.Ordinal];
+        var byRate = pa.MinRate.CompareTo(pb.MinRate);   // only differs for rates with more decimals than the scale
+        if (byRate != 0) return byRate < 0;
+        return string.CompareOrdinal(pa.Id, pb.Id) < 0;
+    }
+}
