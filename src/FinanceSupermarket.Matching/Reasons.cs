@@ -36,8 +36,8 @@ internal static class ReasonText
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static readonly MatchReason Blacklisted = new(ReasonCodes.Blacklisted,
-        "the enterprise is on the blacklist (严重失信): no product can be matched",
-        "企业已被列入黑名单（严重失信），不予匹配金融产品");
+        "the enterprise is on the platform's blacklist, so no financing product can be matched",
+        "企业已被列入黑名单，平台不为其匹配金融产品");
 
     public static MatchReason[] Met(ProductListing p, MatchQuery q, InstitutionTrackRecord? track, Rule failed)
     {

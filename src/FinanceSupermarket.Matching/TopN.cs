@@ -46,15 +46,13 @@ internal ref struct TopN
         }
     }
 
-    /// <summary>Empties the heap into <paramref name="destination"/>, best first.</summary>
-    public void DrainBestFirst(Span<Candidate> destination)
+    /// <summary>Removes the worst candidate kept; popping all of them yields the ranking from the back.</summary>
+    public Candidate PopWorst()
     {
-        for (var i = _count - 1; i >= 0; i--)
-        {
-            destination[i] = _items[0];
-            _items[0] = _items[--_count];
-            SiftDown(0);
-        }
+        var worst = _items[0];
+        _items[0] = _items[--_count];
+        SiftDown(0);
+        return worst;
     }
 
     private void SiftUp(int i)

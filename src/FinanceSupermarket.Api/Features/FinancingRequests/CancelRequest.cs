@@ -14,9 +14,6 @@ public sealed record CancelBody(string? Reason);
 /// <summary>The enterprise withdraws its need while it is still open (not resolved, expired or cancelled).</summary>
 public sealed record CancelRequest(string Id, string? Reason) : Mediator.ICommand<RequestView>
 {
-    private static readonly string[] OpenStatuses =
-        [.. new[] { RequestStatus.Submitted, RequestStatus.Published, RequestStatus.Dispatched }.Select(EnumText.ToText)];
-
     public sealed class Validator : AbstractValidator<CancelRequest>
     {
         public Validator() => RuleFor(x => x.Reason).Text(500);
@@ -27,7 +24,7 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
         private const string StatusSql = "SELECT status FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
         private const string CancelSql = """
             UPDATE financing_requests SET status = @Cancelled, status_reason = @Reason, updated_at = @Now
-            WHERE id = @Id AND status IN @OpenStatuses
+            WHERE id = @Id AND status IN (@Submitted, @Published, @Dispatched)
             """;
 
         public async ValueTask<RequestView> Handle(CancelRequest command, CancellationToken cancellationToken)
@@ -40,7 +37,9 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
                 var now = clock.GetUtcNow();
                 var cancelled = await connection.ExecuteAsync(CancelSql, new
                 {
-                    command.Id, Cancelled = EnumText.ToText(RequestStatus.Cancelled), command.Reason, Now = now, OpenStatuses,
+                    command.Id, Cancelled = EnumText.ToText(RequestStatus.Cancelled), command.Reason, Now = now,
+                    Submitted = EnumText.ToText(RequestStatus.Submitted), Published = EnumText.ToText(RequestStatus.Published),
+                    Dispatched = EnumText.ToText(RequestStatus.Dispatched),
                 }, transaction);
                 if (cancelled == 0) throw new ConflictException($"The request is {status} and can no longer be cancelled.");
                 await RequestTimeline.AppendAsync(connection, transaction, command.Id, now, "cancelled", command.Reason);

@@ -34,7 +34,7 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
               AND (@InstitutionId IS NULL OR p.institution_id = @InstitutionId)
               AND (@Q IS NULL OR LOWER(p.name) LIKE @Q ESCAPE '\')
               AND (@RegionLike IS NULL OR EXISTS (SELECT 1 FROM product_regions r WHERE r.product_id = p.id
-                                                   AND (r.region_prefix IN @RegionAncestors OR r.region_prefix LIKE @RegionLike)))
+                                                   AND (r.region_prefix IN (@Province, @City, @County) OR r.region_prefix LIKE @RegionLike)))
             """;
         private const string CountSql = "SELECT COUNT(*) FROM products p" + FilterSql;
         private const string PageSql = ProductRow.SelectSql + FilterSql + " ORDER BY p.min_rate, p.id";
@@ -48,7 +48,7 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
                 Listed = EnumText.ToText(ProductStatus.Listed), query.Kind, query.InstitutionId,
                 Q = query.Q is { Length: > 0 } q ? $"%{EscapeLike(q.ToLowerInvariant())}%" : null,
                 RegionLike = query.Region is { } region ? region + "%" : null,
-                RegionAncestors = query.Region is { } r ? Ancestors(r) : ["-"],
+                Province = Ancestor(query.Region, 2), City = Ancestor(query.Region, 4), County = Ancestor(query.Region, 6),
                 Skip = (page - 1) * pageSize, Take = pageSize,
             };
             await using var connection = await db.OpenAsync(cancellationToken);
@@ -57,7 +57,8 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
             return new Paged<ProductView>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
         }
 
-        private static string[] Ancestors(string region) => [.. Enumerable.Range(1, region.Length / 2).Select(pairs => region[..(pairs * 2)])];
+        /// <summary>The region's province (2 digits), city (4) or county (6) prefix; "-" (matching nothing) when it has none.</summary>
+        private static string Ancestor(string? region, int length) => region is not null && region.Length >= length ? region[..length] : "-";
 
         private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
     }

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace FinanceSupermarket.Api.Infrastructure.Auth;
 
 /// <summary>Mints the platform's JWTs; the dev-token endpoint and the CLI both use it.</summary>
-public sealed class TokenIssuer(AuthOptions options, TimeProvider clock)
+public sealed class TokenIssuer(AuthOptions options)
 {
     public string Issue(Role role, string? enterpriseId = null, string? institutionId = null, string? region = null)
     {
@@ -16,7 +16,8 @@ public sealed class TokenIssuer(AuthOptions options, TimeProvider clock)
         if (institutionId is not null) claims.Add(new Claim(PlatformClaims.InstitutionId, institutionId));
         if (region is not null) claims.Add(new Claim(PlatformClaims.Region, region));
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        // The bearer handler checks lifetimes against the real clock, not the platform's (testable) business clock.
+        var now = DateTime.UtcNow;
         var token = new JwtSecurityToken(
             issuer: options.Issuer,
             audience: options.Audience,

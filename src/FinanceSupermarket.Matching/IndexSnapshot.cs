@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace FinanceSupermarket.Matching;
+
+/// <summary>
+/// An immutable view of every listed product, built by the writer and read lock-free by any number of requests.
+/// <para>
+/// Layout: <see cref="Entries"/> holds each product once per effective region prefix, grouped so that the products
+/// serving one prefix are a contiguous run. A request for region "330421" visits the runs of "", "3", "33", "330",
+/// "3304", "33042" and "330421" and nothing else: products of other regions cost nothing, and a product is met at
+/// most once because its prefixes never cover one another. Within a run the checks are integer compares and
+/// bitmask tests on one packed struct; the product object is touched only for products kept in the top N.
+/// </para>
+/// </summary>
+internal sealed class IndexSnapshot
+{
+    private const int StackCandidates = 64;
+
+    public static readonly IndexSnapshot Empty = new([], [], [], [],
+        new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
+        new Dictionary<string, InstitutionTrackRecord>(StringComparer.Ordinal));
+
+    private readonly ProductListing[] _products;
+    private readonly Entry[] _entries;
+    private readonly (int Start, int Count)[] _regionRuns;      // by region id
+    private readonly int[] _industryIds;                        // the products' industry prefix ids, end to end
+    private readonly Dictionary<string, int> _regionIdsTable, _industryIdsTable;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIds, _industryIdsBySpan;
+    private readonly Dictionary<string, InstitutionTrackRecord> _trackRecords;
+
+    public IndexSnapshot(ProductListing[] products, Entry[] entries, (int Start, int Count)[] regionRuns, int[] industryIds,
+        Dictionary<string, int> regionIds, Dictionary<string, int> industryIdsTable, Dictionary<string, InstitutionTrackRecord> trackRecords)
+    {
+        _products = products;
+        _entries = entries;
+        _regionRuns = regionRuns;
+        _industryIds = industryIds;
+        _regionIdsTable = regionIds;
+        _industryIdsTable = industryIdsTable;
+        _regionIds = regionIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _industryIdsBySpan = industryIdsTable.GetAlternateLookup<ReadOnlySpan<char>>();
+        _trackRecords = trackRecords;
+    }
+
+    public int Count => _products.Length;
+    public Dictionary<string, int> RegionIdsTable => _regionIdsTable;
+    public Dictionary<string, int> IndustryIdsTable => _industryIdsTable;
+    public Dictionary<string, InstitutionTrackRecord> TrackRecords => _trackRecords;
+    internal int EntryCount => _entries.Length;
+
+    /// <summary>Writer side: O(n) over the compiled products, no string hashing.</summary>
+    public static IndexSnapshot Build(List<CompiledProduct> all, InternTable regions, InternTable industries, InternTable institutions,
+        Dictionary<string, InstitutionTrackRecord> trackRecords, IndexSnapshot previous)
+    {
+        var trackParts = new double[institutions.Count];
+        for (var i = 0; i < trackParts.Length; i++)
+            trackParts[i] = Scoring.TrackRecordPart(trackRecords.GetValueOrDefault(institutions[i]));
+
+        var runs = new (int Start, int Count)[regions.Count];
+        var industryTotal = 0;
+        foreach (var cp in all)
+        {
+            foreach (var r in cp.RegionIds) runs[r].Count++;
+            industryTotal += cp.IndustryIds.Length;
+        }
+        var total = 0;
+        var cursor = new int[runs.Length];
+        for (var r = 0; r < runs.Length; r++)
+        {
+            runs[r].Start = cursor[r] = total;
+            total += runs[r].Count;
+        }
+
+        var products = new ProductListing[all.Count];
+        var entries = new Entry[total];
+        var industryIds = new int[industryTotal];
+        var industryAt = 0;
+        for (var i = 0; i < products.Length; i++)
+        {
+            var cp = all[i];
+            products[i] = cp.Product;
+            var e = cp.Template;
+            e.Ordinal = i;
+            e.StaticScore = cp.StaticPart + trackParts[cp.InstitutionSlot];
+            e.IndustryStart = industryAt;
+            e.IndustryCount = (ushort)cp.IndustryIds.Length;
+            cp.IndustryIds.CopyTo(industryIds, industryAt);
+            industryAt += cp.IndustryIds.Length;
+            foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
+        }
+
+        var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
+        var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
+        return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);
+    }
+
+    public MatchResult Match(MatchQuery query)
+    {
+        var capacity = Math.Min(query.Limit, _products.Length);
+        if (capacity <= 0) return new MatchResult([], [], null);
+        var q = new QueryContext(query);
+
+        Candidate[]? rentedMatches = null, rentedNear = null;
+        Span<Candidate> matchStorage = capacity <= StackCandidates
+            ? stackalloc Candidate[capacity]
+            : (rentedMatches = ArrayPool<Candidate>.Shared.Rent(capacity)).AsSpan(0, capacity);
+        var nearCapacity = query.IncludeNearMisses ? capacity : 0;
+        Span<Candidate> nearStorage = nearCapacity <= StackCandidates
+            ? stackalloc Candidate[nearCapacity]
+            : (rentedNear = ArrayPool<Candidate>.Shared.Rent(nearCapacity)).AsSpan(0, nearCapacity);
+        try
+        {
+            var industry = (query.Enterprise.IndustryCode ?? "").AsSpan().Trim();
+            Span<int> industryMatches = industry.Length < StackCandidates ? stackalloc int[industry.Length + 1] : new int[industry.Length + 1];
+            var industryCount = 0;
+            for (var length = 1; length <= industry.Length; length++)
+                if (_industryIdsBySpan.TryGetValue(industry[..length], out var id)) industryMatches[industryCount++] = id;
+            industryMatches = industryMatches[..industryCount];
+
+            var matches = new TopN(matchStorage, _products);
+            var nearMisses = new TopN(nearStorage, _products);
+            var region = (query.Enterprise.RegionCode ?? "").AsSpan().Trim();
+            for (var length = 0; length <= region.Length; length++)
+            {
+                if (!_regionIds.TryGetValue(region[..length], out var regionId)) continue;
+                var (start, count) = _regionRuns[regionId];
+                var run = new ReadOnlySpan<Entry>(_entries, start, count);
+                if (query.IncludeNearMisses) ScanWithNearMisses(run, in q, query, industryMatches, ref matches, ref nearMisses);
+                else Scan(run, in q, query, industryMatches, ref matches);
+            }
+            return new MatchResult(ToMatches(ref matches, query), ToNearMisses(ref nearMisses, query), null);
+        }
+        finally
+        {
+            if (rentedMatches is not null) ArrayPool<Candidate>.Shared.Return(rentedMatches);
+            if (rentedNear is not null) ArrayPool<Candidate>.Shared.Return(rentedNear);
+        }
+    }
+
+    public ProductListing[] Products => _products;
+
+    // The hot loop: cheapest and most selective checks first, each a compare or a mask test.
+    private void Scan(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches, ref TopN top)
+    {
+        foreach (ref readonly var e in run)
+        {
+            if (q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount || q.MaxRateFloor < e.MinRate)
+            {
+                if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
+            }
+            if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
+            if ((e.GuaranteeMask & q.GuaranteeMask) == 0) continue;
+            if ((e.SizeMask & q.SizeBit) == 0 || (e.RequiredTags & ~q.Tags) != 0) continue;
+            if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
+            if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches)) continue;
+            var score = Scoring.Total(in e, in q);
+            if (score < top.Threshold) continue;
+            top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
+        }
+    }
+
+    // The same rules, counted: a product failing exactly one is a near miss.
+    private void ScanWithNearMisses(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches,
+        ref TopN matches, ref TopN nearMisses)
+    {
+        foreach (ref readonly var e in run)
+        {
+            var failed = Rule.None;
+            var failures = 0;
+            var inexact = (e.Flags & Entry.InexactFlag) != 0;
+            if ((q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount) && (!inexact || !ExactAmount(in e, query)))
+            {
+                failures++;
+                failed = Rule.Amount;
+            }
+            if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.Term;
+            }
+            if ((e.GuaranteeMask & q.GuaranteeMask) == 0)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.GuaranteeMode;
+            }
+            if (q.MaxRateFloor < e.MinRate && (!inexact || !ExactRate(in e, query)))
+            {
+                if (++failures > 1) continue;
+                failed = Rule.MaxRate;
+            }
+            if ((e.SizeMask & q.SizeBit) == 0)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.EnterpriseSize;
+            }
+            if ((e.RequiredTags & ~q.Tags) != 0)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.RequiredTags;
+            }
+            if (q.YearsInBusiness < e.MinYears)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.YearsInBusiness;
+            }
+            if (q.TaxLevel < e.MinTaxLevel)
+            {
+                if (++failures > 1) continue;
+                failed = Rule.TaxCreditLevel;
+            }
+            if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches))
+            {
+                if (++failures > 1) continue;
+                failed = Rule.Industry;
+            }
+            var score = Scoring.Total(in e, in q);
+            ref var top = ref failures == 0 ? ref matches : ref nearMisses;
+            if (score < top.Threshold) continue;
+            top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IndustryAllowed(in Entry e, ReadOnlySpan<int> industryMatches)
+    {
+        var allowed = new ReadOnlySpan<int>(_industryIds, e.IndustryStart, e.IndustryCount);
+        foreach (var id in allowed)
+            if (industryMatches.Contains(id)) return true;
+        return false;
+    }
+
+    private bool ExactAmount(in Entry e, MatchQuery query)
+    {
+        var p = _products[e.Ordinal];
+        return query.Amount >= p.MinAmount && query.Amount <= p.MaxAmount;
+    }
+
+    private bool ExactRate(in Entry e, MatchQuery query) => query.MaxRate is not { } max || max >= _products[e.Ordinal].MinRate;
+
+    private IReadOnlyList<Match> ToMatches(ref TopN top, MatchQuery query)
+    {
+        if (top.Count == 0) return [];
+        var result = new Match[top.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
+        {
+            var c = top.PopWorst();
+            var product = _products[c.Ordinal];
+            result[i] = new Match(product, c.Score, new ReasonList(product, query, TrackRecordOf(product), Rule.None));
+        }
+        return result;
+    }
+
+    private IReadOnlyList<NearMiss> ToNearMisses(ref TopN top, MatchQuery query)
+    {
+        if (top.Count == 0) return [];
+        var result = new NearMiss[top.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
+        {
+            var c = top.PopWorst();
+            var product = _products[c.Ordinal];
+            result[i] = new NearMiss(product, c.Score, ReasonText.Failed(c.FailedRule, product, query),
+                new ReasonList(product, query, TrackRecordOf(product), c.FailedRule));
+        }
+        return result;
+    }
+
+    private InstitutionTrackRecord? TrackRecordOf(ProductListing product) =>
+        _trackRecords.Count == 0 ? null : _trackRecords.GetValueOrDefault(product.InstitutionId ?? "");
+}

@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Domain;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FinanceSupermarket.IntegrationTests.Infrastructure;
+
+/// <summary>The real API host on Kestrel over loopback, on a given provider and database, with a clock the test controls.</summary>
+public sealed class ApiHost : WebApplicationFactory<Program>
+{
+    public const string TestSigningKey = "integration-tests-signing-key-0123456789abcdef";
+
+    private readonly string _provider;
+    private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ApiHost(string provider, string connectionString, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        Clock = clock;
+        _settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(0);
+        StartServer();
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _provider);
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Database:SeedDemoData", "false");
+        builder.UseSetting("Auth:SigningKey", TestSigningKey);
+        builder.UseSetting("Auth:DevTokens", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client over loopback, signed in as the given user (or anonymous).</summary>
+    public HttpClient ClientAs(Role? role, string? enterpriseId = null, string? institutionId = null, string? region = null)
+    {
+        var client = CreateClient();
+        if (role is { } r)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                Service<TokenIssuer>().Issue(r, enterpriseId, institutionId, r == Role.Regulator ? region ?? "" : region));
+        return client;
+    }
+}
