@@ -53,11 +53,13 @@ CREATE TABLE products (
     approval_days          INTEGER NOT NULL,
     description            TEXT NULL,
     status                 TEXT NOT NULL,
+    catalog_version        INTEGER NOT NULL DEFAULT 0,
     created_at             TEXT NOT NULL,
     updated_at             TEXT NOT NULL
 );
 CREATE INDEX ix_products_institution ON products (institution_id);
 CREATE INDEX ix_products_status_kind ON products (status, kind);
+CREATE INDEX ix_products_catalog_version ON products (catalog_version);
 
 -- The regions a product is offered in: its own prefixes, or its institution's when it names none.
 CREATE TABLE product_regions (
@@ -105,3 +107,10 @@ CREATE TABLE request_events (
     detail      TEXT NULL
 );
 CREATE INDEX ix_request_events_request ON request_events (request_id, id);
+
+-- Enterprises the platform operator has barred from matching (e.g. 失信被执行人), by credit code.
+CREATE TABLE blacklist (
+    credit_code  TEXT PRIMARY KEY,
+    reason       TEXT NOT NULL,
+    added_at     TEXT NOT NULL
+);

@@ -52,11 +52,13 @@ CREATE TABLE products (
     approval_days          INT NOT NULL,
     description            NVARCHAR(2000) NULL,
     status                 NVARCHAR(10) NOT NULL,
+    catalog_version        BIGINT NOT NULL DEFAULT 0,
     created_at             DATETIMEOFFSET NOT NULL,
     updated_at             DATETIMEOFFSET NOT NULL
 );
 CREATE INDEX ix_products_institution ON products (institution_id);
 CREATE INDEX ix_products_status_kind ON products (status, kind);
+CREATE INDEX ix_products_catalog_version ON products (catalog_version);
 
 -- The regions a product is offered in: its own prefixes, or its institution's when it names none.
 CREATE TABLE product_regions (
@@ -104,3 +106,10 @@ CREATE TABLE request_events (
     detail      NVARCHAR(1000) NULL
 );
 CREATE INDEX ix_request_events_request ON request_events (request_id, id);
+
+-- Enterprises the platform operator has barred from matching (e.g. 失信被执行人), by credit code.
+CREATE TABLE blacklist (
+    credit_code  NVARCHAR(18) PRIMARY KEY,
+    reason       NVARCHAR(500) NOT NULL,
+    added_at     DATETIMEOFFSET NOT NULL
+);

@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Enterprises;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Institutions;
+using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -16,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPlatformDatabase(builder.Configuration.ReadDatabaseOptions(), builder.Environment.ContentRootPath);
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
+builder.Services.AddMatching();
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;

@@ -12,7 +12,7 @@ public static class Codes
     {
         var trimmed = code.Trim();
         var length = trimmed.Length;
-        if (length % 2 != 0 || !trimmed.AsSpan().ContainsAnyExceptInRange('0', '9')) return trimmed;
+        if (length % 2 != 0 || trimmed.AsSpan().ContainsAnyExceptInRange('0', '9')) return trimmed;
         while (length > 2 && trimmed[length - 1] == '0' && trimmed[length - 2] == '0') length -= 2;
         return trimmed[..length];
     }

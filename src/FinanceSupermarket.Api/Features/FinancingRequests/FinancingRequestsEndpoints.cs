@@ -8,5 +8,6 @@ public static class FinancingRequestsEndpoints
         SubmitRequest.Map(group);
         GetRequest.Map(group);
         CancelRequest.Map(group);
+        GetMatches.Map(group);
     }
 }

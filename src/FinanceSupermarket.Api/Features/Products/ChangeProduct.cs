@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -16,7 +17,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
         public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator());
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator) : ICommandHandler<ChangeProduct, ProductView>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching, IMediator mediator) : ICommandHandler<ChangeProduct, ProductView>
     {
         private const string UpdateSql = """
             UPDATE products SET name = @Name, kind = @Kind, min_amount = @MinAmount, max_amount = @MaxAmount, min_term_months = @MinTermMonths,
@@ -39,6 +40,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
                 await ProductStore.SaveRegionsAsync(connection, transaction, command.Id, institutionId, command.Body);
                 return changed;
             }, cancellationToken);
+            await matching.RefreshAsync(cancellationToken);
             return await mediator.Send(new GetProduct(command.Id), cancellationToken);
         }
     }

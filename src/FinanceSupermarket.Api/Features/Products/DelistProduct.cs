@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -10,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.Products;
 /// <summary>The owning institution takes a product off the shelves: it is matched no more.</summary>
 public sealed record DelistProduct(string Id) : Mediator.ICommand<ProductView>
 {
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator) : ICommandHandler<DelistProduct, ProductView>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching, IMediator mediator) : ICommandHandler<DelistProduct, ProductView>
     {
         private const string StatusSql = "SELECT status FROM products WHERE id = @Id AND institution_id = @InstitutionId";
         private const string DelistSql = "UPDATE products SET status = @Delisted, updated_at = @Now WHERE id = @Id AND status = @Listed";
@@ -27,9 +28,10 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand<ProductView>
                     command.Id, Delisted = EnumText.ToText(ProductStatus.Delisted), Listed = EnumText.ToText(ProductStatus.Listed), Now = clock.GetUtcNow(),
                 }, transaction);
                 if (delisted == 0) throw new ConflictException($"The product is already {status}.");
-                await ProductStore.BumpCatalogVersionAsync(connection, transaction);
+                await ProductStore.StampCatalogVersionAsync(connection, transaction, command.Id);
                 return delisted;
             }, cancellationToken);
+            await matching.RefreshAsync(cancellationToken);
             return await mediator.Send(new GetProduct(command.Id), cancellationToken);
         }
     }

@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
@@ -15,7 +16,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
         public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator());
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<ListProduct, CreatedBody>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching) : ICommandHandler<ListProduct, CreatedBody>
     {
         private const string InsertSql = """
             INSERT INTO products (id, institution_id, name, kind, min_amount, max_amount, min_term_months, max_term_months, min_rate, max_rate,
@@ -36,6 +37,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
                 await ProductStore.SaveRegionsAsync(connection, transaction, id, institutionId, command.Body);
                 return id;
             }, cancellationToken);
+            await matching.RefreshAsync(cancellationToken);
             return new CreatedBody(id);
         }
     }

@@ -13,6 +13,7 @@ internal static class ProductStore
     private const string DeleteRegionsSql = "DELETE FROM product_regions WHERE product_id = @ProductId";
     private const string InsertRegionSql = "INSERT INTO product_regions (product_id, region_prefix) VALUES (@ProductId, @RegionPrefix)";
     private const string BumpCatalogVersionSql = "UPDATE catalog_version SET version = version + 1 WHERE id = 1";
+    private const string StampProductSql = "UPDATE products SET catalog_version = (SELECT version FROM catalog_version WHERE id = 1) WHERE id = @ProductId";
 
     /// <summary>The terms as column parameters (lists joined as comma-separated words).</summary>
     public static object Columns(string id, string institutionId, ProductTerms terms, ProductStatus status, DateTimeOffset now) => new
@@ -41,9 +42,16 @@ internal static class ProductStore
 
         await connection.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId }, transaction);
         await connection.ExecuteAsync(InsertRegionSql, offered.Select(prefix => new { ProductId = productId, RegionPrefix = prefix }), transaction);
-        await BumpCatalogVersionAsync(connection, transaction);
+        await StampCatalogVersionAsync(connection, transaction, productId);
     }
 
-    public static Task BumpCatalogVersionAsync(DbConnection connection, DbTransaction transaction) =>
-        connection.ExecuteAsync(BumpCatalogVersionSql, transaction: transaction);
+    /// <summary>
+    /// Moves the catalog version on and stamps the product with it, so that every API node's matching index
+    /// reloads exactly the products written since the version it has seen. The version row's lock orders writers.
+    /// </summary>
+    public static async Task StampCatalogVersionAsync(DbConnection connection, DbTransaction transaction, string productId)
+    {
+        await connection.ExecuteAsync(BumpCatalogVersionSql, transaction: transaction);
+        await connection.ExecuteAsync(StampProductSql, new { ProductId = productId }, transaction);
+    }
 }

@@ -26,5 +26,6 @@ public static class DatabaseModule
         }
         if (options.SeedDemoData ?? options.Provider == DatabaseProvider.Sqlite)
             await DemoData.SeedIfEmptyAsync(app.Services, app.Logger);
+        await app.Services.GetRequiredService<Features.Matching.MatchingIndex>().RefreshAsync();
     }
 }

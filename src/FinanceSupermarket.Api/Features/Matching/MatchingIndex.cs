@@ -1,0 +1,81 @@
+using Dapper;
+using FinanceSupermarket.Api.Features.Products;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.Matching;
+
+namespace FinanceSupermarket.Api.Features.Matching;
+
+/// <summary>
+/// This node's in-memory index of listed products, kept in step with the products table: a product write on this
+/// node refreshes it at once, and <see cref="MatchingIndexRefresher"/> picks up other nodes' writes from the catalog
+/// version within seconds. Only products stamped after the version already seen are read again.
+/// </summary>
+public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
+{
+    private const string CatalogVersionSql = "SELECT version FROM catalog_version WHERE id = 1";
+    private const string ChangedProductsSql = ProductRow.SelectSql + " WHERE p.catalog_version > @Seen AND p.catalog_version <= @Current";
+
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private long _seenVersion = -1;
+
+    public ProductIndex Index { get; } = ProductIndex.Build([]);
+
+    public long SeenVersion => Interlocked.Read(ref _seenVersion);
+
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var current = await connection.ExecuteScalarAsync<long>(CatalogVersionSql);
+            var seen = SeenVersion;
+            if (current == seen) return;
+            var changed = (await connection.QueryAsync<ProductRow>(ChangedProductsSql, new { Seen = seen, Current = current })).ToArray();
+            foreach (var row in changed) Index.Upsert(ToListing(row));
+            Interlocked.Exchange(ref _seenVersion, current);
+            logger.LogInformation("Matching index at catalog version {Version}: {Changed} products reloaded, {Listed} listed", current, changed.Length, Index.Count);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    public static ProductListing ToListing(ProductRow row)
+    {
+        var view = row.ToView();
+        return new ProductListing(view.Id, view.InstitutionId, view.Name, view.Kind, view.MinAmount, view.MaxAmount, view.MinTermMonths,
+            view.MaxTermMonths, view.MinRate, view.MaxRate, view.GuaranteeModes, view.RegionCodes, view.IndustryCodes, view.EnterpriseSizes,
+            view.RequiredTags, view.MinYearsInBusiness, view.MinTaxCreditLevel, view.FirstLoanFriendly, view.PolicySupport, view.ApprovalDays,
+            view.Status, ProductRow.SplitCodes(row.InstitutionRegionCodes));
+    }
+}
+
+/// <summary>Polls the catalog version so that several API nodes on one database agree within seconds.</summary>
+public sealed class MatchingIndexRefresher(MatchingIndex index, IConfiguration configuration, ILogger<MatchingIndexRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromSeconds(configuration.GetValue("Matching:RefreshSeconds", 2.0));
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await index.RefreshAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Matching index refresh failed; retrying next period");
+            }
+        }
+    }
+}
+
+public static class MatchingModule
+{
+    public static IServiceCollection AddMatching(this IServiceCollection services) =>
+        services.AddSingleton<MatchingIndex>().AddHostedService<MatchingIndexRefresher>();
+}

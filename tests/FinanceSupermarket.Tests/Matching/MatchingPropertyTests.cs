@@ -1,0 +1,139 @@
+using System.Text.RegularExpressions;
+using FinanceSupermarket.Benchmarks;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.Matching;
+
+namespace FinanceSupermarket.Tests.Matching;
+
+/// <summary>
+/// Thousands of random requests against a few thousand random products (fixed seeds), checked against a
+/// brute-force reference written here from the rules' wording, not from the engine's code. The only engine code
+/// used is <see cref="Scoring.Score"/>, the definition of the ranking.
+/// </summary>
+public class MatchingPropertyTests
+{
+    private const int ProductCount = 2_500, RequestCount = 3_000;
+
+    [Test]
+    public void Every_returned_product_is_eligible_and_no_better_eligible_product_is_missing()
+    {
+        var generator = new ProductGenerator(20250630);
+        var all = generator.Products(ProductCount, delistedShare: 0.05);
+        var tracks = generator.TrackRecords();
+        var index = ProductIndex.Build(all);
+        index.SetTrackRecords(tracks);
+        var matched = 0;
+        var nearMissed = 0;
+
+        for (var i = 0; i < RequestCount; i++)
+        {
+            var query = generator.Query(A.Today, limit: i % 3 == 0 ? 5 : 20, includeNearMisses: i % 2 == 0);
+            var result = index.Match(query);
+
+            // Every returned product satisfies every hard rule.
+            foreach (var match in result.Matches)
+                Reference.FailedRules(match.Product, query).ShouldBeEmpty($"request {i}: {match.Product.Id}");
+
+            // The same list, in the same order, as ranking every eligible product by brute force.
+            var expected = Reference.Rank(all.Where(p => Reference.FailedRules(p, query) is []), query, tracks);
+            result.Matches.Select(m => (m.Product.Id, m.Score)).ShouldBe(expected, $"request {i}");
+
+            if (query.IncludeNearMisses)
+            {
+                var near = all.Where(p => Reference.FailedRules(p, query) is [var rule] && rule is not ("region" or "listed")).ToList();
+                var expectedNear = Reference.Rank(near, query, tracks);
+                result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(expectedNear, $"request {i} near misses");
+                foreach (var n in result.NearMisses)
+                    n.FailedRule.Code.ShouldBe(Reference.FailedRules(n.Product, query).Single());
+                nearMissed += result.NearMisses.Count;
+            }
+            else
+            {
+                result.NearMisses.ShouldBeEmpty();
+            }
+            matched += result.Matches.Count;
+        }
+
+        // The data must exercise the engine: plenty of matches and near misses, not a run of empty lists.
+        matched.ShouldBeGreaterThan(RequestCount * 3);
+        nearMissed.ShouldBeGreaterThan(RequestCount);
+    }
+
+    [Test]
+    public void Updates_keep_the_index_equal_to_one_built_from_scratch()
+    {
+        var generator = new ProductGenerator(42);
+        var products = generator.Products(1_000).ToDictionary(p => p.Id);
+        var index = ProductIndex.Build(products.Values);
+        var random = new Random(42);
+        for (var i = 0; i < 500; i++)
+        {
+            var id = $"P{random.Next(1, 1_200):D6}";
+            if (random.Next(3) == 0)
+            {
+                index.Remove(id);
+                products.Remove(id);
+            }
+            else
+            {
+                var product = generator.Product(id, delistedShare: 0.2);
+                index.Upsert(product);
+                if (product.Status == ProductStatus.Listed) products[id] = product;
+                else products.Remove(id);
+            }
+        }
+
+        var fresh = ProductIndex.Build(products.Values);
+        index.Count.ShouldBe(products.Count);
+        for (var i = 0; i < 300; i++)
+        {
+            var query = generator.Query(A.Today, includeNearMisses: true);
+            var a = index.Match(query);
+            var b = fresh.Match(query);
+            a.Matches.Select(m => (m.Product, m.Score)).ShouldBe(b.Matches.Select(m => (m.Product, m.Score)));
+            a.NearMisses.Select(m => (m.Product, m.FailedRule)).ShouldBe(b.NearMisses.Select(m => (m.Product, m.FailedRule)));
+        }
+    }
+
+    /// <summary>The hard rules as written in the brief, one by one, with decimals, strings and LINQ.</summary>
+    private static class Reference
+    {
+        public static List<string> FailedRules(ProductListing p, MatchQuery q)
+        {
+            var e = q.Enterprise;
+            var failed = new List<string>();
+            if (p.Status != ProductStatus.Listed || e.Blacklisted) failed.Add("listed");
+            if (!(p.MinAmount <= q.Amount && q.Amount <= p.MaxAmount)) failed.Add("amount");
+            if (!(p.MinTermMonths <= q.TermMonths && q.TermMonths <= p.MaxTermMonths)) failed.Add("term");
+            if (!InRegions(e.RegionCode, p.RegionCodes) || !InRegions(e.RegionCode, p.InstitutionRegionCodes)) failed.Add("region");
+            if (p.IndustryCodes.Count > 0 && !p.IndustryCodes.Any(c => e.IndustryCode.StartsWith(c, StringComparison.Ordinal))) failed.Add("industry");
+            if (p.EnterpriseSizes.Count > 0 && !p.EnterpriseSizes.Contains(e.Size)) failed.Add("enterprise_size");
+            if (!p.RequiredTags.All(e.Tags.Contains)) failed.Add("required_tags");
+            if (YearsBetween(e.EstablishedOn, q.Today) < p.MinYearsInBusiness) failed.Add("years_in_business");
+            if (p.MinTaxCreditLevel is { } min && e.TaxCreditLevel < min) failed.Add("tax_credit_level");
+            if (!p.GuaranteeModes.Intersect(q.GuaranteeModes).Any()) failed.Add("guarantee_mode");
+            if (q.MaxRate is { } max && max < p.MinRate) failed.Add("max_rate");
+            return failed;
+        }
+
+        public static List<(string Id, double Score)> Rank(IEnumerable<ProductListing> products, MatchQuery query,
+            Dictionary<string, InstitutionTrackRecord> tracks) =>
+            products
+                .Select(p => (Product: p, Score: Scoring.Score(p, query, tracks.GetValueOrDefault(p.InstitutionId))))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Product.MinRate).ThenBy(x => x.Product.Id, StringComparer.Ordinal)
+                .Take(query.Limit)
+                .Select(x => (x.Product.Id, x.Score))
+                .ToList();
+
+        // GB/T 2260: "330100" is Hangzhou, i.e. every code starting "3301"; "330000" is Zhejiang.
+        private static bool InRegions(string region, IReadOnlyList<string> prefixes) =>
+            prefixes.Count == 0 || prefixes.Any(p => region.StartsWith(Regex.Replace(p, "^(\\d\\d(?:\\d\\d)??)(?:00)+$", "$1"), StringComparison.Ordinal));
+
+        private static int YearsBetween(DateOnly from, DateOnly to)
+        {
+            var years = 0;
+            while (from.AddYears(years + 1) <= to) years++;
+            return years;
+        }
+    }
+}
