@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Features.Blacklist;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Enterprises;
 using FinanceSupermarket.Api.Features.FinancingRequests;
@@ -38,6 +39,7 @@ app.MapEnterprises();
 app.MapInstitutions();
 app.MapProducts();
 app.MapFinancingRequests();
+app.MapBlacklist();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();

@@ -19,6 +19,7 @@ public static class PlatformSettings
 
     public static readonly Option<DatabaseProvider?> Provider = new("--provider")
     {
+        HelpName = "sqlite|postgresql|sqlserver",
         Description = "Sqlite, PostgreSql or SqlServer (overrides Database:Provider).",
         Recursive = true,
     };
@@ -52,6 +53,15 @@ public static class PlatformSettings
     public static DatabaseOptions Database(ParseResult parse) => Read(parse).ReadDatabaseOptions();
 
     public static AuthOptions Auth(ParseResult parse) => Read(parse).ReadAuthOptions();
+
+    /// <summary>A connection string fit to print: passwords removed.</summary>
+    public static string WithoutSecrets(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var key in builder.Keys.Cast<string>().Where(key => key.Equals("Password", StringComparison.OrdinalIgnoreCase) || key.Equals("Pwd", StringComparison.OrdinalIgnoreCase)).ToArray())
+            builder.Remove(key);
+        return builder.ConnectionString;
+    }
 
     /// <summary>The API project's folder when <paramref name="start"/> lies inside the repository.</summary>
     private static string? FindApiFolder(string start)

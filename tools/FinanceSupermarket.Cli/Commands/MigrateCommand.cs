@@ -13,9 +13,8 @@ public sealed class MigrateCommand : Command
             var options = PlatformSettings.Database(parse);
             var connectionString = options.ResolvedConnectionString(PlatformSettings.ContentRootOf(parse));
             var applied = DatabaseMigrator.Migrate(options.Provider, connectionString);
-            Console.Error.WriteLine(applied.Count == 0
-                ? $"{options.Provider}: the database is up to date."
-                : $"{options.Provider}: applied {string.Join(", ", applied)}.");
+            var target = $"{options.Provider} ({PlatformSettings.WithoutSecrets(connectionString)})";
+            Console.Error.WriteLine(applied.Count == 0 ? $"{target}: up to date." : $"{target}: applied {string.Join(", ", applied)}.");
             return 0;
         });
     }

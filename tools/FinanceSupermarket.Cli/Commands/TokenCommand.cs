@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Domain;
 
 namespace FinanceSupermarket.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace FinanceSupermarket.Cli.Commands;
 /// </summary>
 public sealed class TokenCommand : Command
 {
-    private readonly Option<Role> _role = new("--role") { Description = "enterprise, institution, regulator or admin.", Required = true };
+    private readonly Option<Role> _role = new("--role") { HelpName = "enterprise|institution|regulator|admin", Description = "enterprise, institution, regulator or admin.", Required = true };
     private readonly Option<string> _enterpriseId = new("--enterprise-id") { Description = "The enterprise an enterprise token acts for." };
     private readonly Option<string> _institutionId = new("--institution-id") { Description = "The institution an institution token acts for." };
     private readonly Option<string> _region = new("--region") { Description = "A regulator's region code prefix (e.g. 33); none means the whole country." };
@@ -28,7 +29,7 @@ public sealed class TokenCommand : Command
             var problems = new MintDevToken.Validator().Validate(request);
             if (!problems.IsValid)
             {
-                foreach (var failure in problems.Errors) Console.Error.WriteLine($"{failure.PropertyName}: {failure.ErrorMessage}");
+                foreach (var failure in problems.Errors) Console.Error.WriteLine($"{OptionFor(failure.PropertyName)}: {failure.ErrorMessage}");
                 return 2;
             }
             // The endpoint's handler itself, so that both put the same claims in the token.
@@ -38,4 +39,12 @@ public sealed class TokenCommand : Command
             return 0;
         });
     }
+
+    private string OptionFor(string property) => property switch
+    {
+        nameof(MintDevToken.EnterpriseId) => _enterpriseId.Name,
+        nameof(MintDevToken.InstitutionId) => _institutionId.Name,
+        nameof(MintDevToken.Region) => _region.Name,
+        _ => _role.Name,
+    };
 }

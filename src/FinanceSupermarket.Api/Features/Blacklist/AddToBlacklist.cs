@@ -1,0 +1,52 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Blacklist;
+
+/// <summary>The platform operator bars an enterprise from matching (e.g. 失信被执行人); its requests then get no matches and say why.</summary>
+public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator.ICommand<BlacklistEntry>
+{
+    public sealed class Validator : AbstractValidator<AddToBlacklist>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.CreditCode).CreditCode();
+            RuleFor(x => x.Reason).NotEmpty().MaximumLength(500);
+        }
+    }
+
+    public sealed class Handler(Db db, TimeProvider clock) : ICommandHandler<AddToBlacklist, BlacklistEntry>
+    {
+        private const string InsertSql = "INSERT INTO blacklist (credit_code, reason, added_at) VALUES (@CreditCode, @Reason, @AddedAt)";
+
+        public async ValueTask<BlacklistEntry> Handle(AddToBlacklist command, CancellationToken cancellationToken)
+        {
+            var entry = new BlacklistEntry(command.CreditCode, command.Reason, clock.GetUtcNow());
+            try
+            {
+                await using var connection = await db.OpenAsync(cancellationToken);
+                await connection.ExecuteAsync(InsertSql, entry);
+                return entry;
+            }
+            catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
+            {
+                throw new ConflictException("This credit code is already on the blacklist.");
+            }
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/", async (AddToBlacklist command, IMediator mediator, CancellationToken ct) =>
+            {
+                var entry = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/admin/blacklist/{entry.CreditCode}", entry);
+            })
+            .WithSummary("Bar an enterprise from matching, by credit code (admin)");
+}
+
+public sealed record BlacklistEntry(string CreditCode, string Reason, DateTimeOffset AddedAt);

@@ -1,0 +1,28 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Blacklist;
+
+public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<Unit>
+{
+    public sealed class Handler(Db db) : ICommandHandler<RemoveFromBlacklist, Unit>
+    {
+        private const string DeleteSql = "DELETE FROM blacklist WHERE credit_code = @CreditCode";
+
+        public async ValueTask<Unit> Handle(RemoveFromBlacklist command, CancellationToken cancellationToken)
+        {
+            await using var connection = await db.OpenAsync(cancellationToken);
+            return await connection.ExecuteAsync(DeleteSql, new { command.CreditCode }) > 0 ? Unit.Value : throw new NotFoundException("The blacklist entry");
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapDelete("/{creditCode}", async (string creditCode, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new RemoveFromBlacklist(creditCode), ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Lift a blacklist entry (admin)");
+}
