@@ -1,5 +1,8 @@
 using FinanceSupermarket.Api.Features.Blacklist;
 using FinanceSupermarket.Api.Features.DevTokens;
+using FinanceSupermarket.Api.Features.Dispatches;
+using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Enterprises;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Institutions;
@@ -8,6 +11,7 @@ using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Jobs;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 
@@ -15,7 +19,9 @@ var builder = WebApplication.CreateBuilder(args);
 var auth = builder.Configuration.ReadAuthOptions();
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddPlatformDatabase(builder.Configuration.ReadDatabaseOptions(), builder.Environment.ContentRootPath);
+var database = builder.Configuration.ReadDatabaseOptions();
+builder.Services.AddPlatformDatabase(database, builder.Environment.ContentRootPath);
+builder.Services.AddPlatformJobs(builder.Configuration, database, database.ResolvedConnectionString(builder.Environment.ContentRootPath));
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
 builder.Services.AddMatching();
@@ -33,12 +39,16 @@ app.UsePlatformHttp();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCurrentUser();
+app.UsePlatformJobs();
 
 app.MapPlatformDocs();
 app.MapEnterprises();
 app.MapInstitutions();
 app.MapProducts();
 app.MapFinancingRequests();
+app.MapDispatches();
+app.MapNotifications();
+app.MapStatistics();
 app.MapBlacklist();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 

@@ -39,14 +39,18 @@ internal static class ReasonText
         "the enterprise is on the platform's blacklist, so no financing product can be matched",
         "企业已被列入黑名单，平台不为其匹配金融产品");
 
+    private static readonly MatchReason AllIndustries = new(ReasonCodes.IndustryEligible, "open to all industries", "不限行业");
+    private static readonly MatchReason AnySize = new(ReasonCodes.SizeEligible, "open to enterprises of any size", "不限企业规模");
+    private static readonly MatchReason FirstLoanFriendly = new(ReasonCodes.FirstLoanFriendly, "welcomes first-time borrowers", "支持首贷户");
+
     public static MatchReason[] Met(ProductListing p, MatchQuery q, InstitutionTrackRecord? track, Rule failed)
     {
         var e = q.Enterprise;
         var reasons = new List<MatchReason>(14);
         if (failed != Rule.Amount)
             reasons.Add(new(ReasonCodes.AmountInRange,
-                $"amount {Money(q.Amount)} within {Money(p.MinAmount)}–{Money(p.MaxAmount)}",
-                $"金额 {Money(q.Amount)} 在产品额度 {Money(p.MinAmount)}–{Money(p.MaxAmount)} 范围内"));
+                string.Create(Invariant, $"amount {q.Amount:#,0.##} within {p.MinAmount:#,0.##}–{p.MaxAmount:#,0.##}"),
+                string.Create(Invariant, $"金额 {q.Amount:#,0.##} 在产品额度 {p.MinAmount:#,0.##}–{p.MaxAmount:#,0.##} 范围内")));
         if (failed != Rule.Term)
             reasons.Add(new(ReasonCodes.TermInRange,
                 $"term {q.TermMonths} months within {p.MinTermMonths}–{p.MaxTermMonths} months",
@@ -55,11 +59,11 @@ internal static class ReasonText
         if (failed != Rule.Industry)
             reasons.Add(p.IndustryCodes is { Count: > 0 }
                 ? new(ReasonCodes.IndustryEligible, $"open to industry {e.IndustryCode}", $"适用行业 {e.IndustryCode}")
-                : new(ReasonCodes.IndustryEligible, "open to all industries", "不限行业"));
+                : AllIndustries);
         if (failed != Rule.EnterpriseSize)
             reasons.Add(p.EnterpriseSizes is { Count: > 0 }
                 ? new(ReasonCodes.SizeEligible, $"open to {Words.En(e.Size)} enterprises", $"适用{Words.Zh(e.Size)}企业")
-                : new(ReasonCodes.SizeEligible, "open to enterprises of any size", "不限企业规模"));
+                : AnySize);
         if (failed != Rule.RequiredTags && p.RequiredTags is { Count: > 0 })
             reasons.Add(new(ReasonCodes.RequiredTagsHeld,
                 $"holds the required qualifications: {Join(p.RequiredTags, Words.En, ", ")}",
@@ -83,15 +87,16 @@ internal static class ReasonText
         }
         if (failed != Rule.MaxRate && q.MaxRate is { } maxRate)
             reasons.Add(new(ReasonCodes.RateWithinMax,
-                $"rate from {Rate(p.MinRate)} within your maximum {Rate(maxRate)}",
-                $"利率 {Rate(p.MinRate)} 起，不高于您可接受的 {Rate(maxRate)}"));
+                string.Create(Invariant, $"rate from {p.MinRate:0.###}% within your maximum {maxRate:0.###}%"),
+                string.Create(Invariant, $"利率 {p.MinRate:0.###}% 起，不高于您可接受的 {maxRate:0.###}%")));
 
-        reasons.Add(new(ReasonCodes.RateRange, $"annual rate {Rate(p.MinRate)}–{Rate(p.MaxRate)}", $"年利率 {Rate(p.MinRate)}–{Rate(p.MaxRate)}"));
+        reasons.Add(new(ReasonCodes.RateRange, string.Create(Invariant, $"annual rate {p.MinRate:0.###}%–{p.MaxRate:0.###}%"),
+            string.Create(Invariant, $"年利率 {p.MinRate:0.###}%–{p.MaxRate:0.###}%")));
         if (Scoring.PurposeFit(q.Purpose, p.Kind) >= 1)
             reasons.Add(new(ReasonCodes.PurposeFit,
                 $"a {Words.En(p.Kind)} suits {Words.En(q.Purpose)} financing", $"{Words.Zh(p.Kind)}适合{Words.Zh(q.Purpose)}融资"));
         if (!e.HasLoanHistory && (p.FirstLoanFriendly || p.Kind == ProductKind.FirstLoan))
-            reasons.Add(new(ReasonCodes.FirstLoanFriendly, "welcomes first-time borrowers", "支持首贷户"));
+            reasons.Add(FirstLoanFriendly);
         if (p.PolicySupport is { Count: > 0 })
             reasons.Add(new(ReasonCodes.PolicySupport,
                 $"policy support: {Join(p.PolicySupport, Words.En, ", ")}", $"政策支持：{Join(p.PolicySupport, Words.Zh, "、")}"));
@@ -103,45 +108,86 @@ internal static class ReasonText
         return reasons.ToArray();
     }
 
+    // Texts that depend only on small enum sets are written once and shared: a near miss then costs no strings
+    // but for the amounts, terms and rates that are the request's own.
+    private static readonly MatchReason?[] GuaranteeFailures = new MatchReason?[256];
+    private static readonly MatchReason?[] SizeFailures = new MatchReason?[8 * 256];
+    private static readonly MatchReason?[] TagFailures = new MatchReason?[256];
+    private static readonly MatchReason?[] TaxFailures = new MatchReason?[8 * 8];
+    private static readonly MatchReason?[] YearFailures = new MatchReason?[64 * 64];
+
     public static MatchReason Failed(Rule rule, ProductListing p, MatchQuery q)
     {
         var e = q.Enterprise;
-        return rule switch
+        switch (rule)
         {
-            Rule.Amount => new(ReasonCodes.Amount,
-                $"amount {Money(q.Amount)} outside {Money(p.MinAmount)}–{Money(p.MaxAmount)}",
-                $"金额 {Money(q.Amount)} 不在产品额度 {Money(p.MinAmount)}–{Money(p.MaxAmount)} 范围内"),
-            Rule.Term => new(ReasonCodes.Term,
-                $"term {q.TermMonths} months outside {p.MinTermMonths}–{p.MaxTermMonths} months",
-                $"期限 {q.TermMonths} 个月不在产品期限 {p.MinTermMonths}–{p.MaxTermMonths} 个月范围内"),
-            Rule.Industry => new(ReasonCodes.Industry,
-                $"not open to industry {e.IndustryCode} (only {string.Join(", ", p.IndustryCodes)})",
-                $"不适用行业 {e.IndustryCode}（仅限 {string.Join("、", p.IndustryCodes)}）"),
-            Rule.EnterpriseSize => new(ReasonCodes.EnterpriseSize,
-                $"not open to {Words.En(e.Size)} enterprises (only {Join(p.EnterpriseSizes, Words.En, ", ")})",
-                $"不适用{Words.Zh(e.Size)}企业（仅限{Join(p.EnterpriseSizes, Words.Zh, "、")}企业）"),
-            Rule.RequiredTags => Missing(p.RequiredTags.Where(t => !e.Tags.Contains(t)).Distinct().ToArray()),
-            Rule.YearsInBusiness => new(ReasonCodes.YearsInBusiness,
-                $"needs {p.MinYearsInBusiness} years in business, has {QueryContext.WholeYears(e.EstablishedOn, q.Today)}",
-                $"需经营满 {p.MinYearsInBusiness} 年，当前 {QueryContext.WholeYears(e.EstablishedOn, q.Today)} 年"),
-            Rule.TaxCreditLevel => new(ReasonCodes.TaxCreditLevel,
-                $"needs tax credit level {p.MinTaxCreditLevel} or better, has {e.TaxCreditLevel}",
-                $"需纳税信用等级 {p.MinTaxCreditLevel} 级及以上，当前 {e.TaxCreditLevel} 级"),
-            Rule.GuaranteeMode => new(ReasonCodes.GuaranteeMode,
-                $"needs {Join(p.GuaranteeModes.Distinct(), Words.Needs, " or ")}",
-                $"需要{Join(p.GuaranteeModes.Distinct(), Words.Zh, "或")}"),
-            Rule.MaxRate => new(ReasonCodes.MaxRate,
-                $"rate from {Rate(p.MinRate)} above your maximum {Rate(q.MaxRate ?? 0)}",
-                $"最低利率 {Rate(p.MinRate)} 高于您可接受的 {Rate(q.MaxRate ?? 0)}"),
-            _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, null),
-        };
+            case Rule.Amount:
+                return new(ReasonCodes.Amount,
+                    string.Create(Invariant, $"amount {q.Amount:#,0.##} outside {p.MinAmount:#,0.##}–{p.MaxAmount:#,0.##}"),
+                    string.Create(Invariant, $"金额 {q.Amount:#,0.##} 不在产品额度 {p.MinAmount:#,0.##}–{p.MaxAmount:#,0.##} 范围内"));
+            case Rule.Term:
+                return new(ReasonCodes.Term,
+                    string.Create(Invariant, $"term {q.TermMonths} months outside {p.MinTermMonths}–{p.MaxTermMonths} months"),
+                    string.Create(Invariant, $"期限 {q.TermMonths} 个月不在产品期限 {p.MinTermMonths}–{p.MaxTermMonths} 个月范围内"));
+            case Rule.MaxRate:
+                return new(ReasonCodes.MaxRate,
+                    string.Create(Invariant, $"rate from {p.MinRate:0.###}% above your maximum {q.MaxRate ?? 0:0.###}%"),
+                    string.Create(Invariant, $"最低利率 {p.MinRate:0.###}% 高于您可接受的 {q.MaxRate ?? 0:0.###}%"));
+            case Rule.Industry:
+                return new(ReasonCodes.Industry,
+                    $"not open to industry {e.IndustryCode} (only {string.Join(", ", p.IndustryCodes)})",
+                    $"不适用行业 {e.IndustryCode}（仅限 {string.Join("、", p.IndustryCodes)}）");
+            case Rule.GuaranteeMode:
+            {
+                var modes = Entry.Mask(p.GuaranteeModes, emptyMeansAll: false);
+                return GuaranteeFailures[modes] ??= new(ReasonCodes.GuaranteeMode,
+                    "needs " + Join(Bits<GuaranteeMode>(modes), Words.Needs, " or "), "需要" + Join(Bits<GuaranteeMode>(modes), Words.Zh, "或"));
+            }
+            case Rule.EnterpriseSize when (uint)e.Size < 8:
+            {
+                var sizes = Entry.Mask(p.EnterpriseSizes, emptyMeansAll: true);
+                return SizeFailures[(int)e.Size * 256 + sizes] ??= new(ReasonCodes.EnterpriseSize,
+                    $"not open to {Words.En(e.Size)} enterprises (only {Join(Bits<EnterpriseSize>(sizes), Words.En, ", ")})",
+                    $"不适用{Words.Zh(e.Size)}企业（仅限{Join(Bits<EnterpriseSize>(sizes), Words.Zh, "、")}企业）");
+            }
+            case Rule.RequiredTags:
+            {
+                var missing = Entry.Mask(p.RequiredTags, emptyMeansAll: false) & ~Entry.Mask(e.Tags, emptyMeansAll: false);
+                return TagFailures[missing] ??= new(ReasonCodes.RequiredTags,
+                    $"requires the qualifications: {Join(Bits<EnterpriseTag>(missing), Words.En, ", ")}",
+                    $"需要资质：{Join(Bits<EnterpriseTag>(missing), Words.Zh, "、")}");
+            }
+            case Rule.TaxCreditLevel when p.MinTaxCreditLevel is { } min && (uint)min < 8 && (uint)e.TaxCreditLevel < 8:
+                return TaxFailures[(int)min * 8 + (int)e.TaxCreditLevel] ??= new(ReasonCodes.TaxCreditLevel,
+                    $"needs tax credit level {min} or better, has {e.TaxCreditLevel}",
+                    $"需纳税信用等级 {min} 级及以上，当前 {e.TaxCreditLevel} 级");
+            case Rule.YearsInBusiness:
+            {
+                var years = QueryContext.WholeYears(e.EstablishedOn, q.Today);
+                var min = p.MinYearsInBusiness;
+                return (uint)min < 64 && (uint)years < 64
+                    ? YearFailures[min * 64 + years] ??= YearsReason(min, years)
+                    : YearsReason(min, years);
+            }
+            case Rule.EnterpriseSize:
+                return new(ReasonCodes.EnterpriseSize, $"not open to {e.Size} enterprises", $"不适用{e.Size}企业");
+            case Rule.TaxCreditLevel:
+                return new(ReasonCodes.TaxCreditLevel, $"needs tax credit level {p.MinTaxCreditLevel} or better, has {e.TaxCreditLevel}",
+                    $"需纳税信用等级 {p.MinTaxCreditLevel} 级及以上，当前 {e.TaxCreditLevel} 级");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule), rule, null);
+        }
 
-        static MatchReason Missing(EnterpriseTag[] missing) => new(ReasonCodes.RequiredTags,
-            $"requires the qualifications: {Join(missing, Words.En, ", ")}", $"需要资质：{Join(missing, Words.Zh, "、")}");
+        static MatchReason YearsReason(int min, int years) => new(ReasonCodes.YearsInBusiness,
+            $"needs {min} years in business, has {years}", $"需经营满 {min} 年，当前 {years} 年");
     }
 
-    private static string Money(decimal yuan) => yuan.ToString("#,0.##", Invariant);
-    private static string Rate(decimal percent) => percent.ToString("0.###", Invariant) + "%";
+    private static IEnumerable<T> Bits<T>(int mask) where T : struct, Enum
+    {
+        for (var bit = 0; bit < 8; bit++)
+            if ((mask & (1 << bit)) != 0) yield return (T)Enum.ToObject(typeof(T), bit);
+    }
+
     private static string Percent(double share) => (Math.Clamp(double.IsNaN(share) ? 0 : share, 0, 1) * 100).ToString("0", Invariant) + "%";
     private static string Join<T>(IEnumerable<T> values, Func<T, string> word, string separator) => string.Join(separator, values.Select(word));
 }

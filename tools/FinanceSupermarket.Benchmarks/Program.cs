@@ -1,1 +1,143 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using FinanceSupermarket.Benchmarks;
+using FinanceSupermarket.Matching;
+
+// dotnet run -c Release --project tools/FinanceSupermarket.Benchmarks -- --filter '*' [--job short]   BenchmarkDotNet
+//                                                                     -- --index-size                  memory of the index for 100,000 products
+//                                                                     -- --quick                       in-process timing of Match, 1k/10k/100k
+//                                                                     -- side-by-side [rounds]         in-memory engine vs SQL, same process, same data
+return args switch
+{
+    ["--index-size", ..] => IndexSize(),
+    ["--quick", ..] => Quick(),
+    ["side-by-side" or "--side-by-side", ..] => await SideBySide(args.Length > 1 && int.TryParse(args[1], out var rounds) ? rounds : 200),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(MatchingBenchmarks).Assembly).Run(args);
+    return 0;
+}
+
+static int IndexSize()
+{
+    const int count = 100_000;
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var (products, tracks) = Workload.Products(count);
+    var withProducts = GC.GetTotalMemory(forceFullCollection: true);
+    var watch = Stopwatch.StartNew();
+    var index = ProductIndex.Build(products);
+    index.SetTrackRecords(tracks);
+    var buildTime = watch.Elapsed;
+    var withIndex = GC.GetTotalMemory(forceFullCollection: true);
+
+    Console.WriteLine($"products generated:            {count:N0} ({index.Count:N0} listed)");
+    Console.WriteLine($"product objects (the caller's): {Mb(withProducts - before)}");
+    Console.WriteLine($"index built over them:         {Mb(withIndex - withProducts)}  (target < 100 MB)");
+    Console.WriteLine($"products + index:              {Mb(withIndex - before)}");
+    Console.WriteLine($"build time:                    {buildTime.TotalMilliseconds:N0} ms");
+
+    var generator = new ProductGenerator(99);
+    var changes = Enumerable.Range(0, 200).Select(i => generator.Product($"P{i * 397 % count + 1:D6}")).ToArray();
+    watch.Restart();
+    foreach (var change in changes) index.Upsert(change);
+    Console.WriteLine($"upsert (rebuilds the snapshot): {watch.Elapsed.TotalMilliseconds / changes.Length:N1} ms each, averaged over {changes.Length}");
+    GC.KeepAlive(products);
+    GC.KeepAlive(index);
+    return 0;
+
+    static string Mb(long bytes) => $"{bytes / 1024.0 / 1024.0:N1} MB";
+}
+
+static int Quick()
+{
+    Console.WriteLine("products   median µs   p90 µs   allocated B/request   (top 20; + near misses; + reading all reasons)");
+    foreach (var count in new[] { 1_000, 10_000, 100_000 })
+    {
+        var (products, tracks) = Workload.Products(count);
+        var index = ProductIndex.Build(products);
+        index.SetTrackRecords(tracks);
+        Report(count, "Match", Workload.Requests(), q => index.Match(q));
+        Report(count, "+ near misses", Workload.Requests(includeNearMisses: true), q => index.Match(q));
+        Report(count, "+ all reasons", Workload.Requests(), q =>
+        {
+            var n = 0;
+            foreach (var m in index.Match(q).Matches) n += m.Reasons.Count;
+            return n;
+        });
+    }
+    return 0;
+
+    static void Report<T>(int count, string label, MatchQuery[] requests, Func<MatchQuery, T> run)
+    {
+        for (var i = 0; i < 2_000; i++) run(requests[i & 15]);           // warm up (tiered JIT)
+        const int n = 3_000;
+        var times = new double[n];
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < n; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            run(requests[i & 15]);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        var allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / n;
+        Array.Sort(times);
+        Console.WriteLine($"{count,8:N0}   {times[n / 2],9:N1}   {times[n * 9 / 10],6:N1}   {allocated,19:N0}   {label}");
+    }
+}
+
+static async Task<int> SideBySide(int rounds)
+{
+    const int count = 100_000;
+    var (products, tracks) = Workload.Products(count);
+    var index = ProductIndex.Build(products);
+    index.SetTrackRecords(tracks);
+    var requests = Workload.Requests();
+    Console.WriteLine($"Loading {count:N0} products into PostgreSQL ({(Environment.GetEnvironmentVariable("BENCH_PG") is { Length: > 0 } ? "BENCH_PG" : "throwaway server")})…");
+    await using var sql = await SqlRanking.StartAsync(products, tracks);
+
+    // Same answers? (Scores agree to rounding; a tie at the 20th place may pick another product.)
+    var identical = 0;
+    var overlap = 0;
+    foreach (var q in requests)
+    {
+        var engine = index.Match(q).Matches.Select(m => m.Product.Id).ToList();
+        var db = (await sql.RankAsync(q)).Select(r => r.Id).ToList();
+        if (engine.SequenceEqual(db)) identical++;
+        overlap += engine.Intersect(db).Count();
+        Console.WriteLine($"  request {Array.IndexOf(requests, q),2}: {engine.Count,2} matches in memory, {db.Count,2} from SQL, same order: {engine.SequenceEqual(db)}");
+    }
+
+    for (var i = 0; i < 500; i++) index.Match(requests[i & 15]);   // warm up
+    for (var i = 0; i < 16; i++) await sql.RankAsync(requests[i]);
+
+    var engineTimes = new List<double>();
+    var sqlTimes = new List<double>();
+    for (var r = 0; r < rounds; r++)
+    {
+        var q = requests[r & 15];
+        var start = Stopwatch.GetTimestamp();
+        for (var k = 0; k < 10; k++) index.Match(q);                 // 10 in a row: timer resolution and noise
+        engineTimes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / 10);
+        start = Stopwatch.GetTimestamp();
+        await sql.RankAsync(q);
+        sqlTimes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+    }
+    var engineMedian = Median(engineTimes);
+    var sqlMedian = Median(sqlTimes);
+    Console.WriteLine();
+    Console.WriteLine($"{rounds} rounds over {requests.Length} requests, {count:N0} products, top 20:");
+    Console.WriteLine($"  in-memory engine median: {engineMedian,10:N1} µs");
+    Console.WriteLine($"  SQL + Dapper median:     {sqlMedian,10:N1} µs");
+    Console.WriteLine($"  ratio SQL / in-memory:   {sqlMedian / engineMedian,10:N0} ×");
+    Console.WriteLine($"  same top 20 in the same order for {identical}/{requests.Length} requests; {overlap}/{requests.Sum(q => index.Match(q).Matches.Count)} products in common");
+    return 0;
+
+    static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 
 namespace FinanceSupermarket.IntegrationTests.Enterprises;

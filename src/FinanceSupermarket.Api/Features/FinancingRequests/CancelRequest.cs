@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -19,9 +20,12 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
         public Validator() => RuleFor(x => x.Reason).Text(500);
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator) : ICommandHandler<CancelRequest, RequestView>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator, Notifier notifier) : ICommandHandler<CancelRequest, RequestView>
     {
         private const string StatusSql = "SELECT status FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
+        private const string OpenDispatchesSql = "SELECT institution_id AS InstitutionId FROM dispatches WHERE request_id = @Id AND status IN ('pending', 'accepted')";
+        private const string CloseDispatchesSql = "UPDATE dispatches SET status = 'closed', updated_at = @Now WHERE request_id = @Id AND status IN ('pending', 'accepted')";
+        private const string RegionSql = "SELECT region_code FROM financing_requests WHERE id = @Id";
         private const string CancelSql = """
             UPDATE financing_requests SET status = @Cancelled, status_reason = @Reason, updated_at = @Now
             WHERE id = @Id AND status IN (@Submitted, @Published, @Dispatched)
@@ -43,8 +47,16 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
                 }, transaction);
                 if (cancelled == 0) throw new ConflictException($"The request is {status} and can no longer be cancelled.");
                 await RequestTimeline.AppendAsync(connection, transaction, command.Id, now, "cancelled", command.Reason);
+
+                // The institutions still working on it are told, and their dispatches closed.
+                var region = await connection.QuerySingleAsync<string>(RegionSql, new { command.Id }, transaction);
+                var institutions = (await connection.QueryAsync<string>(OpenDispatchesSql, new { command.Id }, transaction)).ToArray();
+                await connection.ExecuteAsync(CloseDispatchesSql, new { command.Id, Now = now }, transaction);
+                await notifier.NotifyAsync(connection, transaction, now, institutions.Select(institution => new Notification(
+                    Recipient.Institution(institution, region), "cancelled", "企业已撤回该融资需求。The enterprise withdrew this financing request.", command.Id)).ToArray());
                 return cancelled;
             }, cancellationToken);
+            notifier.AfterCommit();
             return await mediator.Send(new GetRequest(command.Id), cancellationToken);
         }
     }

@@ -9,5 +9,6 @@ public static class FinancingRequestsEndpoints
         GetRequest.Map(group);
         CancelRequest.Map(group);
         GetMatches.Map(group);
+        RateService.Map(group);
     }
 }

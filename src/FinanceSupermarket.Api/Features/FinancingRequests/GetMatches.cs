@@ -4,7 +4,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
-using FinanceSupermarket.Domain.Calendar;
+using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Matching;
 using FluentValidation;
 using Mediator;
@@ -30,7 +30,7 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
             if (!(user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == subject.EnterpriseId || user.RegulatorCovers(subject.RegionCode)))
                 throw new NotFoundException("The financing request");
 
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), WorkingDayCalendar.PlatformTimeZone).DateTime);
+            var today = clock.PlatformToday();
             var result = matching.Index.Match(subject.ToQuery(today, query.Limit ?? 20, query.IncludeNearMisses ?? false));
             return new View(result.Matches, result.Matches.Count, result.NearMisses, result.Refusal);
         }

@@ -13,20 +13,48 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
     public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetRequest, RequestView>
     {
         private const string ByIdSql = RequestRow.SelectSql + " WHERE id = @Id";
-        private const string TimelineSql = "SELECT at, event, detail FROM request_events WHERE request_id = @Id ORDER BY id";
+        private const string TimelineSql = """
+            SELECT at, event, detail FROM request_events
+            WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id IS NULL OR institution_id = @InstitutionId)
+            ORDER BY id
+            """;
+        private const string DispatchesSql = """
+            SELECT id, institution_id AS InstitutionId, product_id AS ProductId, status, answer_due_at AS AnswerDueAt,
+                   feedback_due_at AS FeedbackDueAt, outcome
+            FROM dispatches
+            WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id = @InstitutionId)
+            ORDER BY rank
+            """;
 
         public async ValueTask<RequestView> Handle(GetRequest query, CancellationToken cancellationToken)
         {
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(ByIdSql, new { query.Id });
-            if (row is null || !CanSee(row)) throw new NotFoundException("The financing request");
-            var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, new { query.Id }))
+            // An institution sees only its own dispatch and the steps that are not about other institutions.
+            var scope = new { query.Id, InstitutionId = user.Is(Role.Institution) ? user.InstitutionId : null };
+            var dispatches = row is null ? [] : (await connection.QueryAsync<DispatchRow>(DispatchesSql, scope))
+                .Select(d => new DispatchSummary(d.Id, d.InstitutionId, d.ProductId, EnumText.Parse<DispatchStatus>(d.Status), d.AnswerDueAt, d.FeedbackDueAt, d.Outcome))
+                .ToArray();
+            if (row is null || !CanSee(row, dispatches.Length > 0)) throw new NotFoundException("The financing request");
+            var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, scope))
                 .Select(entry => new TimelineEntry(entry.At, entry.Event, entry.Detail)).ToArray();
-            return row.ToView(timeline, []);
+            return row.ToView(timeline, dispatches);
         }
 
-        private bool CanSee(RequestRow row) =>
-            user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == row.EnterpriseId || user.RegulatorCovers(row.RegionCode);
+        private bool CanSee(RequestRow row, bool dispatchedToCaller) =>
+            user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == row.EnterpriseId || user.RegulatorCovers(row.RegionCode)
+            || user.Is(Role.Institution) && dispatchedToCaller;
+
+        private sealed class DispatchRow
+        {
+            public string Id { get; set; } = "";
+            public string InstitutionId { get; set; } = "";
+            public string ProductId { get; set; } = "";
+            public string Status { get; set; } = "";
+            public DateTimeOffset AnswerDueAt { get; set; }
+            public DateTimeOffset? FeedbackDueAt { get; set; }
+            public string? Outcome { get; set; }
+        }
 
         private sealed class TimelineRow
         {

@@ -6,8 +6,12 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 /// <summary>The request's timeline: every step the enterprise, its institutions and the regulator see, in order.</summary>
 public static class RequestTimeline
 {
-    private const string AppendSql = "INSERT INTO request_events (request_id, at, event, detail) VALUES (@RequestId, @At, @Event, @Detail)";
+    private const string AppendSql = """
+        INSERT INTO request_events (request_id, at, event, detail, institution_id) VALUES (@RequestId, @At, @Event, @Detail, @InstitutionId)
+        """;
 
-    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset at, string @event, string? detail = null) =>
-        connection.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail }, transaction);
+    /// <summary>Adds a step; one that concerns a single institution names it, so that other institutions do not see it.</summary>
+    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset at, string @event,
+        string? detail = null, string? institutionId = null) =>
+        connection.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId }, transaction);
 }

@@ -10,7 +10,7 @@ public sealed record DispatchSummary(
 public sealed record RequestView(
     string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
     decimal? MaxRate, DateOnly? NeededBy, string? Description, RequestStatus Status, string? StatusReason, DateTimeOffset SubmittedAt,
-    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<DispatchSummary> Dispatches);
+    int? Rating, string? RatingComment, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<DispatchSummary> Dispatches);
 
 /// <summary>A financing_requests row as Dapper reads it.</summary>
 public sealed class RequestRow
@@ -18,7 +18,7 @@ public sealed class RequestRow
     public const string SelectSql = """
         SELECT id, enterprise_id AS EnterpriseId, region_code AS RegionCode, amount, term_months AS TermMonths, purpose,
                guarantee_modes AS GuaranteeModes, max_rate AS MaxRate, needed_by AS NeededBy, description, status,
-               status_reason AS StatusReason, submitted_at AS SubmittedAt
+               status_reason AS StatusReason, submitted_at AS SubmittedAt, rating, rating_comment AS RatingComment
         FROM financing_requests
         """;
 
@@ -35,10 +35,12 @@ public sealed class RequestRow
     public string Status { get; set; } = "";
     public string? StatusReason { get; set; }
     public DateTimeOffset SubmittedAt { get; set; }
+    public int? Rating { get; set; }
+    public string? RatingComment { get; set; }
 
     public RequestStatus RequestStatus => EnumText.Parse<RequestStatus>(Status);
 
     public RequestView ToView(IReadOnlyList<TimelineEntry> timeline, IReadOnlyList<DispatchSummary> dispatches) => new(
         Id, EnterpriseId, Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes),
-        MaxRate, NeededBy, Description, RequestStatus, StatusReason, SubmittedAt, timeline, dispatches);
+        MaxRate, NeededBy, Description, RequestStatus, StatusReason, SubmittedAt, Rating, RatingComment, timeline, dispatches);
 }

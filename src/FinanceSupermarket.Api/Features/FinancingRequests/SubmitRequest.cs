@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Globalization;
 using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -43,7 +44,7 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<SubmitRequest, Result>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IWorkflowScheduler workflow) : ICommandHandler<SubmitRequest, Result>
     {
         private const string EnterpriseSql = "SELECT region_code AS RegionCode, industry_code AS IndustryCode FROM enterprises WHERE id = @EnterpriseId";
 
@@ -66,7 +67,7 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
 
             try
             {
-                return await db.InTransactionAsync(async (connection, transaction) =>
+                var submitted = await db.InTransactionAsync(async (connection, transaction) =>
                 {
                     var enterprise = await connection.QuerySingleOrDefaultAsync<EnterpriseRegion>(EnterpriseSql, new { EnterpriseId = enterpriseId }, transaction)
                                      ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
@@ -83,6 +84,9 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
                     await RequestTimeline.AppendAsync(connection, transaction, id, now, "submitted", $"{body.Amount:N2} yuan for {body.TermMonths} months");
                     return new Result(id, RequestStatus.Submitted, Replayed: false);
                 }, cancellationToken);
+                // 第一时间发布: publishing starts as soon as the request is stored.
+                workflow.Publish(submitted.Id);
+                return submitted;
             }
             catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
             {

@@ -16,6 +16,17 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
     private const string CatalogVersionSql = "SELECT version FROM catalog_version WHERE id = 1";
     private const string ChangedProductsSql = ProductRow.SelectSql + " WHERE p.catalog_version > @Seen AND p.catalog_version <= @Current";
 
+    // The workflow's record of each institution (on-time answers, approvals) feeds the ranking.
+    private const string TrackRecordsSql = """
+        SELECT institution_id AS InstitutionId,
+               SUM(CASE WHEN answered_at IS NOT NULL OR (status = 'overdue' AND answered_at IS NULL) THEN 1 ELSE 0 END) AS Due,
+               SUM(CASE WHEN answered_on_time = @True THEN 1 ELSE 0 END) AS OnTime,
+               SUM(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS Decided,
+               SUM(CASE WHEN outcome = 'approved' THEN 1 ELSE 0 END) AS Approved
+        FROM dispatches
+        GROUP BY institution_id
+        """;
+
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private long _seenVersion = -1;
 
@@ -43,6 +54,25 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
         }
     }
 
+    public async Task RefreshTrackRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var records = (await connection.QueryAsync<TrackRecordRow>(TrackRecordsSql, new { True = true }))
+            .Where(row => row.Due > 0)
+            .ToDictionary(row => row.InstitutionId, row => new InstitutionTrackRecord((int)row.Due, (double)row.OnTime / row.Due,
+                row.Decided == 0 ? 0.5 : (double)row.Approved / row.Decided));
+        Index.SetTrackRecords(records);
+    }
+
+    private sealed class TrackRecordRow
+    {
+        public string InstitutionId { get; set; } = "";
+        public long Due { get; set; }
+        public long OnTime { get; set; }
+        public long Decided { get; set; }
+        public long Approved { get; set; }
+    }
+
     public static ProductListing ToListing(ProductRow row)
     {
         var view = row.ToView();
@@ -59,12 +89,19 @@ public sealed class MatchingIndexRefresher(MatchingIndex index, IConfiguration c
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var period = TimeSpan.FromSeconds(configuration.GetValue("Matching:RefreshSeconds", 2.0));
+        var trackRecordPeriod = TimeSpan.FromSeconds(configuration.GetValue("Matching:TrackRecordRefreshSeconds", 60.0));
+        var trackRecordsDue = DateTime.UtcNow;
         using var timer = new PeriodicTimer(period);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await index.RefreshAsync(stoppingToken);
+                if (DateTime.UtcNow >= trackRecordsDue)
+                {
+                    await index.RefreshTrackRecordsAsync(stoppingToken);
+                    trackRecordsDue = DateTime.UtcNow + trackRecordPeriod;
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -1,0 +1,85 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Domain;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Dispatches;
+
+public sealed record DispatchedRequest(
+    decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate, DateOnly? NeededBy,
+    string? Description, RequestStatus Status, string EnterpriseName, string CreditCode, string RegionCode, string IndustryCode, EnterpriseSize Size);
+
+/// <summary>An inbox item (DESIGN.md): the dispatch with the request and the enterprise the institution is asked to serve.</summary>
+public sealed record DispatchView(
+    string Id, string RequestId, string ProductId, DispatchStatus Status, DateTimeOffset DispatchedAt, DateTimeOffset AnswerDueAt,
+    DateTimeOffset? FeedbackDueAt, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths, string? Reason,
+    DispatchedRequest Request);
+
+public sealed class DispatchViewRow
+{
+    public const string SelectSql = """
+        SELECT d.id, d.request_id AS RequestId, d.product_id AS ProductId, d.status, d.dispatched_at AS DispatchedAt, d.answer_due_at AS AnswerDueAt,
+               d.feedback_due_at AS FeedbackDueAt, d.outcome, d.approved_amount AS ApprovedAmount, d.approved_rate AS ApprovedRate,
+               d.approved_term_months AS ApprovedTermMonths, d.decline_reason AS DeclineReason, d.reject_reason AS RejectReason,
+               r.amount, r.term_months AS TermMonths, r.purpose, r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.needed_by AS NeededBy,
+               r.description, r.status AS RequestStatus, e.name AS EnterpriseName, e.credit_code AS CreditCode, e.region_code AS RegionCode,
+               e.industry_code AS IndustryCode, e.size
+        FROM dispatches d
+        JOIN financing_requests r ON r.id = d.request_id
+        JOIN enterprises e ON e.id = r.enterprise_id
+        """;
+
+    public string Id { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset DispatchedAt { get; set; }
+    public DateTimeOffset AnswerDueAt { get; set; }
+    public DateTimeOffset? FeedbackDueAt { get; set; }
+    public string? Outcome { get; set; }
+    public decimal? ApprovedAmount { get; set; }
+    public decimal? ApprovedRate { get; set; }
+    public int? ApprovedTermMonths { get; set; }
+    public string? DeclineReason { get; set; }
+    public string? RejectReason { get; set; }
+    public decimal Amount { get; set; }
+    public int TermMonths { get; set; }
+    public string Purpose { get; set; } = "";
+    public string GuaranteeModes { get; set; } = "";
+    public decimal? MaxRate { get; set; }
+    public DateOnly? NeededBy { get; set; }
+    public string? Description { get; set; }
+    public string RequestStatus { get; set; } = "";
+    public string EnterpriseName { get; set; } = "";
+    public string CreditCode { get; set; } = "";
+    public string RegionCode { get; set; } = "";
+    public string IndustryCode { get; set; } = "";
+    public string Size { get; set; } = "";
+
+    public DispatchView ToView() => new(Id, RequestId, ProductId, EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt, FeedbackDueAt, Outcome,
+        ApprovedAmount, ApprovedRate, ApprovedTermMonths, DeclineReason ?? RejectReason,
+        new DispatchedRequest(Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes), MaxRate, NeededBy,
+            Description, EnumText.Parse<RequestStatus>(RequestStatus), EnterpriseName, CreditCode, RegionCode, IndustryCode, EnumText.Parse<EnterpriseSize>(Size)));
+}
+
+public sealed record GetDispatch(string Id) : IQuery<DispatchView>
+{
+    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetDispatch, DispatchView>
+    {
+        private const string ByIdSql = DispatchViewRow.SelectSql + " WHERE d.id = @Id AND d.institution_id = @InstitutionId";
+
+        public async ValueTask<DispatchView> Handle(GetDispatch query, CancellationToken cancellationToken)
+        {
+            var institutionId = user.RequireInstitutionId();
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var row = await connection.QuerySingleOrDefaultAsync<DispatchViewRow>(ByIdSql, new { query.Id, InstitutionId = institutionId });
+            return row?.ToView() ?? throw new NotFoundException("The dispatch");
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetDispatch(id), ct)))
+            .WithSummary("One dispatch of the caller's institution");
+}

@@ -1,0 +1,45 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Dispatches;
+
+/// <summary>The institution's inbox: the requests dispatched to it, soonest deadline first.</summary>
+public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuery<Paged<DispatchView>>
+{
+    public sealed class Validator : AbstractValidator<ListInbox>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Status).Must(status => status is null || EnumText.TryParse<DispatchStatus>(status, out _))
+                .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<DispatchStatus>())}.");
+            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
+            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+        }
+    }
+
+    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<ListInbox, Paged<DispatchView>>
+    {
+        private const string FilterSql = " WHERE d.institution_id = @InstitutionId AND (@Status IS NULL OR d.status = @Status)";
+        private const string CountSql = "SELECT COUNT(*) FROM dispatches d" + FilterSql;
+        private const string PageSql = DispatchViewRow.SelectSql + FilterSql + " ORDER BY d.answer_due_at, d.id";
+
+        public async ValueTask<Paged<DispatchView>> Handle(ListInbox query, CancellationToken cancellationToken)
+        {
+            var page = query.Page ?? 1;
+            var pageSize = query.PageSize ?? 20;
+            var parameters = new { InstitutionId = user.RequireInstitutionId(), query.Status, Skip = (page - 1) * pageSize, Take = pageSize };
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
+            var rows = await connection.QueryAsync<DispatchViewRow>(db.Dialect.Page(PageSql), parameters);
+            return new Paged<DispatchView>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/", async ([AsParameters] ListInbox query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+            .WithSummary("The caller's inbox of dispatches, ?status=pending");
+}

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Http;
+
+namespace FinanceSupermarket.Api.Features.Dispatches;
+
+/// <summary>A dispatch as the institution it was sent to answers it; anyone else's dispatch is not found.</summary>
+public sealed class OwnDispatch
+{
+    private const string OwnSql = """
+        SELECT d.id, d.request_id AS RequestId, d.institution_id AS InstitutionId, d.product_id AS ProductId, d.status,
+               d.answer_due_at AS AnswerDueAt, d.feedback_due_at AS FeedbackDueAt, p.approval_days AS ApprovalDays,
+               r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.status AS RequestStatus, i.name AS InstitutionName
+        FROM dispatches d
+        JOIN products p ON p.id = d.product_id
+        JOIN financing_requests r ON r.id = d.request_id
+        JOIN institutions i ON i.id = d.institution_id
+        WHERE d.id = @Id AND d.institution_id = @InstitutionId
+        """;
+
+    public string Id { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string InstitutionId { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Status { get; set; } = "";
+    public DateTimeOffset AnswerDueAt { get; set; }
+    public DateTimeOffset? FeedbackDueAt { get; set; }
+    public int ApprovalDays { get; set; }
+    public string EnterpriseId { get; set; } = "";
+    public string RegionCode { get; set; } = "";
+    public string RequestStatus { get; set; } = "";
+    public string InstitutionName { get; set; } = "";
+
+    public static async Task<OwnDispatch> LoadAsync(DbConnection connection, DbTransaction transaction, string id, string institutionId) =>
+        await connection.QuerySingleOrDefaultAsync<OwnDispatch>(OwnSql, new { Id = id, InstitutionId = institutionId }, transaction)
+        ?? throw new NotFoundException("The dispatch");
+
+    /// <summary>Why a dispatch in this state cannot take the answer (409), in the institution's words.</summary>
+    public ConflictException Refuse(string answer) => new(Status switch
+    {
+        "accepted" => $"This dispatch was already accepted; {answer} is not possible now.",
+        "declined" => $"This dispatch was declined; {answer} is not possible.",
+        "overdue" => $"The deadline of this dispatch passed and it was escalated; {answer} is no longer possible.",
+        "superseded" => $"Another institution's approval resolved the request; {answer} is no longer needed.",
+        "closed" => $"This dispatch is closed; {answer} is not possible.",
+        "pending" => $"Accept the dispatch before giving {answer}.",
+        _ => $"The dispatch is {Status}; {answer} is not possible.",
+    });
+}

@@ -1,0 +1,61 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Notifications;
+
+public sealed record NotificationView(long Id, string Event, string Message, string? RequestId, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+
+/// <summary>The caller's notifications, newest first: an enterprise's or institution's own, a regulator's within its region.</summary>
+public sealed record ListNotifications(bool? UnreadOnly, int? Page, int? PageSize) : IQuery<Paged<NotificationView>>
+{
+    public sealed class Validator : AbstractValidator<ListNotifications>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
+            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+        }
+    }
+
+    /// <summary>The WHERE clause that keeps each user to its own notifications; marking one read uses it too.</summary>
+    public const string MineSql = """
+         WHERE recipient_role = @Role
+          AND (recipient_id = @RecipientId OR (recipient_role = 'regulator' AND region_code LIKE @RegionLike))
+        """;
+
+    public static object Mine(CurrentUser user) => new
+    {
+        Role = user.Role is { } role ? EnumText.ToText(role) : "",
+        RecipientId = user.Is(Role.Enterprise) ? user.EnterpriseId : user.Is(Role.Institution) ? user.InstitutionId : "-",
+        RegionLike = (user.Region ?? "") + "%",
+    };
+
+    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<ListNotifications, Paged<NotificationView>>
+    {
+        private const string FilterSql = MineSql + " AND (@UnreadOnly = 0 OR read_at IS NULL)";
+        private const string CountSql = "SELECT COUNT(*) FROM notifications" + FilterSql;
+        private const string PageSql = """
+            SELECT id, event, message, request_id AS RequestId, created_at AS CreatedAt, read_at AS ReadAt FROM notifications
+            """ + FilterSql + " ORDER BY id DESC";
+
+        public async ValueTask<Paged<NotificationView>> Handle(ListNotifications query, CancellationToken cancellationToken)
+        {
+            var page = query.Page ?? 1;
+            var pageSize = query.PageSize ?? 20;
+            var mine = new DynamicParameters(Mine(user));
+            mine.AddDynamicParams(new { UnreadOnly = query.UnreadOnly == true ? 1 : 0, Skip = (page - 1) * pageSize, Take = pageSize });
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var total = await connection.ExecuteScalarAsync<long>(CountSql, mine);
+            var items = (await connection.QueryAsync<NotificationView>(db.Dialect.Page(PageSql), mine)).ToArray();
+            return new Paged<NotificationView>(items, total, page, pageSize);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/", async ([AsParameters] ListNotifications query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+            .WithSummary("The caller's notifications, newest first (?unreadOnly=true)");
+}

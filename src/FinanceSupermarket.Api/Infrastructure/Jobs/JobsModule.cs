@@ -1,0 +1,80 @@
+using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain.Calendar;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.SqlServer;
+
+namespace FinanceSupermarket.Api.Infrastructure.Jobs;
+
+/// <summary>
+/// Hangfire on the provider's database (SQL Server, PostgreSQL) so that several API nodes share one queue, or in
+/// memory with the embedded SQLite default (safe because the supervisor re-drives from the database). The storage is
+/// this host's own service rather than Hangfire's global one, so that several hosts can live in one process (tests).
+/// </summary>
+public static class JobsModule
+{
+    public const string SuperviseJobId = "supervise-deadlines";
+
+    public static IServiceCollection AddPlatformJobs(this IServiceCollection services, IConfiguration configuration, DatabaseOptions database, string connectionString)
+    {
+        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
+        services.Configure<WorkflowOptions>(configuration.GetSection(WorkflowOptions.Section));
+        services.AddSingleton(WorkingDayCalendar.LoadFrom(workflow.CalendarFolder));
+
+        services.AddSingleton<JobStorage>(_ => database.Provider switch
+        {
+            DatabaseProvider.PostgreSql => new PostgreSqlStorage(connectionString, new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire", PrepareSchemaIfNecessary = true, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
+            }),
+            DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
+            {
+                SchemaName = "HangFire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.Zero,
+            }),
+            _ => new InMemoryStorage(),
+        });
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        if (workflow.RunJobs)
+            services.AddHangfireServer((_, server) =>
+            {
+                server.WorkerCount = workflow.WorkerCount;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..60];
+            });
+
+        services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
+        services.AddScoped<Notifier>();
+        services.AddScoped<INotificationChannel, DatabaseNotificationChannel>();
+        services.AddScoped<INotificationChannel, WebhookNotificationChannel>();
+        services.AddHttpClient(nameof(DeliverWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
+        return services;
+    }
+
+    /// <summary>The supervisor every minute, once at start-up, and the dashboard at /jobs for admins.</summary>
+    public static void UsePlatformJobs(this WebApplication app)
+    {
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<WorkflowJobs>(SuperviseJobId, job => job.SuperviseAsync(), Cron.Minutely());
+        if (app.Configuration.GetValue($"{WorkflowOptions.Section}:RunJobs", true))
+            app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<WorkflowJobs>(job => job.SuperviseAsync());
+        app.UseHangfireDashboard("/jobs", new DashboardOptions
+        {
+            Authorization = [new AdminOnlyDashboard()],
+            DashboardTitle = "Finance Supermarket jobs",
+        }, storage);
+    }
+
+    /// <summary>The dashboard is for platform operators: the caller's bearer token must carry the admin role.</summary>
+    private sealed class AdminOnlyDashboard : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole("admin");
+    }
+}

@@ -1,0 +1,14 @@
+using FinanceSupermarket.Domain.Calendar;
+
+namespace FinanceSupermarket.Api.Infrastructure;
+
+public static class PlatformClock
+{
+    /// <summary>Today's date in the platform's time zone (Asia/Shanghai), which decides working days and years in business.</summary>
+    public static DateOnly PlatformToday(this TimeProvider clock) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), WorkingDayCalendar.PlatformTimeZone).DateTime);
+
+    /// <summary>A time as people in the platform's time zone read it, for messages.</summary>
+    public static string PlatformText(this DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, WorkingDayCalendar.PlatformTimeZone).ToString("yyyy-MM-dd HH:mm") + " (UTC+8)";
+}

@@ -1,0 +1,232 @@
+using Dapper;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.Matching;
+using FinanceSupermarket.Testing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FinanceSupermarket.Benchmarks;
+
+/// <summary>
+/// The same ranking done the way a typical Dapper application would: the products in a PostgreSQL table (list
+/// columns as text[]), one SQL query with WHERE clauses for the hard rules and ORDER BY a scoring expression that
+/// mirrors <see cref="Scoring"/>, LIMIT 20, read with Dapper. Region codes are stored as the engine reads them
+/// (GB/T 2260 "330400" as "3304"), as a host would store them on write.
+/// </summary>
+public sealed class SqlRanking : IAsyncDisposable
+{
+    private readonly TemporaryPostgresServer? _server;
+    private readonly NpgsqlDataSource _dataSource;
+
+    private SqlRanking(TemporaryPostgresServer? server, string connectionString)
+    {
+        _server = server;
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    static SqlRanking() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Uses the server in BENCH_PG when set, else starts a throwaway one; creates the schema and loads the products.</summary>
+    public static async Task<SqlRanking> StartAsync(IReadOnlyCollection<ProductListing> products, IReadOnlyDictionary<string, InstitutionTrackRecord> tracks)
+    {
+        var connectionString = Environment.GetEnvironmentVariable("BENCH_PG");
+        TemporaryPostgresServer? server = null;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            server = await TemporaryPostgresServer.StartAsync();
+            connectionString = await server.CreateDatabaseAsync("ranking_bench");
+        }
+        var ranking = new SqlRanking(server, connectionString);
+        await ranking.LoadAsync(products, tracks);
+        return ranking;
+    }
+
+    public const string Schema = """
+        DROP TABLE IF EXISTS bench_products, bench_institutions, bench_track_records;
+        CREATE TABLE bench_institutions (id text PRIMARY KEY, region_codes text[] NOT NULL);
+        CREATE TABLE bench_track_records (
+            institution_id text PRIMARY KEY, answered_count int NOT NULL,
+            on_time_answer_rate double precision NOT NULL, approval_rate double precision NOT NULL);
+        CREATE TABLE bench_products (
+            id text PRIMARY KEY, institution_id text NOT NULL, name text NOT NULL, kind text NOT NULL,
+            min_amount numeric(18,2) NOT NULL, max_amount numeric(18,2) NOT NULL,
+            min_term_months int NOT NULL, max_term_months int NOT NULL,
+            min_rate numeric(7,4) NOT NULL, max_rate numeric(7,4) NOT NULL,
+            guarantee_modes text[] NOT NULL, region_codes text[] NOT NULL, industry_codes text[] NOT NULL,
+            enterprise_sizes text[] NOT NULL, required_tags text[] NOT NULL, min_years_in_business int NOT NULL,
+            min_tax_credit_level text NULL, first_loan_friendly boolean NOT NULL, policy_support text[] NOT NULL,
+            approval_days int NOT NULL, status text NOT NULL);
+        """;
+
+    public const string Indexes = """
+        CREATE INDEX ON bench_products (institution_id);
+        CREATE INDEX ON bench_products (status, min_amount, max_amount);
+        ANALYZE;
+        """;
+
+    // The hard rules as WHERE clauses, the ranking as an ORDER BY expression (same weights as Scoring).
+    public const string Query = """
+        SELECT p.id, p.institution_id, p.name, p.kind, p.min_amount, p.max_amount, p.min_term_months, p.max_term_months,
+               p.min_rate, p.max_rate, p.approval_days, p.first_loan_friendly,
+               round((
+                   30 * greatest(0, least(1, (15 - p.min_rate::float8) / 12.5))
+                 + 10 * greatest(0, least(1, (30 - p.approval_days) / 29.0))
+                 + 10 * (SELECT count(DISTINCT s) FROM unnest(p.policy_support) s) / 3.0
+                 + 10 * coalesce(CASE WHEN t.answered_count > 0 THEN
+                         (t.answered_count * (0.5 * least(1, greatest(0, t.on_time_answer_rate)) + 0.5 * least(1, greatest(0, t.approval_rate))) + 2.5)
+                         / (t.answered_count + 5) END, 0.5)
+                 + 8 * CASE WHEN p.max_amount > p.min_amount THEN greatest(0, least(1, least(
+                         (ln(@amount::float8) - ln(greatest(p.min_amount::float8, 1))) / (ln(greatest(p.max_amount::float8, 1)) - ln(greatest(p.min_amount::float8, 1))),
+                         1 - (ln(@amount::float8) - ln(greatest(p.min_amount::float8, 1))) / (ln(greatest(p.max_amount::float8, 1)) - ln(greatest(p.min_amount::float8, 1)))) / 0.25))
+                       ELSE 1 END
+                 + 7 * CASE WHEN p.max_term_months > p.min_term_months THEN greatest(0, least(1, least(
+                         (@term - p.min_term_months)::float8 / (p.max_term_months - p.min_term_months),
+                         1 - (@term - p.min_term_months)::float8 / (p.max_term_months - p.min_term_months)) / 0.25))
+                       ELSE 1 END
+                 + 15 * CASE WHEN p.kind = ANY(@madeFor) THEN 1 WHEN p.kind = ANY(@generalPurpose) THEN 0.5 ELSE 0 END
+                 + 10 * CASE WHEN NOT @firstLoanSeeker OR p.first_loan_friendly OR p.kind = 'first_loan' THEN 1 ELSE 0 END
+               )::numeric, 2) AS score
+        FROM bench_products p
+        JOIN bench_institutions i ON i.id = p.institution_id
+        LEFT JOIN bench_track_records t ON t.institution_id = p.institution_id
+        WHERE p.status = 'listed'
+          AND p.min_amount <= @amount AND p.max_amount >= @amount
+          AND p.min_term_months <= @term AND p.max_term_months >= @term
+          AND (cardinality(p.region_codes) = 0 OR EXISTS (SELECT 1 FROM unnest(p.region_codes) r WHERE starts_with(@region, r)))
+          AND (cardinality(i.region_codes) = 0 OR EXISTS (SELECT 1 FROM unnest(i.region_codes) r WHERE starts_with(@region, r)))
+          AND (cardinality(p.industry_codes) = 0 OR EXISTS (SELECT 1 FROM unnest(p.industry_codes) c WHERE starts_with(@industry, c)))
+          AND (cardinality(p.enterprise_sizes) = 0 OR @size = ANY(p.enterprise_sizes))
+          AND p.required_tags <@ @tags
+          AND p.min_years_in_business <= @years
+          AND (p.min_tax_credit_level IS NULL
+               OR array_position(ARRAY['D','C','M','B','A'], p.min_tax_credit_level) <= array_position(ARRAY['D','C','M','B','A'], @taxLevel))
+          AND p.guarantee_modes && @guaranteeModes
+          AND (@maxRate::numeric IS NULL OR p.min_rate <= @maxRate::numeric)
+        ORDER BY score DESC, p.min_rate, p.id COLLATE "C"
+        LIMIT @limit
+        """;
+
+    public sealed class Row
+    {
+        public string Id { get; set; } = "";
+        public string InstitutionId { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public decimal MinAmount { get; set; }
+        public decimal MaxAmount { get; set; }
+        public int MinTermMonths { get; set; }
+        public int MaxTermMonths { get; set; }
+        public decimal MinRate { get; set; }
+        public decimal MaxRate { get; set; }
+        public int ApprovalDays { get; set; }
+        public bool FirstLoanFriendly { get; set; }
+        public decimal Score { get; set; }
+    }
+
+    public async Task<List<Row>> RankAsync(MatchQuery q)
+    {
+        var e = q.Enterprise;
+        var kinds = Enum.GetValues<ProductKind>();
+        var parameters = new
+        {
+            amount = q.Amount,
+            term = q.TermMonths,
+            region = e.RegionCode,
+            industry = e.IndustryCode,
+            size = EnumText.ToText(e.Size),
+            tags = e.Tags.Select(EnumText.ToText).ToArray(),
+            years = YearsInBusiness(e.EstablishedOn, q.Today),
+            taxLevel = EnumText.ToText(e.TaxCreditLevel),
+            guaranteeModes = q.GuaranteeModes.Select(EnumText.ToText).ToArray(),
+            maxRate = q.MaxRate,
+            madeFor = kinds.Where(k => Scoring.PurposeFit(q.Purpose, k) >= 1).Select(EnumText.ToText).ToArray(),
+            generalPurpose = kinds.Where(k => Scoring.PurposeFit(q.Purpose, k) is > 0 and < 1).Select(EnumText.ToText).ToArray(),
+            firstLoanSeeker = !e.HasLoanHistory,
+            limit = q.Limit,
+        };
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<Row>(Query, parameters)).AsList();
+    }
+
+    private static int YearsInBusiness(DateOnly establishedOn, DateOnly today)
+    {
+        if (today <= establishedOn) return 0;
+        var years = today.Year - establishedOn.Year;
+        return establishedOn.AddYears(years) > today ? years - 1 : years;
+    }
+
+    private async Task LoadAsync(IReadOnlyCollection<ProductListing> products, IReadOnlyDictionary<string, InstitutionTrackRecord> tracks)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(Schema);
+
+        var institutions = products.GroupBy(p => p.InstitutionId).Select(g => g.First()).ToList();
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_institutions (id, region_codes) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var p in institutions)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(p.InstitutionId, NpgsqlDbType.Text);
+                await writer.WriteAsync(Regions(p.InstitutionRegionCodes), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            }
+            await writer.CompleteAsync();
+        }
+        await using (var writer = await connection.BeginBinaryImportAsync(
+                         "COPY bench_track_records (institution_id, answered_count, on_time_answer_rate, approval_rate) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (institutionId, record) in tracks)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(institutionId, NpgsqlDbType.Text);
+                await writer.WriteAsync(record.AnsweredCount, NpgsqlDbType.Integer);
+                await writer.WriteAsync(record.OnTimeAnswerRate, NpgsqlDbType.Double);
+                await writer.WriteAsync(record.ApprovalRate, NpgsqlDbType.Double);
+            }
+            await writer.CompleteAsync();
+        }
+        await using (var writer = await connection.BeginBinaryImportAsync("""
+                         COPY bench_products (id, institution_id, name, kind, min_amount, max_amount, min_term_months, max_term_months,
+                             min_rate, max_rate, guarantee_modes, region_codes, industry_codes, enterprise_sizes, required_tags,
+                             min_years_in_business, min_tax_credit_level, first_loan_friendly, policy_support, approval_days, status)
+                         FROM STDIN (FORMAT BINARY)
+                         """))
+        {
+            foreach (var p in products)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(p.Id, NpgsqlDbType.Text);
+                await writer.WriteAsync(p.InstitutionId, NpgsqlDbType.Text);
+                await writer.WriteAsync(p.Name, NpgsqlDbType.Text);
+                await writer.WriteAsync(EnumText.ToText(p.Kind), NpgsqlDbType.Text);
+                await writer.WriteAsync(p.MinAmount, NpgsqlDbType.Numeric);
+                await writer.WriteAsync(p.MaxAmount, NpgsqlDbType.Numeric);
+                await writer.WriteAsync(p.MinTermMonths, NpgsqlDbType.Integer);
+                await writer.WriteAsync(p.MaxTermMonths, NpgsqlDbType.Integer);
+                await writer.WriteAsync(p.MinRate, NpgsqlDbType.Numeric);
+                await writer.WriteAsync(p.MaxRate, NpgsqlDbType.Numeric);
+                await writer.WriteAsync(p.GuaranteeModes.Select(EnumText.ToText).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(Regions(p.RegionCodes), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(p.IndustryCodes.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(p.EnterpriseSizes.Select(EnumText.ToText).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(p.RequiredTags.Select(EnumText.ToText).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(p.MinYearsInBusiness, NpgsqlDbType.Integer);
+                if (p.MinTaxCreditLevel is { } level) await writer.WriteAsync(EnumText.ToText(level), NpgsqlDbType.Text);
+                else await writer.WriteNullAsync();
+                await writer.WriteAsync(p.FirstLoanFriendly, NpgsqlDbType.Boolean);
+                await writer.WriteAsync(p.PolicySupport.Select(EnumText.ToText).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await writer.WriteAsync(p.ApprovalDays, NpgsqlDbType.Integer);
+                await writer.WriteAsync(EnumText.ToText(p.Status), NpgsqlDbType.Text);
+            }
+            await writer.CompleteAsync();
+        }
+        await connection.ExecuteAsync(Indexes);
+    }
+
+    private static string[] Regions(IReadOnlyList<string> codes) => codes.Select(Codes.NormaliseRegionPrefix).ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
