@@ -6,48 +6,47 @@ namespace FinanceSupermarket.Matching;
 /// <summary>
 /// An immutable view of every listed product, built by the writer and read lock-free by any number of requests.
 /// <para>
-/// Layout: <see cref="Entries"/> holds each product once per effective region prefix, grouped so that the products
+/// Layout: the entries array holds each product once per effective region prefix, grouped so that the products
 /// serving one prefix are a contiguous run. A request for region "330421" visits the runs of "", "3", "33", "330",
 /// "3304", "33042" and "330421" and nothing else: products of other regions cost nothing, and a product is met at
 /// most once because its prefixes never cover one another. Within a run the checks are integer compares and
-/// bitmask tests on one packed struct; the product object is touched only for products kept in the top N.
+/// bitmask tests on one packed 48-byte struct; the scoring data is read only for eligible products, and the
+/// product object only for those kept in the top N.
 /// </para>
 /// </summary>
 internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
 
-    public static readonly IndexSnapshot Empty = new([], [], [], [],
+    public static readonly IndexSnapshot Empty = new([], [], [], [], [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
         new Dictionary<string, InstitutionTrackRecord>(StringComparer.Ordinal));
 
     private readonly ProductListing[] _products;
     private readonly Entry[] _entries;
+    private readonly ScoreData[] _scoreData;                    // by ordinal
     private readonly (int Start, int Count)[] _regionRuns;      // by region id
     private readonly int[] _industryIds;                        // the products' industry prefix ids, end to end
     private readonly Dictionary<string, int> _regionIdsTable, _industryIdsTable;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIds, _industryIdsBySpan;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIdsBySpan, _industryIdsBySpan;
     private readonly Dictionary<string, InstitutionTrackRecord> _trackRecords;
 
-    public IndexSnapshot(ProductListing[] products, Entry[] entries, (int Start, int Count)[] regionRuns, int[] industryIds,
+    public IndexSnapshot(ProductListing[] products, Entry[] entries, ScoreData[] scoreData, (int Start, int Count)[] regionRuns, int[] industryIds,
         Dictionary<string, int> regionIds, Dictionary<string, int> industryIdsTable, Dictionary<string, InstitutionTrackRecord> trackRecords)
     {
         _products = products;
         _entries = entries;
+        _scoreData = scoreData;
         _regionRuns = regionRuns;
         _industryIds = industryIds;
         _regionIdsTable = regionIds;
         _industryIdsTable = industryIdsTable;
-        _regionIds = regionIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _regionIdsBySpan = regionIds.GetAlternateLookup<ReadOnlySpan<char>>();
         _industryIdsBySpan = industryIdsTable.GetAlternateLookup<ReadOnlySpan<char>>();
         _trackRecords = trackRecords;
     }
 
     public int Count => _products.Length;
-    public Dictionary<string, int> RegionIdsTable => _regionIdsTable;
-    public Dictionary<string, int> IndustryIdsTable => _industryIdsTable;
-    public Dictionary<string, InstitutionTrackRecord> TrackRecords => _trackRecords;
-    internal int EntryCount => _entries.Length;
 
     /// <summary>Writer side: O(n) over the compiled products, no string hashing.</summary>
     public static IndexSnapshot Build(List<CompiledProduct> all, InternTable regions, InternTable industries, InternTable institutions,
@@ -74,6 +73,7 @@ internal sealed class IndexSnapshot
 
         var products = new ProductListing[all.Count];
         var entries = new Entry[total];
+        var scoreData = new ScoreData[products.Length];
         var industryIds = new int[industryTotal];
         var industryAt = 0;
         for (var i = 0; i < products.Length; i++)
@@ -82,9 +82,11 @@ internal sealed class IndexSnapshot
             products[i] = cp.Product;
             var e = cp.Template;
             e.Ordinal = i;
-            e.StaticScore = cp.StaticPart + trackParts[cp.InstitutionSlot];
-            e.IndustryStart = industryAt;
             e.IndustryCount = (ushort)cp.IndustryIds.Length;
+            ref var data = ref scoreData[i];
+            data = cp.Score;
+            data.StaticScore = cp.StaticPart + trackParts[cp.InstitutionSlot];
+            data.IndustryStart = industryAt;
             cp.IndustryIds.CopyTo(industryIds, industryAt);
             industryAt += cp.IndustryIds.Length;
             foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
@@ -92,7 +94,7 @@ internal sealed class IndexSnapshot
 
         var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
         var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
-        return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);
+        return new IndexSnapshot(products, entries, scoreData, runs, industryIds, regionTable, industryTable, trackRecords);
     }
 
     public MatchResult Match(MatchQuery query)
@@ -123,7 +125,7 @@ internal sealed class IndexSnapshot
             var region = (query.Enterprise.RegionCode ?? "").AsSpan().Trim();
             for (var length = 0; length <= region.Length; length++)
             {
-                if (!_regionIds.TryGetValue(region[..length], out var regionId)) continue;
+                if (!_regionIdsBySpan.TryGetValue(region[..length], out var regionId)) continue;
                 var (start, count) = _regionRuns[regionId];
                 var run = new ReadOnlySpan<Entry>(_entries, start, count);
                 if (query.IncludeNearMisses) ScanWithNearMisses(run, in q, query, industryMatches, ref matches, ref nearMisses);
@@ -137,8 +139,6 @@ internal sealed class IndexSnapshot
             if (rentedNear is not null) ArrayPool<Candidate>.Shared.Return(rentedNear);
         }
     }
-
-    public ProductListing[] Products => _products;
 
     // The hot loop: cheapest and most selective checks first, each a compare or a mask test.
     private void Scan(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches, ref TopN top)
@@ -154,77 +154,56 @@ internal sealed class IndexSnapshot
             if ((e.SizeMask & q.SizeBit) == 0 || (e.RequiredTags & ~q.Tags) != 0) continue;
             if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
             if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches)) continue;
-            var score = Scoring.Total(in e, in q);
+            var score = Scoring.Total(in _scoreData[e.Ordinal], in q);
             if (score < top.Threshold) continue;
             top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
         }
     }
 
-    // The same rules, counted: a product failing exactly one is a near miss.
+    // The same rules, counted without branches (most products fail two or more, so the count is what matters);
+    // which rule failed is worked out only for the few that fail exactly one.
     private void ScanWithNearMisses(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches,
         ref TopN matches, ref TopN nearMisses)
     {
         foreach (ref readonly var e in run)
         {
-            var failed = Rule.None;
-            var failures = 0;
-            var inexact = (e.Flags & Entry.InexactFlag) != 0;
-            if ((q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount) && (!inexact || !ExactAmount(in e, query)))
+            var amount = (q.AmountFloor < e.MinAmount) | (q.AmountCeiling > e.MaxAmount);
+            var rate = q.MaxRateFloor < e.MinRate;
+            if ((e.Flags & Entry.InexactFlag) != 0)
             {
-                failures++;
-                failed = Rule.Amount;
+                amount = amount && !ExactAmount(in e, query);
+                rate = rate && !ExactRate(in e, query);
             }
-            if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.Term;
-            }
-            if ((e.GuaranteeMask & q.GuaranteeMask) == 0)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.GuaranteeMode;
-            }
-            if (q.MaxRateFloor < e.MinRate && (!inexact || !ExactRate(in e, query)))
-            {
-                if (++failures > 1) continue;
-                failed = Rule.MaxRate;
-            }
-            if ((e.SizeMask & q.SizeBit) == 0)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.EnterpriseSize;
-            }
-            if ((e.RequiredTags & ~q.Tags) != 0)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.RequiredTags;
-            }
-            if (q.YearsInBusiness < e.MinYears)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.YearsInBusiness;
-            }
-            if (q.TaxLevel < e.MinTaxLevel)
-            {
-                if (++failures > 1) continue;
-                failed = Rule.TaxCreditLevel;
-            }
-            if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches))
-            {
-                if (++failures > 1) continue;
-                failed = Rule.Industry;
-            }
-            var score = Scoring.Total(in e, in q);
+            var term = (q.TermMonths < e.MinTerm) | (q.TermMonths > e.MaxTerm);
+            var guarantee = (e.GuaranteeMask & q.GuaranteeMask) == 0;
+            var size = (e.SizeMask & q.SizeBit) == 0;
+            var tags = (e.RequiredTags & ~q.Tags) != 0;
+            var years = q.YearsInBusiness < e.MinYears;
+            var tax = q.TaxLevel < e.MinTaxLevel;
+            var failures = Bit(amount) + Bit(rate) + Bit(term) + Bit(guarantee) + Bit(size) + Bit(tags) + Bit(years) + Bit(tax);
+            if (failures > 1) continue;
+            var industry = e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches);
+            failures += Bit(industry);
+            if (failures > 1) continue;
+
+            var score = Scoring.Total(in _scoreData[e.Ordinal], in q);
             ref var top = ref failures == 0 ? ref matches : ref nearMisses;
             if (score < top.Threshold) continue;
+            var failed = failures == 0 ? Rule.None
+                : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
+                : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
+                : tax ? Rule.TaxCreditLevel : Rule.Industry;
             top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Bit(bool value) => value ? 1 : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IndustryAllowed(in Entry e, ReadOnlySpan<int> industryMatches)
     {
-        var allowed = new ReadOnlySpan<int>(_industryIds, e.IndustryStart, e.IndustryCount);
+        var allowed = new ReadOnlySpan<int>(_industryIds, _scoreData[e.Ordinal].IndustryStart, e.IndustryCount);
         foreach (var id in allowed)
             if (industryMatches.Contains(id)) return true;
         return false;

@@ -41,6 +41,8 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", TestSigningKey);
         builder.UseSetting("Auth:DevTokens", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Background jobs run only in the fixtures that test the workflow; the others see requests stay as submitted.
+        builder.UseSetting("Workflow:RunJobs", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));

@@ -35,7 +35,12 @@ public sealed class OperationsTests(string provider) : ApiTestBase(provider)
         var response = await Anonymous.GetAsync("/docs").ShouldBe(HttpStatusCode.OK);
 
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
-        File.WriteAllText("/tmp/docs.html", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        html.ShouldContain("Finance Supermarket API");
+        html.ShouldContain("openapi/v1.json");
+        // The page is a shell: the UI itself is a script served beside it.
+        var script = await Anonymous.GetAsync(new Uri(response.RequestMessage!.RequestUri!, "scalar.js")).ShouldBe(HttpStatusCode.OK);
+        (await script.Content.ReadAsByteArrayAsync()).Length.ShouldBeGreaterThan(10_000);
     }
 
     [Test]

@@ -129,6 +129,8 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
     [TestCase("region=abcdef", "region")]
     [TestCase("pageSize=101", "pageSize")]
     [TestCase("page=0", "page")]
+    [TestCase("page=abc", "page")]
+    [TestCase("pageSize=1e400", "pageSize")]
     public async Task Bad_shelf_filters_are_refused_naming_the_parameter(string query, string field)
     {
         var response = await Anonymous.GetAsync($"/api/v1/products?{query}").ShouldBe(HttpStatusCode.BadRequest);

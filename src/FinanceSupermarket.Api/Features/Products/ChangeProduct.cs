@@ -14,7 +14,8 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
 {
     public sealed class Validator : AbstractValidator<ChangeProduct>
     {
-        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator());
+        // No "body." prefix: the terms' fields are the top-level fields of the JSON the client sent.
+        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
     }
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching, IMediator mediator) : ICommandHandler<ChangeProduct, ProductView>

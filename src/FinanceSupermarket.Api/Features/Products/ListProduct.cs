@@ -13,7 +13,8 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
 {
     public sealed class Validator : AbstractValidator<ListProduct>
     {
-        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator());
+        // No "body." prefix: the terms' fields are the top-level fields of the JSON the client sent.
+        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
     }
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching) : ICommandHandler<ListProduct, CreatedBody>

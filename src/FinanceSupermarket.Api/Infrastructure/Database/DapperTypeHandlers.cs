@@ -21,6 +21,9 @@ public static class DapperTypeHandlers
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
+        SqlMapper.RemoveTypeMap(typeof(decimal));
+        SqlMapper.RemoveTypeMap(typeof(decimal?));
+        SqlMapper.AddTypeHandler(new DecimalHandler());
     }
 
     public const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
@@ -48,6 +51,26 @@ public static class DapperTypeHandlers
             DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
             string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             _ => throw new DataException($"Cannot read {value.GetType().Name} as a time."),
+        };
+    }
+
+    /// <summary>
+    /// SQLite's NUMERIC keeps 6.0 as INTEGER and 6.5 as REAL, so one column's rows differ in type; Dapper compiles its
+    /// reader for the first row's type and fails on the next. Reading every decimal through here takes either.
+    /// </summary>
+    private sealed class DecimalHandler : SqlMapper.TypeHandler<decimal>
+    {
+        public override void SetValue(IDbDataParameter parameter, decimal value)
+        {
+            parameter.DbType = DbType.Decimal;
+            parameter.Value = value;
+        }
+
+        public override decimal Parse(object value) => value switch
+        {
+            decimal exact => exact,
+            string text => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+            _ => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
         };
     }
 

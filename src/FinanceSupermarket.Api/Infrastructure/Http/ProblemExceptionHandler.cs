@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -19,6 +20,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException { InnerException: JsonException json } => ValidationProblem(new Dictionary<string, string[]>
             {
                 [FieldOf(json)] = [BodyErrorMessage(json)],
+            }),
+            // An empty or null body, or a query/route value of the wrong type: still a 400 naming what is at fault.
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => ValidationProblem(new Dictionary<string, string[]>
+            {
+                [ParameterOf(bad)] = [IsAboutBody(bad) ? "A JSON object is required." : "The value has the wrong type."],
             }),
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
             NotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = notFound.Message },
@@ -44,13 +50,29 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     /// <summary>"$.guaranteeModes[1]" → "guaranteeModes[1]"; the whole body when the JSON itself is broken.</summary>
     private static string FieldOf(JsonException json) =>
-        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        !IsSyntaxError(json) && json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
 
-    private static string BodyErrorMessage(JsonException json) => json.Path is { Length: > 2 }
-        ? "The value has the wrong type or is not one of the allowed values."
-        : "The request body is not valid JSON.";
+    private static string BodyErrorMessage(JsonException json) => IsSyntaxError(json)
+        ? $"The request body is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine})."
+        : json.Path is { Length: > 2 }
+            ? "The value has the wrong type or is not one of the allowed values."
+            : "The request body must be a JSON object.";
 
-    /// <summary>FluentValidation names "GuaranteeModes[0]"; the JSON contract says "guaranteeModes[0]".</summary>
+    /// <summary>The reader's own error (truncated or malformed text) comes wrapped; a value of the wrong type does not.</summary>
+    private static bool IsSyntaxError(JsonException json) => json.InnerException is JsonException;
+
+    private static bool IsAboutBody(BadHttpRequestException bad) =>
+        bad.Message.EndsWith("from body.", StringComparison.Ordinal) || bad.Message.Contains("no body was provided", StringComparison.Ordinal);
+
+    /// <summary>'Failed to bind parameter "int? Page" from "x".' → "page"; a missing body → "body".</summary>
+    private static string ParameterOf(BadHttpRequestException bad)
+    {
+        if (IsAboutBody(bad)) return "body";
+        var match = Regex.Match(bad.Message, "parameter \"(?:[^\"]* )?(?<name>[^\" ]+)\"");
+        return match.Success ? CamelCasePath(match.Groups["name"].Value) : "request";
+    }
+
+    /// <summary>FluentValidation names "GuaranteeModes[0]"; the JSON contract says "guaranteeModes[0]". A header ("Idempotency-Key") keeps its spelling.</summary>
     private static string CamelCasePath(string propertyName) =>
-        string.Join('.', propertyName.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+        string.Join('.', propertyName.Split('.').Select(part => part.Length == 0 || part.Contains('-') ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }

@@ -7,6 +7,7 @@ using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
+using Npgsql;
 
 namespace FinanceSupermarket.Api.Infrastructure.Jobs;
 
@@ -27,17 +28,15 @@ public static class JobsModule
 
         services.AddSingleton<JobStorage>(_ => database.Provider switch
         {
-            DatabaseProvider.PostgreSql => new PostgreSqlStorage(connectionString, new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire", PrepareSchemaIfNecessary = true, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
-            }),
+            DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(connectionString),
             DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
             {
                 SchemaName = "HangFire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.Zero,
             }),
             _ => new InMemoryStorage(),
         });
-        services.AddHangfire(config => config
+        services.AddHangfire((provider, config) => config
+            .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -46,7 +45,7 @@ public static class JobsModule
             {
                 server.WorkerCount = workflow.WorkerCount;
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..60];
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
             });
 
         services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
@@ -55,6 +54,24 @@ public static class JobsModule
         services.AddScoped<INotificationChannel, WebhookNotificationChannel>();
         services.AddHttpClient(nameof(DeliverWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
         return services;
+    }
+
+    /// <summary>
+    /// Installs Hangfire's tables before the storage is used: this version of the storage defers its own install to
+    /// the first server start, so a node that only enqueues (or starts its dashboard first) would find no tables.
+    /// </summary>
+    private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString)
+    {
+        const string schema = "hangfire";
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            connection.Open();
+            PostgreSqlObjectsInstaller.Install(connection, schema);
+        }
+        return new PostgreSqlStorage(connectionString, new PostgreSqlStorageOptions
+        {
+            SchemaName = schema, PrepareSchemaIfNecessary = false, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
+        });
     }
 
     /// <summary>The supervisor every minute, once at start-up, and the dashboard at /jobs for admins.</summary>
