@@ -1,0 +1,83 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+
+namespace FinanceSupermarket.IntegrationTests.Workflow;
+
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class WorkflowEndToEndTests(string provider) : WorkflowTestBase(provider)
+{
+    [Test]
+    public async Task A_request_runs_from_submission_through_escalation_and_redispatch_to_approval_and_rating()
+    {
+        await using var webhook = await WebhookReceiver.StartAsync(failFirst: 1);
+        const string region = "330482";
+        var slow = await RegisterInstitutionAsync(region, "平湖慢速银行", webhook.Url);
+        var careful = await RegisterInstitutionAsync(region, "平湖稳健银行");
+        var spare = await RegisterInstitutionAsync(region, "平湖后备银行");
+        var slowProduct = await ListProductAsync(slow, p => p["minRate"] = 3.0m);
+        var carefulProduct = await ListProductAsync(careful, p => p["minRate"] = 4.0m);
+        var spareProduct = await ListProductAsync(spare, p => p["minRate"] = 5.5m);
+        var owner = await RegisterEnterpriseAsync(region);
+        var regulator = RegulatorClient("3304");
+
+        // 第一时间发布 and 督导: published with its ranking and dispatched to the two best institutions at once.
+        var request = await SubmitRequestAsync(owner, 900_000m);
+        var dispatched = await WaitForStatusAsync(owner, request, "dispatched");
+        dispatched["dispatches"]!.AsArray().Select(d => (string)d!["institutionId"]!).ShouldBe([slow, careful], ignoreOrder: true);
+        ((string)DispatchOf(dispatched, slow)["productId"]!).ShouldBe(slowProduct);
+        // Monday 09:00 in Shanghai + 1 working day = Tuesday 09:00.
+        DateTimeOffset.Parse((string)DispatchOf(dispatched, slow)["answerDueAt"]!).ShouldBe(Start.AddDays(1));
+
+        var inbox = await (await InstitutionClient(careful).GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var carefulDispatch = (string)inbox["items"]!.AsArray().Single(item => (string)item!["requestId"]! == request)!["id"]!;
+        ((decimal)inbox["items"]![0]!["request"]!["amount"]!).ShouldBe(900_000m);
+
+        await InstitutionClient(careful).PostJsonAsync($"/api/v1/dispatches/{carefulDispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
+
+        // The slow bank lets its deadline pass: escalated (督导) and the request goes to the next in the ranking.
+        Host.Clock.Advance(TimeSpan.FromDays(2));
+        (await SuperviseAsync()).Overdue.ShouldBe(1);
+        var escalated = await ReadRequestAsync(owner, request);
+        ((string)DispatchOf(escalated, slow)["status"]!).ShouldBe("overdue");
+        ((string)DispatchOf(escalated, spare)["status"]!).ShouldBe("pending");
+        ((string)DispatchOf(escalated, spare)["productId"]!).ShouldBe(spareProduct);
+        var overdue = await (await regulator.GetAsync("/api/v1/statistics/overdue").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        overdue["items"]!.AsArray().Select(item => (string)item!["institutionId"]!).ShouldContain(slow);
+        (await (await RegulatorClient("44").GetAsync("/api/v1/statistics/overdue")).ReadJsonAsync())["items"]!.AsArray()
+            .ShouldNotContain(item => (string)item!["requestId"]! == request);
+
+        // 第一时间反馈: the careful bank approves; the spare bank's dispatch is superseded; the enterprise rates the service.
+        var approval = new { outcome = "approved", amount = 850_000m, rate = 4.1m, termMonths = 12 };
+        var answered = await (await InstitutionClient(careful).PostJsonAsync($"/api/v1/dispatches/{carefulDispatch}/feedback", approval)
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        ((decimal)answered["approvedAmount"]!).ShouldBe(850_000m);
+        var resolved = await ReadRequestAsync(owner, request);
+        ((string)resolved["status"]!).ShouldBe("resolved");
+        ((string)DispatchOf(resolved, spare)["status"]!).ShouldBe("superseded");
+        ((string)DispatchOf(resolved, careful)["outcome"]!).ShouldBe("approved");
+
+        var rated = await (await EnterpriseClient(owner).PostJsonAsync($"/api/v1/financing-requests/{request}/rating", new { score = 5, comment = "响应很快" })
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        ((int)rated["rating"]!).ShouldBe(5);
+        Events(rated).ShouldBe(["submitted", "published", "dispatched", "dispatched", "accepted", "overdue", "redispatched", "approved", "resolved", "rated"]);
+
+        // Notifications: each party was told what concerns it.
+        NotificationEvents(await NotificationsAsync(EnterpriseClient(owner))).ShouldBe(["approved", "accepted", "published"], ignoreOrder: true);
+        NotificationEvents(await NotificationsAsync(InstitutionClient(slow))).ShouldBe(["overdue", "dispatched"]);
+        NotificationEvents(await NotificationsAsync(InstitutionClient(spare))).ShouldBe(["superseded", "dispatched"]);
+        NotificationEvents(await NotificationsAsync(regulator)).ShouldContain("overdue");
+        NotificationEvents(await NotificationsAsync(regulator)).ShouldContain("approved");
+
+        // Webhooks to the slow bank's own system: signed, the first refused post retried until delivered.
+        var hooks = await Eventually.Until(() => Task.FromResult(webhook.Deliveries.ToArray()), received => received.Length == 2, "two webhook deliveries");
+        hooks.Select(hook => hook.Event).ShouldBe(["dispatched", "overdue"], ignoreOrder: true);
+        foreach (var hook in hooks)
+            hook.Signature.ShouldBe("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), Encoding.UTF8.GetBytes(hook.Body))));
+        ((string)JsonNode.Parse(hooks[0].Body)!["requestId"]!).ShouldBe(request);
+        webhook.Attempts.ShouldBe(3);
+        (await CountAsync("webhook_deliveries")).ShouldBe(2);
+    }
+}
