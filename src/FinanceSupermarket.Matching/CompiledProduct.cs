@@ -5,7 +5,6 @@ internal sealed class CompiledProduct
 {
     public required ProductListing Product { get; init; }
     public required Entry Template { get; init; }
-    public required ScoreData Score { get; init; }
     public required double StaticPart { get; init; }
     public required int[] RegionIds { get; init; }      // effective region prefixes, interned
     public required int[] IndustryIds { get; init; }    // industry prefixes, interned; empty = all
@@ -24,7 +23,6 @@ internal sealed class CompiledProduct
         {
             Product = product,
             Template = Entry.Compile(product),
-            Score = ScoreData.Compile(product),
             StaticPart = Scoring.StaticPart(product),
             RegionIds = regionIds,
             IndustryIds = industryIds,

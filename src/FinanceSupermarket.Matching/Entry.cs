@@ -4,23 +4,28 @@ using FinanceSupermarket.Domain;
 namespace FinanceSupermarket.Matching;
 
 /// <summary>
-/// The fields of one product that the hard rules read, packed in 48 bytes so that rejecting a product reads less
-/// than one cache line and never the <see cref="ProductListing"/> object: amounts and rates as scaled integers,
-/// enum sets as bitmasks. What only the ranking needs is in <see cref="ScoreData"/>, read for eligible products only.
-/// A product appears once per region run it belongs to (see <see cref="IndexSnapshot"/>).
+/// One product as the scan reads it (88 bytes): the hard rules' fields as scaled integers and bitmasks, and the
+/// request-independent part of its score, so that neither a rejection nor a score touches the
+/// <see cref="ProductListing"/> object.
+/// A product appears once per region posting it belongs to (see <see cref="IndexSnapshot"/>).
 /// </summary>
 internal struct Entry
 {
+    public const byte FirstLoanFriendlyFlag = 1;
     /// <summary>An amount or rate bound has more decimals than its scale: compare the decimals themselves.</summary>
-    public const byte InexactFlag = 1;
+    public const byte InexactFlag = 2;
 
     public long MinAmount, MaxAmount;      // yuan × AmountScale
     public long MinRate;                   // percent × RateScale
+    public double StaticScore;             // Scoring.StaticPart + Scoring.TrackRecordPart
+    public double LogMinAmount, InvLogAmountSpan, InvTermSpan;
     public int MinTerm, MaxTerm;
-    public int Ordinal;                    // index into IndexSnapshot.Products and its ScoreData
-    public short MinYears;
+    public int Ordinal;                    // index into IndexSnapshot.Products
+    public int IndustryStart;              // into IndexSnapshot.IndustryIds
     public ushort IndustryCount;           // 0 = all industries
+    public short MinYears;
     public sbyte MinTaxLevel;              // -1 = no minimum
+    public byte Kind;                      // Scoring.KindColumn
     public byte SizeMask, RequiredTags, GuaranteeMask, Flags;
 
     public const long AmountScale = 10_000, RateScale = 1_000_000;
@@ -35,12 +40,18 @@ internal struct Entry
             MinRate = ScaleUp(p.MinRate, RateScale, ref inexact),
             MinTerm = p.MinTermMonths,
             MaxTerm = p.MaxTermMonths,
+            InvTermSpan = p.MaxTermMonths > p.MinTermMonths ? 1.0 / (p.MaxTermMonths - p.MinTermMonths) : 0,
             MinYears = (short)Math.Clamp(p.MinYearsInBusiness, short.MinValue, short.MaxValue),
             MinTaxLevel = p.MinTaxCreditLevel is { } level ? (sbyte)level : (sbyte)-1,
+            Kind = Scoring.KindColumn(p.Kind),
             SizeMask = Mask(p.EnterpriseSizes, emptyMeansAll: true),
             RequiredTags = Mask(p.RequiredTags, emptyMeansAll: false),
             GuaranteeMask = Mask(p.GuaranteeModes, emptyMeansAll: false),
         };
+        e.LogMinAmount = LogAmount(p.MinAmount);
+        var logSpan = LogAmount(p.MaxAmount) - e.LogMinAmount;
+        e.InvLogAmountSpan = logSpan > 0 ? 1.0 / logSpan : 0;
+        if (p.FirstLoanFriendly || p.Kind == ProductKind.FirstLoan) e.Flags |= FirstLoanFriendlyFlag;
         if (inexact) e.Flags |= InexactFlag;
         return e;
     }
@@ -88,32 +99,6 @@ internal struct Entry
     {
         var limit = decimal.MaxValue / scale;
         return value > limit ? limit : value < -limit ? -limit : value;
-    }
-}
-
-/// <summary>What the ranking reads of a product beyond <see cref="Entry"/>: precomputed once per product.</summary>
-internal struct ScoreData
-{
-    public double StaticScore;             // Scoring.StaticPart + Scoring.TrackRecordPart
-    public double LogMinAmount, InvLogAmountSpan, InvTermSpan;
-    public int MinTerm;
-    public int IndustryStart;              // into IndexSnapshot's industry prefix ids (Entry.IndustryCount of them)
-    public byte Kind;                      // Scoring.KindColumn
-    public bool FirstLoanFriendly;
-
-    public static ScoreData Compile(ProductListing p)
-    {
-        var logMin = Entry.LogAmount(p.MinAmount);
-        var logSpan = Entry.LogAmount(p.MaxAmount) - logMin;
-        return new ScoreData
-        {
-            LogMinAmount = logMin,
-            InvLogAmountSpan = logSpan > 0 ? 1.0 / logSpan : 0,
-            InvTermSpan = p.MaxTermMonths > p.MinTermMonths ? 1.0 / (p.MaxTermMonths - p.MinTermMonths) : 0,
-            MinTerm = p.MinTermMonths,
-            Kind = Scoring.KindColumn(p.Kind),
-            FirstLoanFriendly = p.FirstLoanFriendly || p.Kind == ProductKind.FirstLoan,
-        };
     }
 }
 

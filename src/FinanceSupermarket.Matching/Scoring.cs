@@ -72,10 +72,10 @@ public static class Scoring
     {
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(query);
-        var data = ScoreData.Compile(product);
-        data.StaticScore = StaticPart(product) + TrackRecordPart(trackRecord);
+        var entry = Entry.Compile(product);
+        entry.StaticScore = StaticPart(product) + TrackRecordPart(trackRecord);
         var context = new QueryContext(query);
-        return Total(in data, in context);
+        return Total(in entry, in context);
     }
 
     /// <summary>Purpose fit value 0..1 of a product kind for a purpose (the table above).</summary>
@@ -112,7 +112,7 @@ public static class Scoring
     internal static double TrackRecordPart(InstitutionTrackRecord? record) => TrackRecordWeight * TrackRecordValue(record);
 
     /// <summary>The hot-path score: the product's precomputed part plus the request-dependent parts.</summary>
-    internal static double Total(in ScoreData e, in QueryContext q)
+    internal static double Total(in Entry e, in QueryContext q)
     {
         double amountPosition = e.InvLogAmountSpan > 0
             ? (q.LogAmount - e.LogMinAmount) * e.InvLogAmountSpan
@@ -120,7 +120,7 @@ public static class Scoring
         double termPosition = e.InvTermSpan > 0
             ? (q.TermMonths - e.MinTerm) * e.InvTermSpan
             : PointPosition(q.TermMonths, e.MinTerm);
-        double firstLoan = !q.FirstLoanSeeker || e.FirstLoanFriendly ? 1 : 0;
+        double firstLoan = !q.FirstLoanSeeker || (e.Flags & Entry.FirstLoanFriendlyFlag) != 0 ? 1 : 0;
         double raw = e.StaticScore
             + AmountFitWeight * Comfort(amountPosition)
             + TermFitWeight * Comfort(termPosition)

@@ -1,6 +1,7 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -33,8 +34,10 @@ public sealed record AcceptDispatch(string Id) : Mediator.ICommand<DispatchView>
             {
                 var dispatch = await OwnDispatch.LoadAsync(connection, transaction, command.Id, institutionId);
                 var feedbackDueAt = calendar.AddWorkingDays(now, Math.Min(dispatch.ApprovalDays, options.Value.MaxFeedbackWorkingDays));
-                var accepted = await connection.ExecuteAsync(AcceptSql, new { command.Id, Now = now, OnTime = now <= dispatch.AnswerDueAt, FeedbackDueAt = feedbackDueAt }, transaction);
+                var onTime = now <= dispatch.AnswerDueAt;
+                var accepted = await connection.ExecuteAsync(AcceptSql, new { command.Id, Now = now, OnTime = onTime, FeedbackDueAt = feedbackDueAt }, transaction);
                 if (accepted == 0) throw dispatch.Refuse("accepting");
+                await RequestFigures.AnsweredAsync(connection, transaction, dispatch.RequestId, dispatch.SubmittedAt, now, accepted: true, onTime);
                 await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "accepted",
                     $"{dispatch.InstitutionName} accepted; result due {feedbackDueAt.PlatformText()} / 已受理，反馈期限 {feedbackDueAt.PlatformText()}", institutionId);
                 await notifier.NotifyAsync(connection, transaction, now, new Notification(Recipient.Enterprise(dispatch.EnterpriseId, dispatch.RegionCode), "accepted",

@@ -1,6 +1,7 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -33,8 +34,10 @@ public sealed record DeclineDispatch(string Id, string Reason) : Mediator.IComma
             var requestId = await db.InTransactionAsync(async (connection, transaction) =>
             {
                 var dispatch = await OwnDispatch.LoadAsync(connection, transaction, command.Id, institutionId);
-                if (await connection.ExecuteAsync(DeclineSql, new { command.Id, command.Reason, Now = now, OnTime = now <= dispatch.AnswerDueAt }, transaction) == 0)
+                var onTime = now <= dispatch.AnswerDueAt;
+                if (await connection.ExecuteAsync(DeclineSql, new { command.Id, command.Reason, Now = now, OnTime = onTime }, transaction) == 0)
                     throw dispatch.Refuse("declining");
+                await RequestFigures.AnsweredAsync(connection, transaction, dispatch.RequestId, dispatch.SubmittedAt, now, accepted: false, onTime);
                 await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "declined", $"{dispatch.InstitutionName}: {command.Reason}", institutionId);
                 await notifier.NotifyAsync(connection, transaction, now, new Notification(Recipient.Enterprise(dispatch.EnterpriseId, dispatch.RegionCode), "declined",
                     $"{dispatch.InstitutionName} 未受理：{command.Reason}。平台将转派下一家机构。", dispatch.RequestId));

@@ -1,6 +1,7 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -87,6 +88,8 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
 
                 if (await connection.ExecuteAsync(ResolveSql, new { dispatch.RequestId, Now = now }, transaction) == 0)
                     throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");
+                await RequestFigures.ApprovedAsync(connection, transaction, dispatch.RequestId, dispatch.SubmittedAt, now, body.Amount!.Value,
+                    institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes);
                 var others = (await connection.QueryAsync<string>(OthersSql, new { dispatch.RequestId, command.Id }, transaction)).ToArray();
                 await connection.ExecuteAsync(SupersedeSql, new { dispatch.RequestId, command.Id, Now = now }, transaction);
                 var terms = $"{body.Amount:N2} yuan at {body.Rate}% for {body.TermMonths} months";

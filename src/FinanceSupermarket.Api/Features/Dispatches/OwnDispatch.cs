@@ -10,7 +10,8 @@ public sealed class OwnDispatch
     private const string OwnSql = """
         SELECT d.id, d.request_id AS RequestId, d.institution_id AS InstitutionId, d.product_id AS ProductId, d.status,
                d.answer_due_at AS AnswerDueAt, d.feedback_due_at AS FeedbackDueAt, p.approval_days AS ApprovalDays,
-               r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.status AS RequestStatus, i.name AS InstitutionName
+               r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.status AS RequestStatus, r.submitted_at AS SubmittedAt,
+               p.kind AS ProductKind, p.guarantee_modes AS ProductGuaranteeModes, i.name AS InstitutionName
         FROM dispatches d
         JOIN products p ON p.id = d.product_id
         JOIN financing_requests r ON r.id = d.request_id
@@ -29,6 +30,9 @@ public sealed class OwnDispatch
     public string EnterpriseId { get; set; } = "";
     public string RegionCode { get; set; } = "";
     public string RequestStatus { get; set; } = "";
+    public DateTimeOffset SubmittedAt { get; set; }
+    public string ProductKind { get; set; } = "";
+    public string ProductGuaranteeModes { get; set; } = "";
     public string InstitutionName { get; set; } = "";
 
     public static async Task<OwnDispatch> LoadAsync(DbConnection connection, DbTransaction transaction, string id, string institutionId) =>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Globalization;
 using Dapper;
 using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -46,7 +47,9 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IWorkflowScheduler workflow) : ICommandHandler<SubmitRequest, Result>
     {
-        private const string EnterpriseSql = "SELECT region_code AS RegionCode, industry_code AS IndustryCode FROM enterprises WHERE id = @EnterpriseId";
+        private const string EnterpriseSql = """
+            SELECT region_code AS RegionCode, industry_code AS IndustryCode, has_loan_history AS HasLoanHistory FROM enterprises WHERE id = @EnterpriseId
+            """;
 
         private const string FindByKeySql = """
             SELECT id, status, body_hash AS BodyHash FROM financing_requests WHERE enterprise_id = @EnterpriseId AND idempotency_key = @IdempotencyKey
@@ -54,9 +57,11 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
 
         private const string InsertSql = """
             INSERT INTO financing_requests (id, enterprise_id, region_code, industry_code, amount, term_months, purpose, guarantee_modes,
-                                            max_rate, needed_by, description, status, idempotency_key, body_hash, submitted_at, updated_at)
+                                            max_rate, needed_by, description, status, idempotency_key, body_hash, submitted_at, updated_at,
+                                            submitted_day, submitted_month, first_loan)
             VALUES (@Id, @EnterpriseId, @RegionCode, @IndustryCode, @Amount, @TermMonths, @Purpose, @GuaranteeModes,
-                    @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now)
+                    @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now,
+                    @SubmittedDay, @SubmittedMonth, @FirstLoan)
             """;
 
         public async ValueTask<Result> Handle(SubmitRequest command, CancellationToken cancellationToken)
@@ -79,7 +84,8 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
                         Id = id, EnterpriseId = enterpriseId, enterprise.RegionCode, enterprise.IndustryCode, body.Amount, body.TermMonths,
                         Purpose = EnumText.ToText(body.Purpose!.Value), GuaranteeModes = EnumText.Join(body.GuaranteeModes), body.MaxRate,
                         body.NeededBy, body.Description, Status = EnumText.ToText(RequestStatus.Submitted), command.IdempotencyKey,
-                        BodyHash = bodyHash, Now = now,
+                        BodyHash = bodyHash, Now = now, SubmittedDay = clock.PlatformToday(), SubmittedMonth = clock.PlatformToday().ToString("yyyy-MM"),
+                        FirstLoan = !enterprise.HasLoanHistory,
                     }, transaction);
                     await RequestTimeline.AppendAsync(connection, transaction, id, now, "submitted", $"{body.Amount:N2} yuan for {body.TermMonths} months");
                     return new Result(id, RequestStatus.Submitted, Replayed: false);
@@ -120,6 +126,7 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
         {
             public string RegionCode { get; set; } = "";
             public string IndustryCode { get; set; } = "";
+            public bool HasLoanHistory { get; set; }
         }
 
         private sealed class KeyedRequest

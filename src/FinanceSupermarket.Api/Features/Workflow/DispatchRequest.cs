@@ -1,6 +1,7 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain.Calendar;
@@ -25,7 +26,9 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
         private const string ClaimSql = """
             UPDATE financing_requests SET updated_at = @Now WHERE id = @Id AND status IN ('published', 'dispatched')
             """;
-        private const string RequestSql = "SELECT enterprise_id AS EnterpriseId, region_code AS RegionCode, status FROM financing_requests WHERE id = @Id";
+        private const string RequestSql = """
+            SELECT enterprise_id AS EnterpriseId, region_code AS RegionCode, status, submitted_at AS SubmittedAt FROM financing_requests WHERE id = @Id
+            """;
         private const string DispatchedSql = "SELECT institution_id AS InstitutionId, status FROM dispatches WHERE request_id = @Id";
         private const string RankingSql = """
             SELECT m.rank, m.product_id AS ProductId, m.institution_id AS InstitutionId, i.name AS InstitutionName, p.name AS ProductName
@@ -98,6 +101,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
                 ? "No listed product matches this request. / 暂无匹配的金融产品。"
                 : $"All {everDispatched} institutions in the ranking declined, rejected or did not answer in time. / 排名内的 {everDispatched} 家机构均已拒绝或超时未答复。";
             await connection.ExecuteAsync(ExpireSql, new { Id = requestId, Reason = reason, Now = now }, transaction);
+            await RequestFigures.ExpiredAsync(connection, transaction, requestId, request.SubmittedAt, now);
             await RequestTimeline.AppendAsync(connection, transaction, requestId, now, "expired", reason);
             await notifier.NotifyAsync(connection, transaction, now,
                 new Notification(Recipient.Enterprise(request.EnterpriseId, request.RegionCode), "expired", $"融资需求已失效：{reason}", requestId),
@@ -109,6 +113,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             public string EnterpriseId { get; set; } = "";
             public string RegionCode { get; set; } = "";
             public string Status { get; set; } = "";
+            public DateTimeOffset SubmittedAt { get; set; }
         }
 
         private sealed class DispatchedRow

@@ -1,6 +1,7 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Mediator;
@@ -82,6 +83,7 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
             var marked = await db.InTransactionAsync(async (connection, transaction) =>
             {
                 if (await connection.ExecuteAsync(MarkOverdueSql, new { dispatch.Id, dispatch.Status, Now = now }, transaction) == 0) return false;
+                if (dispatch.Status == "pending") await RequestFigures.UnansweredAsync(connection, transaction, dispatch.RequestId);
                 var stage = dispatch.Status == "pending" ? "answer / 答复" : "feedback / 反馈";
                 await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "overdue",
                     $"{dispatch.InstitutionName}: {stage} deadline passed, escalated / 超时未{(dispatch.Status == "pending" ? "答复" : "反馈")}，已督导", dispatch.InstitutionId);

@@ -1,0 +1,31 @@
+-- Regulator statistics (PostgreSQL). Keep in step with sqlite/ and sqlserver/.
+-- Each request row carries its own figures, written in the same transaction as the workflow step they
+-- describe, so that the statistics are sums over one table and stay exact on every write.
+
+-- The Asia/Shanghai calendar day and month of submission: periods are counted in the platform's time zone.
+ALTER TABLE financing_requests ADD COLUMN submitted_day DATE NULL;
+ALTER TABLE financing_requests ADD COLUMN submitted_month VARCHAR(7) NULL;
+-- 首贷户: the enterprise had no loan when it asked.
+ALTER TABLE financing_requests ADD COLUMN first_loan BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE financing_requests ADD COLUMN accepted_at TIMESTAMPTZ NULL;
+ALTER TABLE financing_requests ADD COLUMN hours_to_first_answer NUMERIC(12,3) NULL;
+ALTER TABLE financing_requests ADD COLUMN hours_to_result NUMERIC(12,3) NULL;
+-- Answers owed by institutions (accepted, declined, or overdue without an answer) and those given in time.
+ALTER TABLE financing_requests ADD COLUMN answers_due INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE financing_requests ADD COLUMN answers_on_time INTEGER NOT NULL DEFAULT 0;
+-- 撮合融资金额: the approval that resolved the request.
+ALTER TABLE financing_requests ADD COLUMN approved_amount NUMERIC(18,2) NULL;
+ALTER TABLE financing_requests ADD COLUMN approved_credit BOOLEAN NULL;
+ALTER TABLE financing_requests ADD COLUMN approved_institution_id VARCHAR(36) NULL;
+ALTER TABLE financing_requests ADD COLUMN approved_product_kind VARCHAR(30) NULL;
+CREATE INDEX ix_financing_requests_day ON financing_requests (submitted_day, region_code);
+
+-- Yearly targets an admin sets per region prefix (e.g. 产融合作平台融资额 150 亿元 / 1,300 笔, seeds/002 annex).
+CREATE TABLE region_targets (
+    region_code      VARCHAR(6) NOT NULL,
+    year             INTEGER NOT NULL,
+    approved_amount  NUMERIC(18,2) NOT NULL,
+    approved_count   INTEGER NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (region_code, year)
+);
