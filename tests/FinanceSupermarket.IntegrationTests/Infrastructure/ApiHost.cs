@@ -19,13 +19,17 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     private readonly string _provider;
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ApiHost(string provider, string connectionString, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Test-only changes to the host's services, e.g. a fault injected into one workflow step.</param>
+    public ApiHost(string provider, string connectionString, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         _provider = provider;
         _connectionString = connectionString;
         Clock = clock;
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         UseKestrel(0);
         StartServer();
     }
@@ -45,7 +49,11 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Workflow:RunJobs", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            _services?.Invoke(services);
+        });
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

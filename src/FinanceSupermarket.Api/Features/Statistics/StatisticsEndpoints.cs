@@ -8,5 +8,10 @@ public static class StatisticsEndpoints
     {
         var group = app.MapGroup("/api/v1/statistics").WithTags("Statistics").RequireAuthorization(AuthModule.Policies.Regulator);
         ListOverdue.Map(group);
+        GetSummary.Map(group);
+        GetBreakdown.Map(group);
+        ExportStatistics.Map(group);
+        // Targets are set by admins, so that route carries its own policy.
+        SetTarget.Map(app.MapGroup("/api/v1/statistics").WithTags("Statistics"));
     }
 }

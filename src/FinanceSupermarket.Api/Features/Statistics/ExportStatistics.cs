@@ -1,0 +1,75 @@
+using System.Text;
+using FluentValidation;
+using Mediator;
+using MiniExcelLibs;
+
+namespace FinanceSupermarket.Api.Features.Statistics;
+
+/// <summary>
+/// The summary and, optionally, a breakdown as a file for the regulator's own reports: CSV (UTF-8 with a byte order
+/// mark, so that Excel shows the Chinese headings) or an Excel workbook.
+/// </summary>
+public sealed record ExportStatistics(string? Format, string? By, DateOnly? From, DateOnly? To, string? Region, string? Industry)
+    : IQuery<ExportStatistics.File>, IStatisticsFilter
+{
+    public sealed record File(byte[] Content, string ContentType, string FileName);
+
+    public sealed class Validator : AbstractValidator<ExportStatistics>
+    {
+        public Validator()
+        {
+            Include(new StatisticsFilterValidator<ExportStatistics>());
+            RuleFor(x => x.Format).Must(format => format is null or "csv" or "xlsx").WithMessage("Must be csv or xlsx.");
+            RuleFor(x => x.By).Must(by => by is null || GetBreakdown.Groupings.Contains(by))
+                .WithMessage($"Must be one of {string.Join(", ", GetBreakdown.Groupings)}.");
+        }
+    }
+
+    private static readonly string[] Headings =
+    [
+        "分组", "申请笔数", "申请金额（元）", "发布笔数", "派单笔数", "受理笔数", "融资笔数（获批）", "撮合融资金额（元）", "申贷获得率",
+        "首贷户获批数", "信用贷占比", "按时答复率", "首次答复用时中位数（小时）", "首次答复用时P90（小时）", "结果用时中位数（小时）", "平均满意度",
+        "年度目标金额（元）", "目标金额完成率", "年度目标笔数", "目标笔数完成率",
+    ];
+
+    private static object?[] Cells(string group, Figures f) =>
+    [
+        group, f.RequestedCount, f.RequestedAmount, f.PublishedCount, f.DispatchedCount, f.AcceptedCount, f.ApprovedCount, f.ApprovedAmount,
+        f.ApprovalRate, f.FirstLoanApprovedCount, f.CreditLoanShare, f.OnTimeAnswerRate, f.MedianHoursToFirstAnswer, f.P90HoursToFirstAnswer,
+        f.MedianHoursToResult, f.AverageRating, f.Target?.ApprovedAmountTarget, f.Target?.AmountProgress, f.Target?.ApprovedCountTarget, f.Target?.CountProgress,
+    ];
+
+    public sealed class Handler(IMediator mediator) : IQueryHandler<ExportStatistics, File>
+    {
+        public async ValueTask<File> Handle(ExportStatistics query, CancellationToken cancellationToken)
+        {
+            var summary = await mediator.Send(new GetSummary(query.From, query.To, query.Region, query.Industry), cancellationToken);
+            var rows = new List<object?[]> { Cells($"合计 {summary.Region} {summary.From:yyyy-MM-dd}–{summary.To:yyyy-MM-dd}".Trim(), summary.Figures) };
+            if (query.By is { } by)
+            {
+                var breakdown = await mediator.Send(new GetBreakdown(by, query.From, query.To, query.Region, query.Industry), cancellationToken);
+                rows.AddRange(breakdown.Groups.Select(group => Cells(group.Key.Length == 0 ? "（无）" : group.Key, group.Figures)));
+            }
+            var name = $"finance-supermarket-statistics-{summary.From:yyyyMMdd}-{summary.To:yyyyMMdd}";
+            return query.Format == "xlsx"
+                ? new File(Sheet(rows, ExcelType.XLSX), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx")
+                : new File([.. Encoding.UTF8.GetPreamble(), .. Sheet(rows, ExcelType.CSV)], "text/csv; charset=utf-8", name + ".csv");
+        }
+
+        private static byte[] Sheet(IEnumerable<object?[]> rows, ExcelType type)
+        {
+            var sheet = rows.Select(row => Headings.Zip(row).ToDictionary(pair => pair.First, pair => pair.Second)).ToList();
+            using var stream = new MemoryStream();
+            stream.SaveAs(sheet, sheetName: "统计", excelType: type);
+            return stream.ToArray();
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/export", async ([AsParameters] ExportStatistics query, IMediator mediator, CancellationToken ct) =>
+            {
+                var file = await mediator.Send(query, ct);
+                return Results.File(file.Content, file.ContentType, file.FileName);
+            })
+            .WithSummary("The summary (and ?by= breakdown) as CSV or Excel, with Chinese headings");
+}

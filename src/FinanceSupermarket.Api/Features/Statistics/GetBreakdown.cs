@@ -1,0 +1,59 @@
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FluentValidation;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Statistics;
+
+/// <summary>
+/// The same figures per group: region (one level below the scope's region: province → city → county), industry
+/// (GB/T 4754 division), month of submission, or the institution / product kind whose approval resolved the request
+/// (requests not approved form the group "").
+/// </summary>
+public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, string? Region, string? Industry)
+    : IQuery<GetBreakdown.View>, IStatisticsFilter
+{
+    public static readonly string[] Groupings = ["region", "industry", "institution", "product_kind", "month"];
+
+    public sealed record Group(string Key, Figures Figures);
+
+    public sealed record View(string By, DateOnly From, DateOnly To, string Region, string Industry, IReadOnlyList<Group> Groups);
+
+    public sealed class Validator : AbstractValidator<GetBreakdown>
+    {
+        public Validator()
+        {
+            Include(new StatisticsFilterValidator<GetBreakdown>());
+            RuleFor(x => x.By).NotEmpty().Must(by => Groupings.Contains(by)).WithMessage($"Must be one of {string.Join(", ", Groupings)}.");
+        }
+    }
+
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetBreakdown, View>
+    {
+        public async ValueTask<View> Handle(GetBreakdown query, CancellationToken cancellationToken)
+        {
+            var scope = StatisticsScope.For(user, clock, query.From, query.To, query.Region, query.Industry);
+            var keySql = query.By switch
+            {
+                "region" => $"SUBSTRING(r.region_code, 1, {Math.Min(6, scope.Region.Length + 2)})",
+                "industry" => "SUBSTRING(r.industry_code, 1, 3)",
+                "institution" => "COALESCE(r.approved_institution_id, '')",
+                "product_kind" => "COALESCE(r.approved_product_kind, '')",
+                _ => "r.submitted_month",
+            };
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var (sums, delays) = await FigureSums.LoadAsync(connection, scope, keySql);
+            var targets = query.By == "region" ? await Targets.ForScopeAsync(connection, scope) : new Dictionary<string, RegionTarget>();
+            var groups = sums
+                .OrderBy(group => group.GroupKey, StringComparer.Ordinal)
+                .Select(group => new Group(group.GroupKey, group.ToFigures(delays.GetValueOrDefault(group.GroupKey) ?? new Delays(),
+                    Targets.Progress(targets.GetValueOrDefault(group.GroupKey), group))))
+                .ToArray();
+            return new View(query.By!, scope.From, scope.To, scope.Region, scope.Industry, groups);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/breakdown", async ([AsParameters] GetBreakdown query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+            .WithSummary("The summary's figures per region, industry, institution, product kind or month");
+}

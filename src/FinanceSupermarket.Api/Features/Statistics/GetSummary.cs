@@ -1,0 +1,31 @@
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.Statistics;
+
+/// <summary>The regulator's figures (撮合融资金额, 融资笔数, 申贷获得率, 首贷户, 信用贷占比, 限时答复, 满意度) for a period, region and industry.</summary>
+public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, string? Industry) : IQuery<GetSummary.View>, IStatisticsFilter
+{
+    public sealed record View(DateOnly From, DateOnly To, string Region, string Industry, Figures Figures);
+
+    public sealed class Validator : StatisticsFilterValidator<GetSummary>;
+
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetSummary, View>
+    {
+        public async ValueTask<View> Handle(GetSummary query, CancellationToken cancellationToken)
+        {
+            var scope = StatisticsScope.For(user, clock, query.From, query.To, query.Region, query.Industry);
+            await using var connection = await db.OpenAsync(cancellationToken);
+            var (sums, delays) = await FigureSums.LoadAsync(connection, scope, FigureSums.WholeScope);
+            var targets = await Targets.ForScopeAsync(connection, scope);
+            var whole = sums.Single();
+            var figures = whole.ToFigures(delays.GetValueOrDefault("") ?? new Delays(), Targets.Progress(targets.GetValueOrDefault(scope.Region), whole));
+            return new View(scope.From, scope.To, scope.Region, scope.Industry, figures);
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+            .WithSummary("Counts and amounts for requests submitted in a period (Asia/Shanghai days), region and industry");
+}

@@ -1,0 +1,326 @@
+using System.Net;
+using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+using Hangfire;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FinanceSupermarket.IntegrationTests.Workflow;
+
+/// <summary>
+/// Nothing lost, nothing doubled (issue 4, point 6): several nodes on one PostgreSQL database, a node killed between
+/// two workflow steps, a deadline passing while no node runs. Each test has a database of its own and starts and stops
+/// its own nodes on it; the fixture's host is not used.
+/// </summary>
+[TestFixture]
+public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
+{
+    private const int PerRequest = 3;
+    private const string Region = "330421";
+
+    /// <summary>Monday 09:00 in Shanghai + 1 working day.</summary>
+    private static readonly DateTimeOffset AnswerDue = Start.AddDays(1);
+
+    private static Dictionary<string, string?> NodeSettings(bool runJobs, TimeSpan redriveAfter) => new()
+    {
+        ["Workflow:RunJobs"] = runJobs ? "true" : "false",
+        ["Workflow:InstitutionsPerRequest"] = PerRequest.ToString(),
+        ["Workflow:RedriveAfter"] = redriveAfter.ToString(),
+    };
+
+    [Test]
+    public async Task Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once()
+    {
+        // A redrive delay of zero lets both nodes' supervisors race the publish jobs for every fresh request.
+        await using var platform = await Platform.CreateAsync(Provider, nameof(Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once));
+        var first = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
+        var catalogue = await platform.SeedAsync(first, institutions: 5, enterprises: 4);
+        var second = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
+
+        var submissions = Enumerable.Range(0, 20).Select(i =>
+            platform.SubmitAsync(i % 2 == 0 ? first : second, catalogue.Enterprises[i % catalogue.Enterprises.Length], 500_000m + i * 10_000m));
+        var requests = await Task.WhenAll(submissions);
+        await platform.WaitUntilAsync("all 20 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Length);
+        await platform.WaitForQuietQueueAsync(first);
+
+        var state = await platform.ReadStateAsync();
+        foreach (var request in requests)
+        {
+            state.InstitutionsOf(request).ShouldBe(catalogue.Institutions.Take(PerRequest), ignoreOrder: true, $"request {request}");
+            state.EventsOf(request).Count(e => e == "published").ShouldBe(1, $"request {request}");
+            state.EventsOf(request).Count(e => e == "dispatched").ShouldBe(PerRequest, $"request {request}");
+            state.EventsOf(request).ShouldNotContain("redispatched");
+            state.NotificationsOf(request).Count(n => n == "enterprise:published").ShouldBe(1, $"request {request}");
+            state.NotificationsOf(request).Count(n => n == "institution:dispatched").ShouldBe(PerRequest, $"request {request}");
+        }
+
+        // Both nodes' supervisors at once, several times, with nothing due: nothing changes.
+        for (var round = 0; round < 3; round++) await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second));
+        (await platform.ReadStateAsync()).ShouldBe(state);
+
+        // The answer deadline passes; both supervisors find the same overdue dispatches at the same moment.
+        platform.Clock.Advance(TimeSpan.FromDays(2));
+        for (var round = 0; round < 3; round++) await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second));
+        await platform.WaitForQuietQueueAsync(first);
+        var escalated = await platform.ReadStateAsync();
+        foreach (var request in requests)
+        {
+            escalated.DispatchesOf(request).Where(d => d.Status == "overdue").Select(d => d.InstitutionId)
+                .ShouldBe(catalogue.Institutions.Take(PerRequest), ignoreOrder: true, $"request {request}");
+            escalated.DispatchesOf(request).Where(d => d.Status == "pending").Select(d => d.InstitutionId)
+                .ShouldBe(catalogue.Institutions.Skip(PerRequest), ignoreOrder: true, $"request {request}");
+            escalated.EventsOf(request).Count(e => e == "overdue").ShouldBe(PerRequest, $"request {request}");
+            escalated.EventsOf(request).Count(e => e == "redispatched").ShouldBe(catalogue.Institutions.Length - PerRequest, $"request {request}");
+            escalated.NotificationsOf(request).Count(n => n == "regulator:overdue").ShouldBe(PerRequest, $"request {request}");
+        }
+    }
+
+    [Test]
+    public async Task A_node_killed_between_publish_and_dispatch_leaves_requests_that_the_restarted_node_dispatches_exactly_once()
+    {
+        await using var platform = await Platform.CreateAsync(Provider, nameof(A_node_killed_between_publish_and_dispatch_leaves_requests_that_the_restarted_node_dispatches_exactly_once));
+        // The first node serves HTTP only, and dies in the moment after a request is published and before it is dispatched.
+        var doomed = platform.StartNode(NodeSettings(runJobs: false, TimeSpan.FromSeconds(30)),
+            services => services.AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
+        var catalogue = await platform.SeedAsync(doomed, institutions: 4, enterprises: 2);
+        var requests = new List<string>();
+        for (var i = 0; i < 6; i++) requests.Add(await platform.SubmitAsync(doomed, catalogue.Enterprises[i % 2], 800_000m));
+
+        var published = requests.Take(3).ToArray();
+        foreach (var request in published)
+        {
+            await using var scope = doomed.Services.CreateAsyncScope();
+            await Should.ThrowAsync<NodeKilledException>(async () => await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(request)));
+        }
+        foreach (var request in published)
+        {
+            var read = await platform.ReadRequestAsync(doomed, platform.OwnerOf(request), request);
+            ((string)read["status"]!).ShouldBe("published");
+            read["dispatches"]!.AsArray().ShouldBeEmpty();
+        }
+        await doomed.DisposeAsync();
+
+        // A minute later a node with jobs comes up on the same database.
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var restarted = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
+        await platform.WaitUntilAsync("all 6 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Count);
+        await platform.WaitForQuietQueueAsync(restarted);
+
+        var state = await platform.ReadStateAsync();
+        foreach (var request in requests)
+        {
+            state.InstitutionsOf(request).ShouldBe(catalogue.Institutions.Take(PerRequest), ignoreOrder: true, $"request {request}");
+            state.EventsOf(request).ShouldBe(["submitted", "published", "dispatched", "dispatched", "dispatched"], $"request {request}");
+            state.NotificationsOf(request).Count(n => n == "enterprise:published").ShouldBe(1, $"request {request}");
+        }
+        var view = await platform.ReadRequestAsync(restarted, platform.OwnerOf(published[0]), published[0]);
+        ((string)view["status"]!).ShouldBe("dispatched");
+        view["dispatches"]!.AsArray().Count.ShouldBe(PerRequest);
+    }
+
+    [Test]
+    public async Task An_answer_deadline_that_passes_while_no_node_runs_is_escalated_and_redispatched_when_a_node_comes_back()
+    {
+        await using var platform = await Platform.CreateAsync(Provider, nameof(An_answer_deadline_that_passes_while_no_node_runs_is_escalated_and_redispatched_when_a_node_comes_back));
+        var before = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
+        var catalogue = await platform.SeedAsync(before, institutions: 4, enterprises: 1);
+        var requests = new List<string>();
+        for (var i = 0; i < 3; i++) requests.Add(await platform.SubmitAsync(before, catalogue.Enterprises[0], 600_000m));
+        await platform.WaitUntilAsync("3 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Count);
+        await platform.WaitForQuietQueueAsync(before);
+        await before.DisposeAsync();
+
+        // Down from Monday 09:00 to Wednesday 09:00: the Tuesday 09:00 answer deadline passes unseen.
+        platform.Clock.Advance(TimeSpan.FromDays(2));
+        var after = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
+        await platform.WaitUntilAsync("every first dispatch overdue and the 4th institution asked", async () =>
+        {
+            var state = await platform.ReadStateAsync();
+            return requests.All(r => state.DispatchesOf(r).Count(d => d.Status == "overdue") == PerRequest && state.DispatchesOf(r).Any(d => d.Status == "pending"));
+        });
+        await platform.WaitForQuietQueueAsync(after);
+
+        var escalated = await platform.ReadStateAsync();
+        var spare = catalogue.Institutions[PerRequest];
+        foreach (var request in requests)
+        {
+            var pending = escalated.DispatchesOf(request).Single(d => d.Status == "pending");
+            pending.InstitutionId.ShouldBe(spare);
+            // Asked on Wednesday 09:00, answer by Thursday 09:00.
+            pending.AnswerDueAt.ShouldBe(AnswerDue.AddDays(2));
+            var events = escalated.EventsOf(request);
+            events[..5].ShouldBe(["submitted", "published", "dispatched", "dispatched", "dispatched"], $"request {request}");
+            events[5..].ShouldBe(["overdue", "overdue", "overdue", "redispatched"], ignoreOrder: true, $"request {request}");
+        }
+        var overdue = await (await after.ClientAs(Role.Regulator, region: "3304").GetAsync("/api/v1/statistics/overdue?pageSize=100")
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        overdue["items"]!.AsArray().Count(item => requests.Contains((string)item!["requestId"]!)).ShouldBe(PerRequest * requests.Count);
+        var slowest = await (await after.ClientAs(Role.Institution, institutionId: catalogue.Institutions[0]).GetAsync("/api/v1/notifications?pageSize=100")
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        slowest["items"]!.AsArray().Count(item => (string)item!["event"]! == "overdue").ShouldBe(requests.Count);
+    }
+
+    /// <summary>Stands for the process dying: the step after publishing never runs.</summary>
+    private sealed class NodeDiesBeforeDispatch : IPipelineBehavior<DispatchRequest, int>
+    {
+        public ValueTask<int> Handle(DispatchRequest message, MessageHandlerDelegate<DispatchRequest, int> next, CancellationToken cancellationToken) =>
+            throw new NodeKilledException();
+    }
+
+    private sealed class NodeKilledException() : Exception("The node was killed before dispatching.");
+
+    /// <summary>One database with the nodes a test starts on it, sharing one clock; disposing it stops them all.</summary>
+    private sealed class Platform : IAsyncDisposable
+    {
+        private readonly string _provider;
+        private readonly string _connectionString;
+        private readonly List<ApiHost> _nodes = [];
+
+        private Platform(string provider, string connectionString)
+        {
+            _provider = provider;
+            _connectionString = connectionString;
+        }
+
+        public FakeTimeProvider Clock { get; } = new(Start);
+
+        public static async Task<Platform> CreateAsync(string provider, string test) =>
+            new(provider, await TestDatabases.CreateAsync(provider, "resilience_" + Math.Abs(test.GetHashCode() % 10_000)));
+
+        public ApiHost StartNode(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+        {
+            var node = new ApiHost(_provider, _connectionString, Clock, settings, services);
+            _nodes.Add(node);
+            return node;
+        }
+
+        public async Task<Catalogue> SeedAsync(ApiHost node, int institutions, int enterprises)
+        {
+            var admin = node.ClientAs(Role.Admin);
+            var institutionIds = new string[institutions];
+            for (var i = 0; i < institutions; i++)
+            {
+                var body = InstitutionBody("3304");
+                body["name"] = $"嘉兴第{i + 1}银行";
+                var created = await admin.PostJsonAsync("/api/v1/institutions", body).ShouldBe(HttpStatusCode.Created);
+                institutionIds[i] = (string)(await created.ReadJsonAsync())["id"]!;
+                // The lower the rate, the better the rank: institution 0 first.
+                var product = ProductBody();
+                product["minRate"] = 3.0m + i * 0.5m;
+                await node.ClientAs(Role.Institution, institutionId: institutionIds[i]).PostJsonAsync("/api/v1/products", product).ShouldBe(HttpStatusCode.Created);
+            }
+            var enterpriseIds = new string[enterprises];
+            for (var i = 0; i < enterprises; i++)
+            {
+                enterpriseIds[i] = Guid.NewGuid().ToString();
+                await node.ClientAs(Role.Enterprise, enterpriseId: enterpriseIds[i]).PostJsonAsync("/api/v1/enterprises", EnterpriseBody(Region))
+                    .ShouldBe(HttpStatusCode.Created);
+            }
+            return new Catalogue(institutionIds, enterpriseIds);
+        }
+
+        private readonly Dictionary<string, string> _owners = [];
+
+        public async Task<string> SubmitAsync(ApiHost node, string enterpriseId, decimal amount)
+        {
+            var response = await node.ClientAs(Role.Enterprise, enterpriseId: enterpriseId)
+                .PostJsonAsync("/api/v1/financing-requests", RequestBody(amount)).ShouldBe(HttpStatusCode.Created);
+            var id = (string)(await response.ReadJsonAsync())["id"]!;
+            lock (_owners) _owners[id] = enterpriseId;
+            return id;
+        }
+
+        public string OwnerOf(string requestId)
+        {
+            lock (_owners) return _owners[requestId];
+        }
+
+        public async Task<System.Text.Json.Nodes.JsonNode> ReadRequestAsync(ApiHost node, string enterpriseId, string requestId) =>
+            await (await node.ClientAs(Role.Enterprise, enterpriseId: enterpriseId).GetAsync($"/api/v1/financing-requests/{requestId}")
+                .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+
+        /// <summary>Runs the supervisor on a node now, as its every-minute schedule would.</summary>
+        public static async Task SuperviseAsync(ApiHost node)
+        {
+            await using var scope = node.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SuperviseDeadlines());
+        }
+
+        public async Task<long> CountRequestsAsync(string status)
+        {
+            await using var connection = await OpenAsync();
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM financing_requests WHERE status = @Status", new { Status = status });
+        }
+
+        public Task WaitUntilAsync(string what, Func<Task<bool>> holds) => Eventually.Until(holds, done => done, what, seconds: 30);
+
+        /// <summary>Waits until the shared job queue has nothing enqueued or running, so that no late job can change what is asserted.</summary>
+        public Task WaitForQuietQueueAsync(ApiHost node)
+        {
+            var monitoring = node.Service<JobStorage>().GetMonitoringApi();
+            return WaitUntilAsync("an idle job queue", () => Task.FromResult(monitoring.EnqueuedCount("default") == 0 && monitoring.ProcessingCount() == 0));
+        }
+
+        /// <summary>What an operator would read from the database: every dispatch, timeline event and notification.</summary>
+        public async Task<WorkflowState> ReadStateAsync()
+        {
+            await using var connection = await OpenAsync();
+            var dispatches = await connection.QueryAsync<DispatchRow>("""
+                SELECT request_id AS RequestId, institution_id AS InstitutionId, status, answer_due_at AS AnswerDueAt FROM dispatches ORDER BY request_id, rank
+                """);
+            var events = await connection.QueryAsync<(string RequestId, string Event)>("SELECT request_id, event FROM request_events ORDER BY id");
+            var notifications = await connection.QueryAsync<(string RequestId, string Recipient)>(
+                "SELECT request_id, recipient_role || ':' || event FROM notifications WHERE request_id IS NOT NULL ORDER BY id");
+            return new WorkflowState(
+                [.. dispatches],
+                events.GroupBy(e => e.RequestId).ToDictionary(g => g.Key, g => g.Select(e => e.Event).ToArray()),
+                notifications.GroupBy(n => n.RequestId).ToDictionary(g => g.Key, g => g.Select(n => n.Recipient).ToArray()));
+        }
+
+        private async Task<System.Data.Common.DbConnection> OpenAsync()
+        {
+            var connection = SqlDialect.For(DatabaseProvider.PostgreSql).CreateConnection(_connectionString);
+            await connection.OpenAsync();
+            return connection;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var node in _nodes) await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>The institutions in rank order (best first) and the enterprises of a test.</summary>
+    private sealed record Catalogue(string[] Institutions, string[] Enterprises);
+
+    public sealed record DispatchRow
+    {
+        public string RequestId { get; init; } = "";
+        public string InstitutionId { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset AnswerDueAt { get; init; }
+    }
+
+    private sealed record WorkflowState(
+        IReadOnlyList<DispatchRow> Dispatches, IReadOnlyDictionary<string, string[]> Events, IReadOnlyDictionary<string, string[]> Notifications)
+    {
+        public DispatchRow[] DispatchesOf(string request) => [.. Dispatches.Where(d => d.RequestId == request)];
+        public string[] InstitutionsOf(string request) => [.. DispatchesOf(request).Select(d => d.InstitutionId)];
+        public string[] EventsOf(string request) => Events.GetValueOrDefault(request) ?? [];
+        public string[] NotificationsOf(string request) => Notifications.GetValueOrDefault(request) ?? [];
+
+        /// <summary>Two readings are the same when every row and every list is the same.</summary>
+        public bool Equals(WorkflowState? other) =>
+            other is not null && Dispatches.SequenceEqual(other.Dispatches)
+            && Same(Events, other.Events) && Same(Notifications, other.Notifications);
+
+        public override int GetHashCode() => Dispatches.Count;
+
+        private static bool Same(IReadOnlyDictionary<string, string[]> a, IReadOnlyDictionary<string, string[]> b) =>
+            a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var list) && list.SequenceEqual(pair.Value));
+    }
+}
