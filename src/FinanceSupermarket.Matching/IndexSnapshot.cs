@@ -19,6 +19,7 @@ namespace FinanceSupermarket.Matching;
 internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
+    public static double[] Timings = new double[2];
 
     public static readonly IndexSnapshot Empty = new([], [], [], [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
@@ -52,6 +53,7 @@ internal sealed class IndexSnapshot
     public static IndexSnapshot Build(List<CompiledProduct> all, InternTable regions, InternTable industries, InternTable institutions,
         Dictionary<string, InstitutionTrackRecord> trackRecords, IndexSnapshot previous)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var trackParts = new double[institutions.Count];
         for (var i = 0; i < trackParts.Length; i++)
             trackParts[i] = Scoring.TrackRecordPart(trackRecords.GetValueOrDefault(institutions[i]));
@@ -63,6 +65,7 @@ internal sealed class IndexSnapshot
             foreach (var r in cp.RegionIds) runs[r].Count++;
             industryTotal += cp.IndustryIds.Length;
         }
+        var t1 = sw.Elapsed.TotalMilliseconds;
         var total = 0;
         var cursor = new int[runs.Length];
         for (var r = 0; r < runs.Length; r++)
@@ -89,6 +92,8 @@ internal sealed class IndexSnapshot
             foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
         }
 
+        var t2 = sw.Elapsed.TotalMilliseconds;
+        Timings[0] += t1; Timings[1] += t2 - t1;
         var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
         var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
         return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);

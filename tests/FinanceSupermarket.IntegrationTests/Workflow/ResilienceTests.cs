@@ -41,10 +41,18 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         var catalogue = await platform.SeedAsync(first, institutions: 5, enterprises: 4);
         var second = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
 
+        // While the requests come in, both nodes' supervisors run back to back, racing the publish jobs for each request.
+        using var stop = new CancellationTokenSource();
+        var supervisors = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second));
+        });
         var submissions = Enumerable.Range(0, 20).Select(i =>
             platform.SubmitAsync(i % 2 == 0 ? first : second, catalogue.Enterprises[i % catalogue.Enterprises.Length], 500_000m + i * 10_000m));
         var requests = await Task.WhenAll(submissions);
         await platform.WaitUntilAsync("all 20 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Length);
+        await stop.CancelAsync();
+        await supervisors;
         await platform.WaitForQuietQueueAsync(first);
 
         var state = await platform.ReadStateAsync();
@@ -164,11 +172,47 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         slowest["items"]!.AsArray().Count(item => (string)item!["event"]! == "overdue").ShouldBe(requests.Count);
     }
 
-    /// <summary>Stands for the process dying: the step after publishing never runs.</summary>
-    private sealed class NodeDiesBeforeDispatch : IPipelineBehavior<DispatchRequest, int>
+    [Test]
+    public async Task A_node_killed_after_a_decline_and_before_asking_the_next_institution_leaves_the_redispatch_to_the_supervisor()
+    {
+        await using var platform = await Platform.CreateAsync(Provider, nameof(A_node_killed_after_a_decline_and_before_asking_the_next_institution_leaves_the_redispatch_to_the_supervisor));
+        var killSwitch = new KillSwitch();
+        var doomed = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)),
+            services => services.AddSingleton(killSwitch).AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
+        var catalogue = await platform.SeedAsync(doomed, institutions: 4, enterprises: 1);
+        var request = await platform.SubmitAsync(doomed, catalogue.Enterprises[0], 700_000m);
+        await platform.WaitUntilAsync("the request dispatched", async () => await platform.CountRequestsAsync("dispatched") == 1);
+        await platform.WaitForQuietQueueAsync(doomed);
+
+        // The best-ranked institution declines; the node dies after storing the decline and before asking the next one.
+        killSwitch.Armed = true;
+        var best = doomed.ClientAs(Role.Institution, institutionId: catalogue.Institutions[0]);
+        var inbox = await (await best.GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var dispatch = (string)inbox["items"]![0]!["id"]!;
+        await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reason = "授信额度已满" }).ShouldBe(HttpStatusCode.InternalServerError);
+        await doomed.DisposeAsync();
+
+        platform.Clock.Advance(TimeSpan.FromMinutes(1));
+        var restarted = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
+        await platform.WaitUntilAsync("the 4th institution asked", async () => (await platform.ReadStateAsync()).InstitutionsOf(request).Length == PerRequest + 1);
+        await platform.WaitForQuietQueueAsync(restarted);
+
+        var state = await platform.ReadStateAsync();
+        state.DispatchesOf(request).Select(d => (d.InstitutionId, d.Status)).ShouldBe(
+            [(catalogue.Institutions[0], "declined"), (catalogue.Institutions[1], "pending"), (catalogue.Institutions[2], "pending"), (catalogue.Institutions[3], "pending")]);
+        state.EventsOf(request).ShouldBe(["submitted", "published", "dispatched", "dispatched", "dispatched", "declined", "redispatched"]);
+    }
+
+    /// <summary>Stands for the process dying: the dispatch step never runs once the switch is armed (from the start if there is none).</summary>
+    private sealed class NodeDiesBeforeDispatch(KillSwitch? killSwitch = null) : IPipelineBehavior<DispatchRequest, int>
     {
         public ValueTask<int> Handle(DispatchRequest message, MessageHandlerDelegate<DispatchRequest, int> next, CancellationToken cancellationToken) =>
-            throw new NodeKilledException();
+            killSwitch is null || killSwitch.Armed ? throw new NodeKilledException() : next(message, cancellationToken);
+    }
+
+    private sealed class KillSwitch
+    {
+        public volatile bool Armed;
     }
 
     private sealed class NodeKilledException() : Exception("The node was killed before dispatching.");

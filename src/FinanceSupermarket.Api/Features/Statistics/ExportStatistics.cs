@@ -1,4 +1,3 @@
-using System.Text;
 using FluentValidation;
 using Mediator;
 using MiniExcelLibs;
@@ -53,7 +52,7 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
             var name = $"finance-supermarket-statistics-{summary.From:yyyyMMdd}-{summary.To:yyyyMMdd}";
             return query.Format == "xlsx"
                 ? new File(Sheet(rows, ExcelType.XLSX), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx")
-                : new File([.. Encoding.UTF8.GetPreamble(), .. Sheet(rows, ExcelType.CSV)], "text/csv; charset=utf-8", name + ".csv");
+                : new File(Sheet(rows, ExcelType.CSV), "text/csv; charset=utf-8", name + ".csv");   // MiniExcel writes UTF-8 with a byte order mark
         }
 
         private static byte[] Sheet(IEnumerable<object?[]> rows, ExcelType type)

@@ -62,7 +62,16 @@ public static class Targets
     public static async Task<IReadOnlyDictionary<string, RegionTarget>> ForScopeAsync(DbConnection connection, StatisticsScope scope) =>
         scope.From.Year != scope.To.Year
             ? new Dictionary<string, RegionTarget>()
-            : (await connection.QueryAsync<RegionTarget>(ForYearSql, new { scope.From.Year })).ToDictionary(target => target.RegionCode);
+            : (await connection.QueryAsync<TargetRow>(ForYearSql, new { scope.From.Year }))
+                .ToDictionary(row => row.RegionCode, row => new RegionTarget(row.RegionCode, row.Year, row.ApprovedAmount, row.ApprovedCount));
+
+    private sealed class TargetRow
+    {
+        public string RegionCode { get; set; } = "";
+        public int Year { get; set; }
+        public decimal ApprovedAmount { get; set; }
+        public int ApprovedCount { get; set; }
+    }
 
     public static TargetProgress? Progress(RegionTarget? target, FigureSums sums) => target is null ? null : new TargetProgress(
         target.RegionCode, target.Year, target.ApprovedAmount, target.ApprovedCount,
