@@ -19,7 +19,6 @@ namespace FinanceSupermarket.Matching;
 internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
-    public static double[] Timings = new double[2];
 
     public static readonly IndexSnapshot Empty = new([], [], [], [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
@@ -49,34 +48,32 @@ internal sealed class IndexSnapshot
 
     public int Count => _products.Length;
 
-    /// <summary>Writer side: O(n) over the compiled products, no string hashing.</summary>
-    public static IndexSnapshot Build(List<CompiledProduct> all, InternTable regions, InternTable industries, InternTable institutions,
+    /// <summary>
+    /// Writer side: one pass over the compiled products, no string hashing; the run sizes are kept up to date by the
+    /// writer (<paramref name="regionCounts"/>, <paramref name="industryTotal"/>), so nothing is counted here.
+    /// </summary>
+    public static IndexSnapshot Build(List<CompiledProduct> all, List<int> regionCounts, int industryTotal,
+        InternTable regions, InternTable industries, InternTable institutions,
         Dictionary<string, InstitutionTrackRecord> trackRecords, IndexSnapshot previous)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var trackParts = new double[institutions.Count];
         for (var i = 0; i < trackParts.Length; i++)
             trackParts[i] = Scoring.TrackRecordPart(trackRecords.GetValueOrDefault(institutions[i]));
 
         var runs = new (int Start, int Count)[regions.Count];
-        var industryTotal = 0;
-        foreach (var cp in all)
-        {
-            foreach (var r in cp.RegionIds) runs[r].Count++;
-            industryTotal += cp.IndustryIds.Length;
-        }
-        var t1 = sw.Elapsed.TotalMilliseconds;
-        var total = 0;
         var cursor = new int[runs.Length];
+        var total = 0;
         for (var r = 0; r < runs.Length; r++)
         {
-            runs[r].Start = cursor[r] = total;
-            total += runs[r].Count;
+            runs[r] = (total, regionCounts[r]);
+            cursor[r] = total;
+            total += regionCounts[r];
         }
 
         var products = new ProductListing[all.Count];
-        var entries = new Entry[total];
-        var industryIds = new int[industryTotal];
+        // Every element is written below: no need to zero 10 MB first.
+        var entries = GC.AllocateUninitializedArray<Entry>(total);
+        var industryIds = GC.AllocateUninitializedArray<int>(industryTotal);
         var industryAt = 0;
         for (var i = 0; i < products.Length; i++)
         {
@@ -87,13 +84,10 @@ internal sealed class IndexSnapshot
             e.StaticScore = cp.StaticPart + trackParts[cp.InstitutionSlot];
             e.IndustryStart = industryAt;
             e.IndustryCount = (ushort)cp.IndustryIds.Length;
-            cp.IndustryIds.CopyTo(industryIds, industryAt);
-            industryAt += cp.IndustryIds.Length;
+            foreach (var id in cp.IndustryIds) industryIds[industryAt++] = id;
             foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
         }
 
-        var t2 = sw.Elapsed.TotalMilliseconds;
-        Timings[0] += t1; Timings[1] += t2 - t1;
         var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
         var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
         return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);

@@ -28,6 +28,8 @@ public sealed class ProductIndex
     private readonly ConcurrentDictionary<string, CompiledProduct> _byId = new(StringComparer.Ordinal);
     private readonly List<CompiledProduct> _all = [];
     private readonly InternTable _regions = new(), _industries = new(), _institutions = new();
+    private readonly List<int> _regionCounts = [];      // listed products per region id: the run sizes of the next snapshot
+    private int _industryTotal;
     private Dictionary<string, InstitutionTrackRecord> _trackRecords = new(StringComparer.Ordinal);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
 
@@ -109,6 +111,7 @@ public sealed class ProductIndex
         var compiled = CompiledProduct.Create(product, _regions, _industries, _institutions);
         if (_byId.TryGetValue(product.Id, out var existing))
         {
+            Count(existing, -1);
             compiled.Position = existing.Position;
             _all[existing.Position] = compiled;
         }
@@ -117,12 +120,14 @@ public sealed class ProductIndex
             compiled.Position = _all.Count;
             _all.Add(compiled);
         }
+        Count(compiled, +1);
         _byId[product.Id] = compiled;
     }
 
     private bool Delete(string productId)
     {
         if (!_byId.TryRemove(productId, out var removed)) return false;
+        Count(removed, -1);
         var last = _all[^1];
         _all[removed.Position] = last;
         last.Position = removed.Position;
@@ -130,6 +135,16 @@ public sealed class ProductIndex
         return true;
     }
 
-    private void Publish() =>
-        _snapshot = IndexSnapshot.Build(_all, _regions, _industries, _institutions, _trackRecords, _snapshot);
+    private void Count(CompiledProduct product, int sign)
+    {
+        while (_regionCounts.Count < _regions.Count) _regionCounts.Add(0);
+        foreach (var region in product.RegionIds) _regionCounts[region] += sign;
+        _industryTotal += sign * product.IndustryIds.Length;
+    }
+
+    private void Publish()
+    {
+        while (_regionCounts.Count < _regions.Count) _regionCounts.Add(0);
+        _snapshot = IndexSnapshot.Build(_all, _regionCounts, _industryTotal, _regions, _industries, _institutions, _trackRecords, _snapshot);
+    }
 }

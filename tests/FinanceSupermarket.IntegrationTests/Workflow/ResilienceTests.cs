@@ -184,7 +184,8 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         await platform.WaitUntilAsync("the request dispatched", async () => await platform.CountRequestsAsync("dispatched") == 1);
         await platform.WaitForQuietQueueAsync(doomed);
 
-        // The best-ranked institution declines; the node dies after storing the decline and before asking the next one.
+        // An hour later the best-ranked institution declines; the node dies after storing the decline and before asking the next one.
+        platform.Clock.Advance(TimeSpan.FromHours(1));
         killSwitch.Armed = true;
         var best = doomed.ClientAs(Role.Institution, institutionId: catalogue.Institutions[0]);
         var inbox = await (await best.GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
@@ -203,16 +204,44 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         state.EventsOf(request).ShouldBe(["submitted", "published", "dispatched", "dispatched", "dispatched", "declined", "redispatched"]);
     }
 
-    /// <summary>Stands for the process dying: the dispatch step never runs once the switch is armed (from the start if there is none).</summary>
+    [Test]
+    public async Task A_request_that_keeps_failing_to_dispatch_does_not_stop_the_supervisor_from_dispatching_the_others()
+    {
+        await using var platform = await Platform.CreateAsync(Provider, nameof(A_request_that_keeps_failing_to_dispatch_does_not_stop_the_supervisor_from_dispatching_the_others));
+        var killSwitch = new KillSwitch();
+        var node = platform.StartNode(NodeSettings(runJobs: false, TimeSpan.Zero),
+            services => services.AddSingleton(killSwitch).AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
+        var catalogue = await platform.SeedAsync(node, institutions: 3, enterprises: 1);
+        var poisoned = await platform.SubmitAsync(node, catalogue.Enterprises[0], 400_000m);
+        platform.Clock.Advance(TimeSpan.FromSeconds(1));
+        var healthy = await platform.SubmitAsync(node, catalogue.Enterprises[0], 450_000m);
+        killSwitch.OnlyFor = poisoned;
+        killSwitch.Armed = true;
+
+        // The poisoned request comes first (oldest); each run fails on it, and still dispatches the one behind it.
+        await Platform.SuperviseAsync(node);
+        await Platform.SuperviseAsync(node);
+
+        var state = await platform.ReadStateAsync();
+        state.InstitutionsOf(healthy).ShouldBe(catalogue.Institutions, ignoreOrder: true);
+        state.InstitutionsOf(poisoned).ShouldBeEmpty();
+        (await platform.CountRequestsAsync("dispatched")).ShouldBe(1);
+        (await platform.CountRequestsAsync("published")).ShouldBe(1);
+    }
+
+    /// <summary>Stands for the process dying, or a step that keeps failing: the dispatch step does not run while the switch is armed.</summary>
     private sealed class NodeDiesBeforeDispatch(KillSwitch? killSwitch = null) : IPipelineBehavior<DispatchRequest, int>
     {
         public ValueTask<int> Handle(DispatchRequest message, MessageHandlerDelegate<DispatchRequest, int> next, CancellationToken cancellationToken) =>
-            killSwitch is null || killSwitch.Armed ? throw new NodeKilledException() : next(message, cancellationToken);
+            killSwitch is null || killSwitch.Armed && (killSwitch.OnlyFor is null || killSwitch.OnlyFor == message.RequestId)
+                ? throw new NodeKilledException()
+                : next(message, cancellationToken);
     }
 
     private sealed class KillSwitch
     {
         public volatile bool Armed;
+        public volatile string? OnlyFor;
     }
 
     private sealed class NodeKilledException() : Exception("The node was killed before dispatching.");

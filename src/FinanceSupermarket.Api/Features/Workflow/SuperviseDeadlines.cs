@@ -22,8 +22,8 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
 
     private const int Batch = 500;
 
-    public sealed class Handler(Db db, Notifier notifier, TimeProvider clock, IOptions<WorkflowOptions> options, IWorkflowScheduler scheduler, IMediator mediator)
-        : ICommandHandler<SuperviseDeadlines, Report>
+    public sealed class Handler(Db db, Notifier notifier, TimeProvider clock, IOptions<WorkflowOptions> options, IWorkflowScheduler scheduler, IMediator mediator,
+        ILogger<SuperviseDeadlines> logger) : ICommandHandler<SuperviseDeadlines, Report>
     {
         private const string DueDispatchesSql = """
             SELECT d.id, d.request_id AS RequestId, d.institution_id AS InstitutionId, d.status, r.region_code AS RegionCode,
@@ -36,10 +36,20 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
             """;
         private const string MarkOverdueSql = "UPDATE dispatches SET status = 'overdue', overdue_at = @Now, updated_at = @Now WHERE id = @Id AND status = @Status";
 
+        // A dispatched request is owed a dispatch step when it has fewer open dispatches than configured and either none at
+        // all (it must be topped up or expire) or an institution in its ranking not yet asked. That is the state a decline,
+        // a rejection or an escalation leaves when the node dies before its follow-up dispatch; the dispatch rows' own
+        // times give that follow-up its grace period.
         private const string StalledSql = """
             SELECT r.id, r.status FROM financing_requests r
             WHERE (r.status IN ('submitted', 'published') AND r.updated_at <= @Before)
-               OR (r.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.request_id = r.id AND d.status IN ('pending', 'accepted')))
+               OR (r.status = 'dispatched'
+                   AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.request_id = r.id AND d.updated_at > @Before)
+                   AND (SELECT COUNT(*) FROM dispatches d WHERE d.request_id = r.id AND d.status IN ('pending', 'accepted')) < @PerRequest
+                   AND (NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.request_id = r.id AND d.status IN ('pending', 'accepted'))
+                        OR EXISTS (SELECT 1 FROM request_matches m JOIN products p ON p.id = m.product_id
+                                   WHERE m.request_id = r.id AND p.status = 'listed'
+                                     AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.request_id = r.id AND d.institution_id = m.institution_id))))
             ORDER BY r.updated_at
             """;
         private const string DueWebhooksSql = "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @Before ORDER BY next_attempt_at";
@@ -54,28 +64,47 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
             await using (var connection = await db.OpenAsync(cancellationToken))
             {
                 due = (await connection.QueryAsync<DueDispatch>(db.Dialect.Top(DueDispatchesSql), new { Now = now, Take = Batch })).ToList();
-                stalled = (await connection.QueryAsync<StalledRequest>(db.Dialect.Top(StalledSql), new { Before = before, Take = Batch })).ToList();
+                stalled = (await connection.QueryAsync<StalledRequest>(db.Dialect.Top(StalledSql),
+                    new { Before = before, PerRequest = options.Value.InstitutionsPerRequest, Take = Batch })).ToList();
                 webhooks = (await connection.QueryAsync<string>(db.Dialect.Top(DueWebhooksSql), new { Before = before, Take = Batch })).ToList();
             }
 
             var overdue = 0;
             foreach (var dispatch in due)
-                if (await MarkOverdueAsync(dispatch, now, cancellationToken))
+                await IsolatedAsync($"escalating dispatch {dispatch.Id}", async () =>
                 {
+                    if (!await MarkOverdueAsync(dispatch, now, cancellationToken)) return;
                     overdue++;
                     await mediator.Send(new DispatchRequest(dispatch.RequestId), cancellationToken);
-                }
+                });
 
             var published = 0;
             var dispatched = 0;
             foreach (var request in stalled)
-            {
-                if (request.Status == "submitted" && await mediator.Send(new PublishRequest(request.Id), cancellationToken)) published++;
-                else if (request.Status != "submitted" && await mediator.Send(new DispatchRequest(request.Id), cancellationToken) >= 0) dispatched++;
-            }
+                await IsolatedAsync($"re-driving request {request.Id}", async () =>
+                {
+                    if (request.Status == "submitted" && await mediator.Send(new PublishRequest(request.Id), cancellationToken)) published++;
+                    else if (request.Status != "submitted" && await mediator.Send(new DispatchRequest(request.Id), cancellationToken) >= 0) dispatched++;
+                });
 
             foreach (var delivery in webhooks) scheduler.DeliverWebhook(delivery);
             return new Report(overdue, published, dispatched, webhooks.Count);
+        }
+
+        /// <summary>
+        /// One item that keeps failing (bad data, a bug) is logged and left for the next run: it must not stop the sweep,
+        /// or every item behind it in the batch would starve with it.
+        /// </summary>
+        private async Task IsolatedAsync(string step, Func<Task> work)
+        {
+            try
+            {
+                await work();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Supervisor: {Step} failed; the next run tries again", step);
+            }
         }
 
         private async Task<bool> MarkOverdueAsync(DueDispatch dispatch, DateTimeOffset now, CancellationToken cancellationToken)

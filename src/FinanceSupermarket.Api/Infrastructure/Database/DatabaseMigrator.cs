@@ -1,6 +1,7 @@
 using System.Reflection;
 using DbUp;
 using DbUp.Builder;
+using DbUp.Engine.Output;
 using Npgsql;
 
 namespace FinanceSupermarket.Api.Infrastructure.Database;
@@ -19,11 +20,11 @@ public static class DatabaseMigrator
                 builder = DeployChanges.To.SqliteDatabase(connectionString);
                 break;
             case DatabaseProvider.PostgreSql:
-                EnsureDatabase.For.PostgresqlDatabase(connectionString);
+                EnsureDatabase.For.PostgresqlDatabase(connectionString, new NoOpUpgradeLog());
                 builder = DeployChanges.To.PostgresqlDatabase(connectionString);
                 break;
             case DatabaseProvider.SqlServer:
-                EnsureDatabase.For.SqlDatabase(connectionString);
+                EnsureDatabase.For.SqlDatabase(connectionString, new NoOpUpgradeLog());
                 builder = DeployChanges.To.SqlDatabase(connectionString);
                 break;
             default:
