@@ -88,6 +88,10 @@ internal sealed class IndexSnapshot
             foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
         }
 
+        System.Diagnostics.Debug.Assert(industryAt == industryTotal, "industry prefix count out of step");
+        for (var r = 0; r < runs.Length; r++)
+            System.Diagnostics.Debug.Assert(cursor[r] == runs[r].Start + runs[r].Count, "region run sizes out of step");
+
         var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
         var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
         return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);

@@ -111,7 +111,7 @@ public sealed class ProductIndex
         var compiled = CompiledProduct.Create(product, _regions, _industries, _institutions);
         if (_byId.TryGetValue(product.Id, out var existing))
         {
-            Count(existing, -1);
+            Tally(existing, -1);
             compiled.Position = existing.Position;
             _all[existing.Position] = compiled;
         }
@@ -120,14 +120,14 @@ public sealed class ProductIndex
             compiled.Position = _all.Count;
             _all.Add(compiled);
         }
-        Count(compiled, +1);
+        Tally(compiled, +1);
         _byId[product.Id] = compiled;
     }
 
     private bool Delete(string productId)
     {
         if (!_byId.TryRemove(productId, out var removed)) return false;
-        Count(removed, -1);
+        Tally(removed, -1);
         var last = _all[^1];
         _all[removed.Position] = last;
         last.Position = removed.Position;
@@ -135,7 +135,7 @@ public sealed class ProductIndex
         return true;
     }
 
-    private void Count(CompiledProduct product, int sign)
+    private void Tally(CompiledProduct product, int sign)
     {
         while (_regionCounts.Count < _regions.Count) _regionCounts.Add(0);
         foreach (var region in product.RegionIds) _regionCounts[region] += sign;

@@ -3,14 +3,24 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FinanceSupermarket.IntegrationTests.Validation;
 
 /// <summary>What a bad body is posted to.</summary>
-public enum Target { FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, NewInstitution }
+public enum Target
+{
+    FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, NewInstitution,
+    Decline, Feedback, Rating, RegionTarget, Blacklist,
+}
+
+/// <summary>Who sends a bad query string.</summary>
+public enum Asker { Enterprise, Institution, Regulator, Admin }
 
 /// <summary>
 /// Safe writes (issue 2, point 5): every malformed, mistyped, out-of-range or overlong input is a 400 problem naming
@@ -26,6 +36,10 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
     private string _enterprise = "";
     private Dictionary<string, object?> _enterpriseBody = null!;
     private string _product = "";
+    private string _request = "";
+    private string _pendingDispatch = "";
+    private string _acceptedDispatch = "";
+    private string _resolvedRequest = "";
 
     [OneTimeSetUp]
     public async Task CreateResourcesAsync()
@@ -35,8 +49,42 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
         _enterpriseBody = EnterpriseBody();
         await EnterpriseClient(_enterprise).PostJsonAsync("/api/v1/enterprises", _enterpriseBody).ShouldBe(HttpStatusCode.Created);
         _product = await ListProductAsync(_institution);
-        await SubmitRequestAsync(_enterprise);
+        _request = await SubmitRequestAsync(_enterprise);
+        // Answers and ratings are aimed at a pending dispatch, an accepted one and a resolved request that stay so.
+        _pendingDispatch = await PendingDispatchAsync();
+        _acceptedDispatch = await AcceptedDispatchAsync();
+        _resolvedRequest = await ResolvedRequestAsync();
     }
+
+    /// <summary>A fresh request published through the host's mediator (no background jobs here), which dispatches it at once to the institution.</summary>
+    private async Task<string> PendingDispatchAsync()
+    {
+        var requestId = await SubmitRequestAsync(_enterprise);
+        await using (var scope = Host.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(requestId))).ShouldBeTrue();
+        var request = await (await InstitutionClient(_institution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
+    }
+
+    private async Task<string> AcceptedDispatchAsync()
+    {
+        var dispatch = await PendingDispatchAsync();
+        await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
+        return dispatch;
+    }
+
+    private async Task<string> ResolvedRequestAsync()
+    {
+        var dispatch = await AcceptedDispatchAsync();
+        var answer = await (await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", ApprovalBody())
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        return (string)answer["requestId"]!;
+    }
+
+    private static Dictionary<string, object?> ApprovalBody() => new()
+    {
+        ["outcome"] = "approved", ["amount"] = 1_000_000m, ["rate"] = 4.35m, ["termMonths"] = 12,
+    };
 
     private static string WrongCheckCharacter()
     {
@@ -203,12 +251,89 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
         ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),
     ];
 
+    private static readonly (string Field, string Value, string Key)[] DeclineFields =
+    [
+        ("reason", Absent, "reason"),
+        ("reason", "null", "reason"),
+        ("reason", "\"\"", "reason"),
+        ("reason", Text(501), "reason"),
+        ("reason", "42", "reason"),
+    ];
+
+    // The valid body is an approval: amount, rate and termMonths are then required.
+    private static readonly (string Field, string Value, string Key)[] FeedbackFields =
+    [
+        ("outcome", "\"maybe\"", "outcome"),
+        ("outcome", "\"Approved\"", "outcome"),
+        ("outcome", "1", "outcome"),
+        ("outcome", Absent, "outcome"),
+        ("outcome", "\"rejected\"", "reason"),
+        ("amount", Absent, "amount"),
+        ("amount", "-1", "amount"),
+        ("amount", "0", "amount"),
+        ("amount", "1000.001", "amount"),
+        ("amount", "10000000000.01", "amount"),
+        ("amount", "\"lots\"", "amount"),
+        ("amount", "1e400", "amount"),
+        ("rate", "40", "rate"),
+        ("rate", "0", "rate"),
+        ("rate", Absent, "rate"),
+        ("rate", "4.3555", "rate"),
+        ("termMonths", "0", "termMonths"),
+        ("termMonths", "361", "termMonths"),
+        ("termMonths", "1.5", "termMonths"),
+        ("termMonths", Absent, "termMonths"),
+        ("reason", Text(501), "reason"),
+    ];
+
+    private static readonly (string Field, string Value, string Key)[] RatingFields =
+    [
+        ("score", "0", "score"),
+        ("score", "6", "score"),
+        ("score", "-1", "score"),
+        ("score", "\"five\"", "score"),
+        ("score", "4.5", "score"),
+        ("score", "null", "score"),
+        ("score", Absent, "score"),
+        ("comment", Text(501), "comment"),
+        ("comment", "5", "comment"),
+    ];
+
+    private static readonly (string Field, string Value, string Key)[] TargetFields =
+    [
+        ("year", "1900", "year"),
+        ("year", "2101", "year"),
+        ("year", "\"2026\"", "year"),
+        ("approvedAmount", "-1", "approvedAmount"),
+        ("approvedAmount", "0", "approvedAmount"),
+        ("approvedAmount", "1.001", "approvedAmount"),
+        ("approvedAmount", "1e400", "approvedAmount"),
+        ("approvedCount", "0", "approvedCount"),
+        ("approvedCount", "1.5", "approvedCount"),
+        ("regionCode", "\"abc\"", "regionCode"),
+        ("regionCode", "\"33042\"", "regionCode"),
+        ("regionCode", Absent, "regionCode"),
+    ];
+
+    private static readonly (string Field, string Value, string Key)[] BlacklistFields =
+    [
+        ("creditCode", JsonSerializer.Serialize(WrongCheckCharacter()), "creditCode"),
+        ("creditCode", "\"abc\"", "creditCode"),
+        ("creditCode", "\"\"", "creditCode"),
+        ("creditCode", Absent, "creditCode"),
+        ("creditCode", "91330421", "creditCode"),
+        ("reason", Absent, "reason"),
+        ("reason", Text(501), "reason"),
+    ];
+
     public static IEnumerable<TestCaseData> Cases()
     {
         var fieldsByTarget = new (Target Target, (string Field, string Value, string Key)[] Fields)[]
         {
             (Target.FinancingRequest, RequestFields), (Target.NewProduct, ProductFields), (Target.ProductChange, ProductFields),
             (Target.NewEnterprise, EnterpriseFields), (Target.EnterpriseUpdate, EnterpriseFields), (Target.NewInstitution, InstitutionFields),
+            (Target.Decline, DeclineFields), (Target.Feedback, FeedbackFields), (Target.Rating, RatingFields), (Target.RegionTarget, TargetFields),
+            (Target.Blacklist, BlacklistFields),
         };
         foreach (var (target, fields) in fieldsByTarget)
         {
@@ -225,7 +350,7 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
     [TestCaseSource(nameof(Cases))]
     public async Task Bad_input_is_a_400_problem_naming_the_field_and_leaves_the_database_as_it_was(Target target, string? field, string value, string key)
     {
-        var (client, method, path, valid) = Endpoint(target);
+        var (client, method, path, valid) = await EndpointAsync(target);
         var body = field is null ? value : WithField(valid, field, value);
         var before = await SnapshotAsync();
 
@@ -246,11 +371,81 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
         // The control: each bad case differs from these in one field only.
         foreach (var target in Enum.GetValues<Target>())
         {
-            var (client, method, path, valid) = Endpoint(target);
+            var (client, method, path, valid) = await EndpointAsync(target, fresh: true);
             using var request = new HttpRequestMessage(method, path) { Content = new StringContent(valid.ToJsonString(), Encoding.UTF8, "application/json") };
             var response = await client.SendAsync(request);
             ((int)response.StatusCode).ShouldBeInRange(200, 201, $"{target}: {await response.Content.ReadAsStringAsync()}");
         }
+    }
+
+    // (who asks, path and query, the key the errors must name); {request} is a request of the enterprise.
+    private static readonly (Asker Asker, string Path, string Key)[] BadQueries =
+    [
+        (Asker.Regulator, "/api/v1/statistics/summary?from=2026-03-10&to=2026-03-01", "to"),
+        (Asker.Regulator, "/api/v1/statistics/summary?region=abc", "region"),
+        (Asker.Regulator, "/api/v1/statistics/summary?region=3", "region"),
+        (Asker.Regulator, "/api/v1/statistics/summary?industry=c39", "industry"),
+        (Asker.Regulator, "/api/v1/statistics/summary?from=1999-12-31", "from"),
+        (Asker.Regulator, "/api/v1/statistics/summary?from=yesterday", "from"),
+        (Asker.Regulator, "/api/v1/statistics/summary?to=2026-02-30", "to"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown?by=weather", "by"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown", "by"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown?by=region&from=2026-03-10&to=2026-03-01", "to"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown?by=region&region=abc", "region"),
+        (Asker.Regulator, "/api/v1/statistics/export?format=pdf", "format"),
+        (Asker.Regulator, "/api/v1/statistics/export?format=csv&by=weather", "by"),
+        (Asker.Regulator, "/api/v1/statistics/export?format=csv&from=2026-03-10&to=2026-03-01", "to"),
+        (Asker.Regulator, "/api/v1/statistics/overdue?page=0", "page"),
+        (Asker.Regulator, "/api/v1/statistics/overdue?pageSize=201", "pageSize"),
+        (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=0", "limit"),
+        (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=101", "limit"),
+        (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=ten", "limit"),
+        (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?includeNearMisses=maybe", "includeNearMisses"),
+        (Asker.Institution, "/api/v1/dispatches?status=lost", "status"),
+        (Asker.Institution, "/api/v1/dispatches?status=Pending", "status"),
+        (Asker.Institution, "/api/v1/dispatches?pageSize=0", "pageSize"),
+        (Asker.Institution, "/api/v1/dispatches?page=x", "page"),
+        (Asker.Enterprise, "/api/v1/notifications?pageSize=101", "pageSize"),
+        (Asker.Enterprise, "/api/v1/notifications?unreadOnly=maybe", "unreadOnly"),
+        (Asker.Admin, "/api/v1/notifications?page=0", "page"),
+    ];
+
+    public static IEnumerable<TestCaseData> QueryCases() =>
+        BadQueries.Select(query => new TestCaseData(query.Asker, query.Path, query.Key).SetArgDisplayNames(query.Asker.ToString(), query.Path));
+
+    [TestCaseSource(nameof(QueryCases))]
+    public async Task A_bad_query_is_a_400_problem_naming_the_parameter_and_leaves_the_database_as_it_was(Asker asker, string path, string key)
+    {
+        var client = asker switch
+        {
+            Asker.Enterprise => EnterpriseClient(_enterprise),
+            Asker.Institution => InstitutionClient(_institution),
+            Asker.Regulator => RegulatorClient("33"),
+            _ => Admin,
+        };
+        var before = await SnapshotAsync();
+
+        var response = await client.GetAsync(path.Replace("{request}", _request)).ShouldBe(HttpStatusCode.BadRequest);
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.ReadJsonAsync();
+        ((int)problem["status"]!).ShouldBe(400);
+        problem["errors"].ShouldBeOfType<JsonObject>().Select(pair => pair.Key).ShouldContain(key, problem.ToJsonString());
+        (await SnapshotAsync()).ShouldBe(before);
+    }
+
+    [Test]
+    public async Task The_queries_the_bad_ones_differ_from_are_answered()
+    {
+        // The control for the bad queries: the same endpoints with good values.
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/summary?from=2026-03-01&to=2026-03-10&region=3304&industry=C39").ShouldBe(HttpStatusCode.OK);
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/breakdown?by=region&from=2026-03-01&to=2026-03-10").ShouldBe(HttpStatusCode.OK);
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/export?format=csv&by=month").ShouldBe(HttpStatusCode.OK);
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/overdue?page=1&pageSize=200").ShouldBe(HttpStatusCode.OK);
+        await EnterpriseClient(_enterprise).GetAsync($"/api/v1/financing-requests/{_request}/matches?limit=100&includeNearMisses=true").ShouldBe(HttpStatusCode.OK);
+        await EnterpriseClient(_enterprise).GetAsync($"/api/v1/financing-requests/{_request}/matches?limit=1").ShouldBe(HttpStatusCode.OK);
+        await InstitutionClient(_institution).GetAsync("/api/v1/dispatches?status=pending&page=1&pageSize=100").ShouldBe(HttpStatusCode.OK);
+        await EnterpriseClient(_enterprise).GetAsync("/api/v1/notifications?unreadOnly=true&page=1&pageSize=100").ShouldBe(HttpStatusCode.OK);
     }
 
     [Test]
@@ -266,8 +461,20 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
         (await SnapshotAsync()).ShouldBe(before);
     }
 
-    private (HttpClient Client, HttpMethod Method, string Path, JsonObject Valid) Endpoint(Target target) => target switch
+    /// <summary>Where each kind of body goes; <paramref name="fresh"/> aims answers and ratings at new resources, so that a valid body succeeds.</summary>
+    private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
     {
+        Target.Decline => (InstitutionClient(_institution), HttpMethod.Post,
+            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync() : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
+        Target.Feedback => (InstitutionClient(_institution), HttpMethod.Post,
+            $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync() : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
+        Target.Rating => (EnterpriseClient(_enterprise), HttpMethod.Post,
+            $"/api/v1/financing-requests/{(fresh ? await ResolvedRequestAsync() : _resolvedRequest)}/rating",
+            ToJson(new() { ["score"] = 5, ["comment"] = "响应很快" })),
+        Target.RegionTarget => (Admin, HttpMethod.Put, "/api/v1/statistics/targets",
+            ToJson(new() { ["regionCode"] = "330421", ["year"] = 2026, ["approvedAmount"] = 11_000_000_000m, ["approvedCount"] = 1050 })),
+        Target.Blacklist => (Admin, HttpMethod.Post, "/api/v1/admin/blacklist",
+            ToJson(new() { ["creditCode"] = NewCreditCode(), ["reason"] = "失信被执行人" })),
         Target.FinancingRequest => (EnterpriseClient(_enterprise), HttpMethod.Post, "/api/v1/financing-requests", ToJson(RequestBody())),
         Target.NewProduct => (InstitutionClient(_institution), HttpMethod.Post, "/api/v1/products", ToJson(ProductBody())),
         Target.ProductChange => (InstitutionClient(_institution), HttpMethod.Put, $"/api/v1/products/{_product}", ToJson(ProductBody())),
@@ -292,12 +499,19 @@ public sealed class BadInputTests(string provider) : ApiTestBase(provider)
     {
         await using var connection = await Host.Service<Db>().OpenAsync();
         var parts = new List<string>();
-        foreach (var table in new[] { "enterprises", "institutions", "products", "product_regions", "financing_requests", "request_events" })
+        foreach (var table in new[] { "enterprises", "institutions", "products", "product_regions", "financing_requests", "request_events",
+                     "request_matches", "dispatches", "notifications", "webhook_deliveries", "blacklist", "region_targets" })
             parts.Add($"{table}={await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")}");
         parts.Add($"catalog={await connection.ExecuteScalarAsync<long>("SELECT version FROM catalog_version")}");
         parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM enterprises WHERE id = @Id", new { Id = _enterprise })));
         parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM products WHERE id = @Id", new { Id = _product })));
         parts.Add(string.Join(";", await connection.QueryAsync<string>("SELECT region_prefix FROM product_regions WHERE product_id = @Id ORDER BY region_prefix", new { Id = _product })));
+        foreach (var dispatch in new[] { _pendingDispatch, _acceptedDispatch })
+            parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM dispatches WHERE id = @Id", new { Id = dispatch })));
+        foreach (var request in new[] { _request, _resolvedRequest })
+            parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM financing_requests WHERE id = @Id", new { Id = request })));
+        parts.Add(JsonSerializer.Serialize(await connection.QueryAsync("SELECT * FROM region_targets ORDER BY region_code, year")));
+        parts.Add(string.Join(";", await connection.QueryAsync<string>("SELECT credit_code FROM blacklist ORDER BY credit_code")));
         return string.Join(Environment.NewLine, parts);
     }
 }

@@ -15,6 +15,10 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
 {
     private const string CatalogVersionSql = "SELECT version FROM catalog_version WHERE id = 1";
     private const string ChangedProductsSql = ProductRow.SelectSql + " WHERE p.catalog_version > @Seen AND p.catalog_version <= @Current";
+    private const string ListedProductsSql = ProductRow.SelectSql + " WHERE p.status = 'listed' AND p.catalog_version <= @Current";
+
+    // Each upsert rebuilds the index snapshot (O(n)), so a large change is loaded as a new index instead.
+    private const int RebuildAbove = 200;
 
     // The workflow's record of each institution (on-time answers, approvals) feeds the ranking.
     private const string TrackRecordsSql = """
@@ -29,8 +33,10 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private long _seenVersion = -1;
+    private volatile ProductIndex _index = ProductIndex.Build([]);
+    private IReadOnlyDictionary<string, InstitutionTrackRecord> _trackRecords = new Dictionary<string, InstitutionTrackRecord>();
 
-    public ProductIndex Index { get; } = ProductIndex.Build([]);
+    public ProductIndex Index => _index;
 
     public long SeenVersion => Interlocked.Read(ref _seenVersion);
 
@@ -44,7 +50,17 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
             var seen = SeenVersion;
             if (current == seen) return;
             var changed = (await connection.QueryAsync<ProductRow>(ChangedProductsSql, new { Seen = seen, Current = current })).ToArray();
-            foreach (var row in changed) Index.Upsert(ToListing(row));
+            if (seen < 0 || changed.Length > RebuildAbove)
+            {
+                var listed = await connection.QueryAsync<ProductRow>(ListedProductsSql, new { Current = current });
+                var rebuilt = ProductIndex.Build(listed.Select(ToListing));
+                rebuilt.SetTrackRecords(_trackRecords);
+                _index = rebuilt;
+            }
+            else
+            {
+                foreach (var row in changed) _index.Upsert(ToListing(row));
+            }
             Interlocked.Exchange(ref _seenVersion, current);
             logger.LogInformation("Matching index at catalog version {Version}: {Changed} products reloaded, {Listed} listed", current, changed.Length, Index.Count);
         }
@@ -61,7 +77,8 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
             .Where(row => row.Due > 0)
             .ToDictionary(row => row.InstitutionId, row => new InstitutionTrackRecord((int)row.Due, (double)row.OnTime / row.Due,
                 row.Decided == 0 ? 0.5 : (double)row.Approved / row.Decided));
-        Index.SetTrackRecords(records);
+        _trackRecords = records;
+        _index.SetTrackRecords(records);
     }
 
     private sealed class TrackRecordRow
