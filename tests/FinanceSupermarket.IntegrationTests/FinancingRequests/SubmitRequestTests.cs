@@ -111,3 +111,23 @@ public sealed class SubmitRequestTests(string provider) : ApiTestBase(provider)
         await Host.ClientAs(Role.Regulator, region: "33").PostJsonAsync($"/api/v1/financing-requests/{id}/cancel", new { }).ShouldBe(HttpStatusCode.Forbidden);
     }
 }
+
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class EnumSpellingTests(string provider) : ApiTestBase(provider)
+{
+    [TestCase("WorkingCapital")]
+    [TestCase("WORKING_CAPITAL")]
+    [TestCase("workingcapital")]
+    public async Task Only_the_snake_case_word_of_an_enum_is_accepted(string purpose)
+    {
+        var owner = await RegisterEnterpriseAsync();
+        var body = RequestBody();
+        body["purpose"] = purpose;
+        var before = await CountAsync("financing_requests");
+
+        var problem = await (await EnterpriseClient(owner).PostJsonAsync("/api/v1/financing-requests", body).ShouldBe(HttpStatusCode.BadRequest)).ReadJsonAsync();
+
+        problem["errors"]!.AsObject().Select(error => error.Key).ShouldBe(["purpose"]);
+        (await CountAsync("financing_requests")).ShouldBe(before);
+    }
+}

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FinanceSupermarket.Api.Infrastructure.Auth;
@@ -48,7 +49,9 @@ public static class AuthModule
                 RoleClaimType = PlatformClaims.Role,
                 ClockSkew = TimeSpan.FromMinutes(1),
             };
+            jwt.Events = new JwtBearerEvents { OnMessageReceived = DashboardToken.Read, OnTokenValidated = DashboardToken.Remember };
         });
+        services.AddHttpLoggingInterceptor<DashboardToken.NotLogged>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Enterprise, policy => policy.RequireRole(EnumText.ToText(Role.Enterprise)).RequireClaim(PlatformClaims.EnterpriseId))
             .AddPolicy(Policies.Institution, policy => policy.RequireRole(EnumText.ToText(Role.Institution)).RequireClaim(PlatformClaims.InstitutionId))
@@ -56,6 +59,58 @@ public static class AuthModule
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(EnumText.ToText(Role.Admin)))
             .AddPolicy(Policies.EnterpriseOrAdmin, policy => policy.RequireRole(EnumText.ToText(Role.Enterprise), EnumText.ToText(Role.Admin)));
         return services;
+    }
+
+    /// <summary>
+    /// The Hangfire dashboard at /jobs is opened in a browser, which cannot send a bearer header. There, and only there, the
+    /// token may come once as ?access_token=… and is then kept in an HttpOnly, SameSite=Strict cookie scoped to /jobs, which
+    /// the dashboard's pages and their polling send back. The API proper stays header-only, so that no cross-site form
+    /// can act with a cookie (CSRF), and the token in the query never reaches the request log.
+    /// </summary>
+    public static class DashboardToken
+    {
+        public const string JobsPath = "/jobs";
+        public const string Cookie = "fs_access_token";
+        public const string QueryParameter = "access_token";
+        private const string FromQuery = "dashboard-token-from-query";
+
+        public static Task Read(MessageReceivedContext context)
+        {
+            var request = context.Request;
+            if (!request.Path.StartsWithSegments(JobsPath) || request.Headers.Authorization.Count > 0) return Task.CompletedTask;
+            if (request.Query[QueryParameter] is [{ Length: > 0 } fromQuery])
+            {
+                context.Token = fromQuery;
+                context.HttpContext.Items[FromQuery] = fromQuery;
+            }
+            else if (request.Cookies[Cookie] is { Length: > 0 } fromCookie)
+            {
+                context.Token = fromCookie;
+            }
+            return Task.CompletedTask;
+        }
+
+        /// <summary>Only a token that validated is kept in the cookie.</summary>
+        public static Task Remember(TokenValidatedContext context)
+        {
+            if (context.HttpContext.Items[FromQuery] is string token)
+                context.Response.Cookies.Append(Cookie, token, new CookieOptions
+                {
+                    HttpOnly = true, SameSite = SameSiteMode.Strict, Path = JobsPath, Secure = context.Request.IsHttps,
+                });
+            return Task.CompletedTask;
+        }
+
+        public sealed class NotLogged : IHttpLoggingInterceptor
+        {
+            public ValueTask OnRequestAsync(HttpLoggingInterceptorContext logContext)
+            {
+                if (logContext.HttpContext.Request.Query.ContainsKey(QueryParameter)) logContext.LoggingFields &= ~HttpLoggingFields.RequestQuery;
+                return ValueTask.CompletedTask;
+            }
+
+            public ValueTask OnResponseAsync(HttpLoggingInterceptorContext logContext) => ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>Fills the scoped <see cref="CurrentUser"/> from the authenticated principal.</summary>

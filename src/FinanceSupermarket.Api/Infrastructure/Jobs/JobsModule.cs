@@ -77,6 +77,7 @@ public static class JobsModule
     /// <summary>The supervisor every minute, once at start-up, and the dashboard at /jobs for admins.</summary>
     public static void UsePlatformJobs(this WebApplication app)
     {
+        WarnOfMissingCalendarYears(app);
         var storage = app.Services.GetRequiredService<JobStorage>();
         app.Services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<WorkflowJobs>(SuperviseJobId, job => job.SuperviseAsync(), Cron.Minutely());
@@ -89,7 +90,24 @@ public static class JobsModule
         }, storage);
     }
 
-    /// <summary>The dashboard is for platform operators: the caller's bearer token must carry the admin role.</summary>
+    /// <summary>
+    /// A year without a calendar file counts Monday to Friday only: its public holidays would be taken for working days
+    /// and its make-up weekends (调休) for days off. Said at start-up, while there is still time to add the file.
+    /// </summary>
+    private static void WarnOfMissingCalendarYears(WebApplication app)
+    {
+        var calendar = app.Services.GetRequiredService<WorkingDayCalendar>();
+        var year = app.Services.GetRequiredService<TimeProvider>().PlatformToday().Year;
+        foreach (var missing in new[] { year, year + 1 }.Where(y => !calendar.HasDataFor(y)))
+            app.Logger.LogWarning(
+                "The working-day calendar has no data for {Year}: its deadlines would skip weekends only, not public holidays or 调休. " +
+                "Put that year's cn-YYYY.json in the folder named by Workflow:CalendarFolder.", missing);
+    }
+
+    /// <summary>
+    /// The dashboard is for platform operators: the caller's token must carry the admin role (a bearer header, or in a
+    /// browser the /jobs cookie of <see cref="Auth.AuthModule.DashboardToken"/>). Hangfire answers 401 to the anonymous, 403 to others.
+    /// </summary>
     private sealed class AdminOnlyDashboard : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole("admin");

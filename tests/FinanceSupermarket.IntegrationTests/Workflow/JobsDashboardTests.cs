@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+
+namespace FinanceSupermarket.IntegrationTests.Workflow;
+
+/// <summary>The Hangfire dashboard at /jobs (issue 4, point 8): for admins only, reachable from a browser.</summary>
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class JobsDashboardTests(string provider) : ApiTestBase(provider)
+{
+    private string Token(Role role) => Host.Service<TokenIssuer>().Issue(role, enterpriseId: role == Role.Enterprise ? Guid.NewGuid().ToString() : null,
+        institutionId: null, region: role == Role.Regulator ? "33" : null);
+
+    /// <summary>A browser: no bearer header, only the cookies the server set.</summary>
+    private HttpClient Browser()
+    {
+        var client = Host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    [Test]
+    public async Task An_admin_opens_the_dashboard_with_a_bearer_token()
+    {
+        var response = await Admin.GetAsync("/jobs").ShouldBe(HttpStatusCode.OK);
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("Finance Supermarket jobs");
+    }
+
+    [Test]
+    public async Task An_admin_browser_opens_the_dashboard_once_with_the_token_in_the_link_and_then_with_the_cookie_it_was_given()
+    {
+        var browser = Browser();
+
+        var first = await browser.GetAsync($"/jobs?access_token={Token(Role.Admin)}").ShouldBe(HttpStatusCode.OK);
+        var cookie = first.Headers.GetValues("Set-Cookie").Single(header => header.StartsWith(AuthModule.DashboardToken.Cookie + "=", StringComparison.Ordinal));
+        cookie.ToLowerInvariant().ShouldContain("httponly");
+        cookie.ToLowerInvariant().ShouldContain("samesite=strict");
+        cookie.ToLowerInvariant().ShouldContain("path=/jobs");
+
+        // The dashboard's next pages carry only the cookie.
+        foreach (var page in new[] { "/jobs/jobs/succeeded", "/jobs/recurring" })
+            (await (await browser.GetAsync(page).ShouldBe(HttpStatusCode.OK)).Content.ReadAsStringAsync()).ShouldContain("Finance Supermarket jobs");
+    }
+
+    [TestCase(Role.Regulator)]
+    [TestCase(Role.Enterprise)]
+    public async Task A_user_who_is_not_an_admin_is_forbidden_the_dashboard(Role role)
+    {
+        var withHeader = Host.CreateClient();
+        withHeader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role));
+        await withHeader.GetAsync("/jobs").ShouldBe(HttpStatusCode.Forbidden);
+
+        var browser = Browser();
+        var response = await browser.GetAsync($"/jobs?access_token={Token(role)}").ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).ShouldNotContain("Finance Supermarket jobs");
+    }
+
+    [Test]
+    public async Task Without_a_token_the_dashboard_answers_401()
+    {
+        await Anonymous.GetAsync("/jobs").ShouldBe(HttpStatusCode.Unauthorized);
+        await Browser().GetAsync("/jobs?access_token=not-a-token").ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task A_token_that_fails_validation_is_not_kept_in_a_cookie()
+    {
+        var response = await Browser().GetAsync("/jobs?access_token=not-a-token").ShouldBe(HttpStatusCode.Unauthorized);
+
+        response.Headers.TryGetValues("Set-Cookie", out var cookies).ShouldBeFalse(string.Join("; ", cookies ?? []));
+    }
+
+    [Test]
+    public async Task The_dashboard_cookie_and_query_token_do_not_sign_anyone_in_to_the_api()
+    {
+        var token = Token(Role.Admin);
+        await Anonymous.GetAsync($"/api/v1/notifications?access_token={token}").ShouldBe(HttpStatusCode.Unauthorized);
+
+        using var plain = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Anonymous.BaseAddress };
+        var withCookie = new HttpRequestMessage(HttpMethod.Get, "/api/v1/notifications");
+        withCookie.Headers.Add("Cookie", $"{AuthModule.DashboardToken.Cookie}={token}");
+        await plain.SendAsync(withCookie).ShouldBe(HttpStatusCode.Unauthorized);
+        // The same cookie does open the dashboard: what keeps the API out is the path, not a bad cookie.
+        var toJobs = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        toJobs.Headers.Add("Cookie", $"{AuthModule.DashboardToken.Cookie}={token}");
+        await plain.SendAsync(toJobs).ShouldBe(HttpStatusCode.OK);
+    }
+}
