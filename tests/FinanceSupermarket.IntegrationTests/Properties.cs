@@ -1,3 +1,3 @@
 // Fixtures own their host and database, so they may run side by side.
 [assembly: Parallelizable(ParallelScope.Fixtures)]
-[assembly: LevelOfParallelism(3)]
+[assembly: LevelOfParallelism(2)]

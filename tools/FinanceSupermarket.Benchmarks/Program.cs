@@ -7,10 +7,15 @@ using FinanceSupermarket.Matching;
 //                                                                     -- --index-size                  memory of the index for 100,000 products
 //                                                                     -- --quick                       in-process timing of Match, 1k/10k/100k
 //                                                                     -- side-by-side [rounds]         in-memory engine vs SQL, same process, same data
+//                                                                     -- --workflow-latency [--rate 50] [--seconds 20] [--providers sqlite,postgresql]
+//                                                                                                      submission → dispatched through the running API
+//                                                                     -- --statistics [--requests 1000000] [--runs 20]   summary and breakdowns, rows vs rollup
 return args switch
 {
     ["--index-size", ..] => IndexSize(),
     ["--quick", ..] => Quick(),
+    ["--workflow-latency", ..] => await WorkflowLatency.RunAsync(args),
+    ["--statistics", ..] => await StatisticsBenchmark.RunAsync(args),
     ["side-by-side" or "--side-by-side", ..] => await SideBySide(args.Length > 1 && int.TryParse(args[1], out var rounds) ? rounds : 200),
     _ => RunBenchmarkDotNet(args),
 };

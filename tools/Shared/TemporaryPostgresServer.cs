@@ -205,7 +205,7 @@ public sealed class TemporaryPostgresServer : IAsyncDisposable
             "-c", "fsync=off",
             "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off",
-            "-c", "max_connections=200");
+            "-c", "max_connections=800");
         return ["-D", DataDirectory, "-o", options, "-l", LogFile, "-w", "-t", "60", "start"];
     }
 

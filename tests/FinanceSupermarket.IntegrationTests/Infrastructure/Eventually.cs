@@ -3,7 +3,7 @@ namespace FinanceSupermarket.IntegrationTests.Infrastructure;
 public static class Eventually
 {
     /// <summary>Polls until the condition holds (background jobs run on their own threads), failing after a bounded wait.</summary>
-    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> holds, string what, double seconds = 20)
+    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> holds, string what, double seconds = 45)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

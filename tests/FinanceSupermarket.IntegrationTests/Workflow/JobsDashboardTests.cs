@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FinanceSupermarket.IntegrationTests.Workflow;
 
@@ -72,6 +76,41 @@ public sealed class JobsDashboardTests(string provider) : ApiTestBase(provider)
         var response = await Browser().GetAsync("/jobs?access_token=not-a-token").ShouldBe(HttpStatusCode.Unauthorized);
 
         response.Headers.TryGetValues("Set-Cookie", out var cookies).ShouldBeFalse(string.Join("; ", cookies ?? []));
+    }
+
+    [Test]
+    public async Task The_request_log_names_the_dashboard_page_but_not_the_token_in_its_link()
+    {
+        var log = new RequestLog();
+        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging"] = "Information" };
+        await using var host = new ApiHost(Provider, Host.Service<FinanceSupermarket.Api.Infrastructure.Database.Db>().ConnectionString,
+            new FakeTimeProvider(Start), settings, services => services.AddSingleton<ILoggerProvider>(log));
+        var token = host.Service<TokenIssuer>().Issue(Role.Admin);
+
+        await host.CreateClient().GetAsync($"/jobs?access_token={token}").ShouldBe(HttpStatusCode.OK);
+        await host.CreateClient().GetAsync("/api/v1/products?kind=credit_loan").ShouldBe(HttpStatusCode.OK);
+
+        var lines = await Eventually.Until(() => Task.FromResult(log.Lines.ToArray()), all => all.Any(line => line.Contains("credit_loan")), "the request log");
+        lines.ShouldContain(line => line.Contains("/jobs"));
+        lines.ShouldNotContain(line => line.Contains(token));
+    }
+
+    private sealed class RequestLog : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+        public void Dispose() { }
+
+        private sealed class Logger(RequestLog log, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => category.StartsWith("Microsoft.AspNetCore.HttpLogging", StringComparison.Ordinal);
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) log.Lines.Enqueue(formatter(state, exception));
+            }
+        }
     }
 
     [Test]

@@ -35,13 +35,13 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     [Test]
     public async Task Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once()
     {
-        // A redrive delay of zero lets both nodes' supervisors race the publish jobs for every fresh request.
         await using var platform = await Platform.CreateAsync(Provider, nameof(Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once));
         var first = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
         var catalogue = await platform.SeedAsync(first, institutions: 5, enterprises: 4);
         var second = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
 
-        // While the requests come in, both nodes' supervisors run back to back, racing the publish jobs for each request.
+        // While the requests come in, both nodes' supervisors run back to back; with a redrive delay of zero they race the
+        // publish jobs for every fresh request.
         using var stop = new CancellationTokenSource();
         var supervisors = Task.Run(async () =>
         {

@@ -78,13 +78,14 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
                                      ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
                     var id = Guid.CreateVersion7().ToString();
                     var now = clock.GetUtcNow();
+                    var day = clock.PlatformToday();
                     var body = command.Body;
                     await connection.ExecuteAsync(InsertSql, new
                     {
                         Id = id, EnterpriseId = enterpriseId, enterprise.RegionCode, enterprise.IndustryCode, body.Amount, body.TermMonths,
                         Purpose = EnumText.ToText(body.Purpose!.Value), GuaranteeModes = EnumText.Join(body.GuaranteeModes), body.MaxRate,
                         body.NeededBy, body.Description, Status = EnumText.ToText(RequestStatus.Submitted), command.IdempotencyKey,
-                        BodyHash = bodyHash, Now = now, SubmittedDay = clock.PlatformToday(), SubmittedMonth = clock.PlatformToday().ToString("yyyy-MM"),
+                        BodyHash = bodyHash, Now = now, SubmittedDay = day, SubmittedMonth = day.ToString("yyyy-MM"),
                         FirstLoan = !enterprise.HasLoanHistory,
                     }, transaction);
                     await RequestTimeline.AppendAsync(connection, transaction, id, now, "submitted", $"{body.Amount:N2} yuan for {body.TermMonths} months");

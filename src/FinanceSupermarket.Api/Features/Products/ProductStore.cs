@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Matching;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -35,13 +36,17 @@ internal static class ProductStore
     {
         var served = (await connection.QuerySingleAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId }, transaction)).Split(',');
         var offered = terms.RegionCodes is { Count: > 0 } own ? own : served;
-        var outside = offered.Where(code => !served.Any(code.StartsWith)).ToArray();
+        // Prefixes as the matching engine reads them: "440700" (GB/T 2260's way of writing a city) is the city "4407",
+        // so it serves 440781, and is stored as "4407" for the shelves' region filter.
+        var outside = offered.Where(code => !served.Any(region =>
+            Codes.NormaliseRegionPrefix(code).StartsWith(Codes.NormaliseRegionPrefix(region), StringComparison.Ordinal))).ToArray();
         if (outside.Length > 0)
             throw new ValidationException([new ValidationFailure("RegionCodes",
                 $"Your institution does not serve {string.Join(", ", outside)}; it serves {string.Join(", ", served)}.")]);
 
         await connection.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId }, transaction);
-        await connection.ExecuteAsync(InsertRegionSql, offered.Select(prefix => new { ProductId = productId, RegionPrefix = prefix }), transaction);
+        await connection.ExecuteAsync(InsertRegionSql, offered.Select(Codes.NormaliseRegionPrefix).Distinct()
+            .Select(prefix => new { ProductId = productId, RegionPrefix = prefix }), transaction);
         await StampCatalogVersionAsync(connection, transaction, productId);
     }
 

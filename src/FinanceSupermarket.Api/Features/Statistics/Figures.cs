@@ -1,5 +1,10 @@
+using System.Buffers.Binary;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using Microsoft.Extensions.Configuration;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 
@@ -16,7 +21,7 @@ public sealed record Figures(
 /// <summary>How far the approved figures are towards the region's yearly target (e.g. 150 亿元 / 1,300 笔).</summary>
 public sealed record TargetProgress(string RegionCode, int Year, decimal ApprovedAmountTarget, int ApprovedCountTarget, double AmountProgress, double CountProgress);
 
-/// <summary>Sums of one group of requests, as the aggregate query returns them.</summary>
+/// <summary>Sums of one group of requests, as the aggregate query returns them, and the group's delays.</summary>
 public sealed class FigureSums
 {
     /// <summary>The sums every figure is derived from; the empty group key is replaced by the grouping expression.</summary>
@@ -57,37 +62,138 @@ public sealed class FigureSums
     public long RatedCount { get; set; }
     public long RatingSum { get; set; }
 
-    public Figures ToFigures(Delays delays, TargetProgress? target) => new(
+    /// <summary>The group's delays from submission to first answer and to result (not a column: filled beside the sums).</summary>
+    public Delays Delays { get; } = new();
+
+    public Figures ToFigures(TargetProgress? target) => new(
         RequestedCount, Math.Round(RequestedAmount, 2), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Math.Round(ApprovedAmount, 2),
         Ratio(ApprovedCount, DecidedCount), FirstLoanApprovedCount, ApprovedAmount == 0 ? null : (double)(CreditApprovedAmount / ApprovedAmount),
-        Ratio(AnswersOnTime, AnswersDue), delays.FirstAnswer.Percentile(0.5), delays.FirstAnswer.Percentile(0.9), delays.Result.Percentile(0.5),
+        Ratio(AnswersOnTime, AnswersDue), Delays.FirstAnswer.Percentile(0.5), Delays.FirstAnswer.Percentile(0.9), Delays.Result.Percentile(0.5),
         RatedCount == 0 ? null : Math.Round((double)RatingSum / RatedCount, 2), target);
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
-    /// <summary>Runs the sums and the delays for a grouping key expression over the scope's requests.</summary>
-    public static async Task<(IReadOnlyList<FigureSums> Sums, IReadOnlyDictionary<string, Delays> Delays)> LoadAsync(
-        DbConnection connection, StatisticsScope scope, string groupKeySql)
+    /// <summary>Adds another part of the same group (another period of it): sums and delays.</summary>
+    public void Add(FigureSums other)
+    {
+        RequestedCount += other.RequestedCount;
+        RequestedAmount += other.RequestedAmount;
+        PublishedCount += other.PublishedCount;
+        DispatchedCount += other.DispatchedCount;
+        AcceptedCount += other.AcceptedCount;
+        ApprovedCount += other.ApprovedCount;
+        ApprovedAmount += other.ApprovedAmount;
+        DecidedCount += other.DecidedCount;
+        FirstLoanApprovedCount += other.FirstLoanApprovedCount;
+        CreditApprovedAmount += other.CreditApprovedAmount;
+        AnswersDue += other.AnswersDue;
+        AnswersOnTime += other.AnswersOnTime;
+        RatedCount += other.RatedCount;
+        RatingSum += other.RatingSum;
+        Delays.FirstAnswer.AddRange(other.Delays.FirstAnswer);
+        Delays.Result.AddRange(other.Delays.Result);
+    }
+
+    /// <summary>Takes out a part of the group that lies outside the period (the days of a month read whole from the rollup).</summary>
+    public void Subtract(FigureSums other)
+    {
+        RequestedCount -= other.RequestedCount;
+        RequestedAmount -= other.RequestedAmount;
+        PublishedCount -= other.PublishedCount;
+        DispatchedCount -= other.DispatchedCount;
+        AcceptedCount -= other.AcceptedCount;
+        ApprovedCount -= other.ApprovedCount;
+        ApprovedAmount -= other.ApprovedAmount;
+        DecidedCount -= other.DecidedCount;
+        FirstLoanApprovedCount -= other.FirstLoanApprovedCount;
+        CreditApprovedAmount -= other.CreditApprovedAmount;
+        AnswersDue -= other.AnswersDue;
+        AnswersOnTime -= other.AnswersOnTime;
+        RatedCount -= other.RatedCount;
+        RatingSum -= other.RatingSum;
+        Delays.FirstAnswer.Remove(other.Delays.FirstAnswer);
+        Delays.Result.Remove(other.Delays.Result);
+    }
+
+    /// <summary>The configuration switch that turns the rollup off, so that every figure is read from the request rows.</summary>
+    public const string UseRollupSetting = "Statistics:UseRollup";
+
+    /// <summary>
+    /// The figures' sums and delays over the scope's requests, per group of <paramref name="by"/> (a breakdown's grouping),
+    /// or as one group with the key "" when <paramref name="by"/> is null (the summary). Where the dialect keeps the
+    /// rollup, the period's months come from it, and only the days of part-covered months from the request rows (see
+    /// Rollup.PlanFor).
+    /// </summary>
+    public static async Task<IReadOnlyList<FigureSums>> LoadAsync(DbConnection connection, SqlDialect dialect, IConfiguration configuration,
+        StatisticsScope scope, string? by)
+    {
+        var keySql = KeySql(scope, by);
+        Dictionary<string, FigureSums> groups;
+        if (dialect.KeepsStatisticsRollup && configuration.GetValue(UseRollupSetting, true) && Rollup.Serves(scope, by)
+            && Rollup.PlanFor(scope) is { } plan)
+        {
+            groups = await Rollup.LoadAsync(connection, scope, by, plan.FirstMonth, plan.LastMonth);
+            foreach (var (from, to) in plan.Added)
+                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                {
+                    if (groups.TryGetValue(part.GroupKey, out var group)) group.Add(part);
+                    else groups[part.GroupKey] = part;
+                }
+            foreach (var (from, to) in plan.Subtracted)
+                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                    groups.GetValueOrDefault(part.GroupKey)?.Subtract(part);
+        }
+        else
+        {
+            groups = await LoadRowsAsync(connection, scope, keySql);
+        }
+
+        if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
+        // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
+        return groups.Values.Where(group => group.RequestedCount > 0).ToArray();
+    }
+
+    /// <summary>
+    /// The grouping expression over financing_requests r: the same keys the rollup gives (Rollup.LoadAsync; its month is
+    /// that of submitted_day, which SubmitRequest writes beside submitted_month).
+    /// </summary>
+    public static string KeySql(StatisticsScope scope, string? by) => by switch
+    {
+        null => WholeScope,
+        "region" => $"SUBSTRING(r.region_code, 1, {RegionKeyLength(scope)})",
+        "industry" => "SUBSTRING(r.industry_code, 1, 3)",
+        "institution" => "COALESCE(r.approved_institution_id, '')",
+        "product_kind" => "COALESCE(r.approved_product_kind, '')",
+        "month" => "r.submitted_month",
+        _ => throw new ArgumentOutOfRangeException(nameof(by), by, null),
+    };
+
+    /// <summary>A region breakdown goes one level below the scope's region: province → city → county.</summary>
+    public static int RegionKeyLength(StatisticsScope scope) => Math.Min(6, scope.Region.Length + 2);
+
+    /// <summary>The grouping expression of the summary: one group holding the whole scope.</summary>
+    public const string WholeScope = "''";
+
+    /// <summary>Runs the sums and the delays for a grouping key expression over the scope's request rows.</summary>
+    private static async Task<Dictionary<string, FigureSums>> LoadRowsAsync(DbConnection connection, StatisticsScope scope, string groupKeySql)
     {
         var parameters = new DynamicParameters(scope.Parameters);
         parameters.Add("True", true);
         var grouped = groupKeySql != WholeScope;
         var sums = (await connection.QueryAsync<FigureSums>(Keyed(SelectSql, groupKeySql) + StatisticsScope.WhereSql
-                                                            + (grouped ? $" GROUP BY {groupKeySql}" : ""), parameters)).ToArray();
-        var delays = new Dictionary<string, Delays>();
+                                                            + (grouped ? $" GROUP BY {groupKeySql}" : ""), parameters))
+            .ToDictionary(group => group.GroupKey ??= "");
         var rows = await connection.QueryAsync<DelayRow>(Keyed(DelaysSql, groupKeySql) + StatisticsScope.WhereSql
                                                          + " AND (r.hours_to_first_answer IS NOT NULL OR r.hours_to_result IS NOT NULL)", parameters);
         foreach (var row in rows)
         {
-            if (!delays.TryGetValue(row.GroupKey ?? "", out var group)) delays[row.GroupKey ?? ""] = group = new Delays();
-            if (row.HoursToFirstAnswer is { } first) group.FirstAnswer.Add((double)first);
-            if (row.HoursToResult is { } result) group.Result.Add((double)result);
+            // Under concurrent writes the second query may see a request the first did not: it joins its group then.
+            if (!sums.TryGetValue(row.GroupKey ?? "", out var group)) sums[row.GroupKey ?? ""] = group = new FigureSums { GroupKey = row.GroupKey ?? "" };
+            if (row.HoursToFirstAnswer is { } first) group.Delays.FirstAnswer.Add((double)first);
+            if (row.HoursToResult is { } result) group.Delays.Result.Add((double)result);
         }
-        return (sums, delays);
+        return sums;
     }
-
-    /// <summary>The grouping expression of the summary: one group holding the whole scope.</summary>
-    public const string WholeScope = "''";
 
     private static string Keyed(string sql, string groupKeySql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {groupKeySql} AS GroupKey");
 
@@ -105,16 +211,114 @@ public sealed class Delays
     public Samples Result { get; } = new();
 }
 
-public sealed class Samples : List<double>
+/// <summary>Delays in hours, of which exact percentiles are taken.</summary>
+public sealed class Samples
 {
-    /// <summary>The exact percentile with linear interpolation between ranks (as PostgreSQL's percentile_cont).</summary>
+    private double[] _values = [];
+    private int _count;
+
+    public int Count => _count;
+
+    public void Add(double hours)
+    {
+        Reserve(1);
+        _values[_count++] = hours;
+    }
+
+    public void AddRange(Samples other)
+    {
+        Reserve(other._count);
+        Array.Copy(other._values, 0, _values, _count, other._count);
+        _count += other._count;
+    }
+
+    /// <summary>
+    /// Delays as the rollup keeps them: thousandths of an hour (the NUMERIC(12,3) hours × 1000), packed 8 bytes a value,
+    /// big-endian. One division of two exact doubles rounds correctly, as the conversion of the decimal hours does: both
+    /// give the very same double.
+    /// </summary>
+    public void AddMillihours(ReadOnlySpan<byte> packed)
+    {
+        Reserve(packed.Length / 8);
+        for (var offset = 0; offset + 8 <= packed.Length; offset += 8)
+            _values[_count++] = BinaryPrimitives.ReadInt64BigEndian(packed[offset..]) / 1000.0;
+    }
+
+    /// <summary>Takes each of the other's values out once (the multiset difference).</summary>
+    public void Remove(Samples other)
+    {
+        if (other._count == 0 || _count == 0) return;
+        var counts = new Dictionary<double, int>(other._count);
+        for (var i = 0; i < other._count; i++) CollectionsMarshal.GetValueRefOrAddDefault(counts, other._values[i], out _)++;
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            ref var left = ref CollectionsMarshal.GetValueRefOrNullRef(counts, _values[i]);
+            if (!Unsafe.IsNullRef(ref left) && left > 0) left--;
+            else _values[kept++] = _values[i];
+        }
+        _count = kept;
+    }
+
+    private void Reserve(int more)
+    {
+        if (_count + more > _values.Length) Array.Resize(ref _values, Math.Max(_count + more, Math.Max(16, _values.Length * 2)));
+    }
+
+    /// <summary>
+    /// The exact percentile with linear interpolation between ranks (as PostgreSQL's percentile_cont). The two ranks'
+    /// values are selected in linear time (the values are reordered, not sorted): a year of a country's delays is
+    /// hundreds of thousands of values.
+    /// </summary>
     public double? Percentile(double fraction)
     {
-        if (Count == 0) return null;
-        Sort();
-        var rank = fraction * (Count - 1);
+        if (_count == 0) return null;
+        var values = _values.AsSpan(0, _count);
+        var rank = fraction * (_count - 1);
         var lower = (int)Math.Floor(rank);
         var upper = (int)Math.Ceiling(rank);
-        return Math.Round(this[lower] + (this[upper] - this[lower]) * (rank - lower), 3);
+        var low = Select(values, lower);
+        // Everything after position lower is at least low: the next rank's value is the least of them.
+        var high = upper == lower ? low : Min(values[(lower + 1)..]);
+        return Math.Round(low + (high - low) * (rank - lower), 3);
     }
+
+    private static double Min(Span<double> values)
+    {
+        var min = values[0];
+        foreach (var value in values) if (value < min) min = value;
+        return min;
+    }
+
+    /// <summary>
+    /// The k-th smallest value (0-based), left at position k with no larger value before it and no smaller one after it:
+    /// quickselect with a median-of-three pivot and a three-way partition (runs of equal delays cost nothing).
+    /// </summary>
+    private static double Select(Span<double> values, int k)
+    {
+        var left = 0;
+        var right = values.Length - 1;
+        while (right - left > 16)
+        {
+            var middle = left + (right - left) / 2;
+            var pivot = MedianOfThree(values[left], values[middle], values[right]);
+            // values[left..lt) < pivot, values[lt..i) == pivot, values(gt..right] > pivot
+            int lt = left, i = left, gt = right;
+            while (i <= gt)
+            {
+                var value = values[i];
+                if (value < pivot) (values[lt], values[i]) = (values[i++], values[lt++]);
+                else if (value > pivot) (values[i], values[gt]) = (values[gt--], values[i]);
+                else i++;
+            }
+            if (k < lt) right = lt - 1;
+            else if (k > gt) left = gt + 1;
+            else return pivot;
+        }
+        values[left..(right + 1)].Sort();
+        return values[k];
+    }
+
+    private static double MedianOfThree(double a, double b, double c) =>
+        a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
 }

@@ -28,26 +28,17 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetBreakdown, View>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetBreakdown, View>
     {
         public async ValueTask<View> Handle(GetBreakdown query, CancellationToken cancellationToken)
         {
             var scope = StatisticsScope.For(user, clock, query.From, query.To, query.Region, query.Industry);
-            var keySql = query.By switch
-            {
-                "region" => $"SUBSTRING(r.region_code, 1, {Math.Min(6, scope.Region.Length + 2)})",
-                "industry" => "SUBSTRING(r.industry_code, 1, 3)",
-                "institution" => "COALESCE(r.approved_institution_id, '')",
-                "product_kind" => "COALESCE(r.approved_product_kind, '')",
-                _ => "r.submitted_month",
-            };
             await using var connection = await db.OpenAsync(cancellationToken);
-            var (sums, delays) = await FigureSums.LoadAsync(connection, scope, keySql);
+            var sums = await FigureSums.LoadAsync(connection, db.Dialect, configuration, scope, query.By);
             var targets = query.By == "region" ? await Targets.ForScopeAsync(connection, scope) : new Dictionary<string, RegionTarget>();
             var groups = sums
                 .OrderBy(group => group.GroupKey, StringComparer.Ordinal)
-                .Select(group => new Group(group.GroupKey, group.ToFigures(delays.GetValueOrDefault(group.GroupKey) ?? new Delays(),
-                    Targets.Progress(targets.GetValueOrDefault(group.GroupKey), group))))
+                .Select(group => new Group(group.GroupKey, group.ToFigures(Targets.Progress(targets.GetValueOrDefault(group.GroupKey), group))))
                 .ToArray();
             return new View(query.By!, scope.From, scope.To, scope.Region, scope.Industry, groups);
         }

@@ -11,16 +11,15 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
 
     public sealed class Validator : StatisticsFilterValidator<GetSummary>;
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetSummary, View>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetSummary, View>
     {
         public async ValueTask<View> Handle(GetSummary query, CancellationToken cancellationToken)
         {
             var scope = StatisticsScope.For(user, clock, query.From, query.To, query.Region, query.Industry);
             await using var connection = await db.OpenAsync(cancellationToken);
-            var (sums, delays) = await FigureSums.LoadAsync(connection, scope, FigureSums.WholeScope);
+            var whole = (await FigureSums.LoadAsync(connection, db.Dialect, configuration, scope, by: null)).Single();
             var targets = await Targets.ForScopeAsync(connection, scope);
-            var whole = sums.Single();
-            var figures = whole.ToFigures(delays.GetValueOrDefault("") ?? new Delays(), Targets.Progress(targets.GetValueOrDefault(scope.Region), whole));
+            var figures = whole.ToFigures(Targets.Progress(targets.GetValueOrDefault(scope.Region), whole));
             return new View(scope.From, scope.To, scope.Region, scope.Industry, figures);
         }
     }

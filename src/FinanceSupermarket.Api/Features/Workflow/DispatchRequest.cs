@@ -30,12 +30,15 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             SELECT enterprise_id AS EnterpriseId, region_code AS RegionCode, status, submitted_at AS SubmittedAt FROM financing_requests WHERE id = @Id
             """;
         private const string DispatchedSql = "SELECT institution_id AS InstitutionId, status FROM dispatches WHERE request_id = @Id";
+        // The ranking's few rows are read by the request's key alone and delisted products dropped here: with the status in
+        // the WHERE, a planner misled by stale statistics (a fresh catalogue) walked every listed product, 9 ms a dispatch.
         private const string RankingSql = """
-            SELECT m.rank, m.product_id AS ProductId, m.institution_id AS InstitutionId, i.name AS InstitutionName, p.name AS ProductName
+            SELECT m.rank, m.product_id AS ProductId, m.institution_id AS InstitutionId, i.name AS InstitutionName, p.name AS ProductName,
+                   p.status AS ProductStatus
             FROM request_matches m
             JOIN institutions i ON i.id = m.institution_id
             JOIN products p ON p.id = m.product_id
-            WHERE m.request_id = @Id AND p.status = 'listed'
+            WHERE m.request_id = @Id
             ORDER BY m.rank
             """;
         private const string InsertDispatchSql = """
@@ -61,7 +64,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
                 var open = dispatched.Count(d => d.Status is "pending" or "accepted");
                 var taken = dispatched.Select(d => d.InstitutionId).ToHashSet();
                 var next = (await connection.QueryAsync<RankedRow>(RankingSql, id, transaction))
-                    .Where(ranked => taken.Add(ranked.InstitutionId))   // the best product of each institution not yet asked
+                    .Where(ranked => ranked.ProductStatus == "listed" && taken.Add(ranked.InstitutionId))   // the best listed product of each institution not yet asked
                     .Take(Math.Max(0, options.Value.InstitutionsPerRequest - open))
                     .ToArray();
 
@@ -129,6 +132,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             public string InstitutionId { get; set; } = "";
             public string InstitutionName { get; set; } = "";
             public string ProductName { get; set; } = "";
+            public string ProductStatus { get; set; } = "";
         }
     }
 }

@@ -17,6 +17,7 @@ public static class DatabaseMigrator
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(connectionString);
+                UseWriteAheadLog(connectionString);
                 builder = DeployChanges.To.SqliteDatabase(connectionString);
                 break;
             case DatabaseProvider.PostgreSql:
@@ -52,6 +53,19 @@ public static class DatabaseMigrator
         var dataSource = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>
+    /// SQLite's write-ahead log (kept in the file once set) lets readers and the one writer proceed together; with the
+    /// default rollback journal every request read waited for the workflow's writes and the other way round.
+    /// </summary>
+    private static void UseWriteAheadLog(string connectionString)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        command.ExecuteNonQuery();
     }
 
     private sealed class PostgresAdvisoryLock : IDisposable

@@ -12,6 +12,7 @@ public sealed class Db(SqlDialect dialect, string connectionString)
     {
         var connection = Dialect.CreateConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        await Dialect.OpenedAsync(connection, cancellationToken);
         return connection;
     }
 

@@ -15,6 +15,9 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>Settings a freshly opened connection needs before its first statement.</summary>
+    public virtual Task OpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Pages an ordered query with @Skip and @Take parameters.</summary>
     public abstract string Page(string orderedSelect);
 
@@ -22,6 +25,12 @@ public abstract class SqlDialect
     public abstract string Top(string orderedSelect);
 
     public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>
+    /// True where database/&lt;provider&gt;/0004 keeps the statistics_rollup table (PostgreSQL): the regulator's figures
+    /// for whole months are then read from it (Features/Statistics/Rollup.cs) instead of from every request row.
+    /// </summary>
+    public virtual bool KeepsStatisticsRollup => false;
 
     public static SqlDialect For(DatabaseProvider provider) => provider switch
     {
@@ -35,6 +44,17 @@ public abstract class SqlDialect
     {
         public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
         public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+        // A writer waits for the write lock in SQLite's own busy handler, a few milliseconds at a time, up to the
+        // connection's timeout. Without it Microsoft.Data.Sqlite retries a busy statement every 150 ms, and concurrent
+        // writers (requests, the workflow's jobs) turned milliseconds of work into seconds of waiting.
+        public override async Task OpenedAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {((SqliteConnection)connection).DefaultTimeout * 1000}";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
@@ -50,6 +70,7 @@ public abstract class SqlDialect
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
         public override bool IsUniqueViolation(Exception exception) =>
             exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        public override bool KeepsStatisticsRollup => true;
     }
 
     private sealed class SqlServerDialect : SqlDialect

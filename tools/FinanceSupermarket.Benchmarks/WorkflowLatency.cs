@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.Matching;
+using FinanceSupermarket.Testing;
+
+namespace FinanceSupermarket.Benchmarks;
+
+/// <summary>
+/// --workflow-latency: how long after an enterprise posts a financing request it is dispatched to institutions
+/// (第一时间发布 and 第一时间督导, issue 4; target p99 under 1 s at 50 submissions per second).
+/// The API's own Program runs in this process on SQLite (a temporary file) and on PostgreSQL (BENCH_PG, else a throwaway
+/// server), with background jobs on, over a generated catalogue (200 institutions, 2,000 products in the four provinces
+/// of the seeds). Requests are posted over HTTP at a fixed rate, open loop (a slow answer does not delay the next post);
+/// each request's latency is its dispatched_at, as the workflow recorded it, minus the moment its POST was sent.
+/// </summary>
+public static class WorkflowLatency
+{
+    private const string SigningKey = "workflow-latency-benchmark-signing-key-0123456789";
+    private static readonly JsonSerializerOptions Json = CreateJson();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rate = IntOption(args, "--rate", 50);
+        var seconds = IntOption(args, "--seconds", 20);
+        var providers = StringOption(args, "--providers", "sqlite,postgresql").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // Settings of the API to try, e.g. --Workflow:WorkerCount=20
+        var apiSettings = args.Where(arg => arg.StartsWith("--Workflow:", StringComparison.Ordinal)).ToArray();
+        var results = new List<(string Provider, Result Result)>();
+        foreach (var provider in providers)
+        {
+            Console.WriteLine($"== {provider}: {rate} requests/s for {seconds} s");
+            results.Add((provider, provider.ToLowerInvariant() switch
+            {
+                "sqlite" => await RunSqliteAsync(rate, seconds, apiSettings),
+                "postgresql" => await RunPostgreSqlAsync(rate, seconds, apiSettings),
+                _ => throw new ArgumentException($"Unknown provider {provider}; use sqlite, postgresql."),
+            }));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Submission → dispatched, {rate} requests/s for {seconds} s, {Environment.ProcessorCount} cores, .NET {Environment.Version}:");
+        Console.WriteLine("provider     sent  dispatched  expired   POST p50   p99 │ dispatched p50     p90     p99     max │ p99 < 1 s");
+        foreach (var (provider, r) in results)
+            Console.WriteLine($"{provider,-10} {r.Sent,6} {r.Dispatched.Length,11} {r.Expired,8} {Ms(r.Post, 0.5),8} {Ms(r.Post, 0.99),5} │ " +
+                              $"{Ms(r.Dispatched, 0.5),14} {Ms(r.Dispatched, 0.9),7} {Ms(r.Dispatched, 0.99),7} {Ms(r.Dispatched, 1),7} │ " +
+                              $"{(Percentile(r.Dispatched, 0.99) < 1000 ? "yes" : "NO")}");
+        return results.All(r => Percentile(r.Result.Dispatched, 0.99) < 1000) ? 0 : 1;
+    }
+
+    private static async Task<Result> RunSqliteAsync(int rate, int seconds, string[] apiSettings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"fs-latency-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            return await RunAsync("Sqlite", $"Data Source={Path.Combine(folder, "latency.db")}", rate, seconds, apiSettings);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<Result> RunPostgreSqlAsync(int rate, int seconds, string[] apiSettings)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_PG") is { Length: > 0 } configured)
+            return await RunAsync("PostgreSql", configured, rate, seconds, apiSettings);
+        await using var server = await TemporaryPostgresServer.StartAsync();
+        Console.WriteLine($"   {server} (fsync off: a throwaway server)");
+        return await RunAsync("PostgreSql", await server.CreateDatabaseAsync("latency"), rate, seconds, apiSettings);
+    }
+
+    private static async Task<Result> RunAsync(string provider, string connectionString, int rate, int seconds, string[] apiSettings)
+    {
+        await using var api = await InProcessApi.StartAsync(
+        [
+            // The API's appsettings.json, copied beside this program, as the API reads it beside its own.
+            "--urls", "http://127.0.0.1:0", "--environment", "Production", "--contentRoot", AppContext.BaseDirectory,
+            $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", "--Database:SeedDemoData=false",
+            $"--Auth:SigningKey={SigningKey}", "--Workflow:RunJobs=true",
+            // Request logging to the console at 50 posts/s would measure the console: warnings only.
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
+            .. apiSettings,
+        ]);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(60),
+        };
+        var tokens = api.Service<TokenIssuer>();
+        var db = api.Service<Db>();
+
+        var watch = Stopwatch.StartNew();
+        var enterprises = await SeedAsync(http, tokens, institutions: 200, products: 2_000, enterpriseCount: 300);
+        Console.WriteLine($"   catalogue seeded over HTTP in {watch.Elapsed.TotalSeconds:N1} s: 200 institutions, 2,000 products, {enterprises.Length} enterprises");
+
+        var requests = new ProductGenerator(Workload.RequestSeed);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // Warm-up (JIT, connection pools, the index): not counted.
+        var warmUp = await SubmitAtRateAsync(http, tokens, enterprises, requests, today, rate: 10, count: 30);
+        await WaitUntilSettledAsync(db, warmUp.Keys, TimeSpan.FromSeconds(60));
+
+        var sent = await SubmitAtRateAsync(http, tokens, enterprises, requests, today, rate, rate * seconds);
+        var settled = await WaitUntilSettledAsync(db, sent.Keys, TimeSpan.FromSeconds(120));
+        Console.WriteLine($"   all settled {(settled ? "" : "NOT ")}within 120 s of the last post");
+
+        await using var connection = await db.OpenAsync();
+        var rows = (await connection.QueryAsync<RequestTimes>(
+            "SELECT id, status, submitted_at AS SubmittedAt, dispatched_at AS DispatchedAt, resolved_at AS ResolvedAt FROM financing_requests")).ToDictionary(r => r.Id);
+        var mine = sent.Where(s => rows.ContainsKey(s.Key)).Select(s => (Sent: s.Value, Row: rows[s.Key])).ToArray();
+        var dispatched = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Sent.At).TotalMilliseconds).Order().ToArray();
+        var serverSide = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Row.SubmittedAt).TotalMilliseconds).Order().ToArray();
+        var expired = mine.Count(m => m.Row.Status == "expired" && m.Row.DispatchedAt is null);
+        var post = sent.Values.Select(s => s.PostMilliseconds).Order().ToArray();
+        Console.WriteLine($"   {sent.Count} sent, {dispatched.Length} dispatched, {expired} expired (no listed product matches), " +
+                          $"{mine.Length - dispatched.Length - expired} neither");
+        Console.WriteLine($"   POST answered: p50 {Ms(post, 0.5)}, p99 {Ms(post, 0.99)}, max {Ms(post, 1)}");
+        Console.WriteLine($"   POST sent → dispatched: p50 {Ms(dispatched, 0.5)}, p90 {Ms(dispatched, 0.9)}, p99 {Ms(dispatched, 0.99)}, max {Ms(dispatched, 1)}");
+        Console.WriteLine($"   stored (submitted_at) → dispatched_at: p50 {Ms(serverSide, 0.5)}, p99 {Ms(serverSide, 0.99)}, max {Ms(serverSide, 1)}");
+        return new Result(sent.Count, dispatched, expired, post);
+    }
+
+    private sealed record Result(int Sent, double[] Dispatched, int Expired, double[] Post);
+
+    private sealed record Sent(DateTimeOffset At, double PostMilliseconds);
+
+    private sealed class RequestTimes
+    {
+        public string Id { get; set; } = "";
+        public string Status { get; set; } = "";
+        public DateTimeOffset SubmittedAt { get; set; }
+        public DateTimeOffset? DispatchedAt { get; set; }
+        public DateTimeOffset? ResolvedAt { get; set; }
+    }
+
+    /// <summary>Posts <paramref name="count"/> requests at <paramref name="rate"/> per second, each on schedule whatever the earlier ones are doing.</summary>
+    private static async Task<ConcurrentDictionary<string, Sent>> SubmitAtRateAsync(HttpClient http, TokenIssuer tokens, string[] enterprises,
+        ProductGenerator generator, DateOnly today, int rate, int count)
+    {
+        var sent = new ConcurrentDictionary<string, Sent>();
+        var posts = new List<Task>(count);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var wait = TimeSpan.FromSeconds((double)i / rate) - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            var query = generator.Query(today);
+            var enterprise = enterprises[i % enterprises.Length];
+            posts.Add(Task.Run(async () =>
+            {
+                var at = DateTimeOffset.UtcNow;
+                var began = Stopwatch.GetTimestamp();
+                var response = await SendAsync(http, tokens.Issue(Role.Enterprise, enterprise, null, null), "/api/v1/financing-requests", new
+                {
+                    amount = query.Amount, termMonths = query.TermMonths, purpose = query.Purpose, guaranteeModes = query.GuaranteeModes,
+                    maxRate = query.MaxRate, neededBy = (DateOnly?)null, description = "流动资金周转",
+                });
+                sent[(string)response["id"]!] = new Sent(at, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+            }));
+        }
+        await Task.WhenAll(posts);
+        return sent;
+    }
+
+    private static async Task<bool> WaitUntilSettledAsync(Db db, ICollection<string> ids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var wanted = ids.ToHashSet();
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var connection = await db.OpenAsync();
+            var open = (await connection.QueryAsync<string>("SELECT id FROM financing_requests WHERE status IN ('submitted', 'published')"))
+                .Count(wanted.Contains);
+            if (open == 0) return true;
+            await Task.Delay(250);
+        }
+        return false;
+    }
+
+    /// <summary>Registers the generator's institutions and products and some enterprises over HTTP, as their users would.</summary>
+    private static async Task<string[]> SeedAsync(HttpClient http, TokenIssuer tokens, int institutions, int products, int enterpriseCount)
+    {
+        // The generator spreads products over count / 50 institutions: 10,000 of them give 200 institutions; take 2,000
+        // that the API accepts (a product is offered only inside the regions its institution serves).
+        var generator = new ProductGenerator(Workload.ProductSeed);
+        var catalogue = generator.Products(institutions * 50).Select(InsideInstitution).OfType<ProductListing>().Take(products).ToArray();
+        var admin = tokens.Issue(Role.Admin, null, null, null);
+
+        var institutionIds = new ConcurrentDictionary<string, string>();
+        await Parallel.ForEachAsync(catalogue.DistinctBy(p => p.InstitutionId), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (product, _) =>
+        {
+            var name = product.Name.Split('·')[0];
+            var created = await SendAsync(http, admin, "/api/v1/institutions", new
+            {
+                name = $"{name}（{product.InstitutionId}）", kind = KindOf(name),
+                regionCodes = product.InstitutionRegionCodes.Count == 0 ? ProductGenerator.Provinces : product.InstitutionRegionCodes,
+            });
+            institutionIds[product.InstitutionId] = (string)created["id"]!;
+        });
+        // Institutions without a product among the 2,000 taken are still on the platform.
+        var listed = catalogue.Select(p => p.InstitutionId).ToHashSet();
+        await Parallel.ForEachAsync(Enumerable.Range(1, institutions).Select(n => $"I{n:D4}").Where(id => !listed.Contains(id)),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+                await SendAsync(http, admin, "/api/v1/institutions", new { name = $"村镇银行（{id}）", kind = "bank", regionCodes = ProductGenerator.Provinces }));
+
+        await Parallel.ForEachAsync(catalogue, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, _) =>
+            await SendAsync(http, tokens.Issue(Role.Institution, null, institutionIds[p.InstitutionId], null), "/api/v1/products", new
+            {
+                name = p.Name, kind = p.Kind, minAmount = p.MinAmount, maxAmount = p.MaxAmount, minTermMonths = p.MinTermMonths,
+                maxTermMonths = p.MaxTermMonths, minRate = p.MinRate, maxRate = p.MaxRate, guaranteeModes = p.GuaranteeModes,
+                regionCodes = p.RegionCodes, industryCodes = p.IndustryCodes.Distinct(), enterpriseSizes = p.EnterpriseSizes, requiredTags = p.RequiredTags,
+                minYearsInBusiness = p.MinYearsInBusiness, minTaxCreditLevel = p.MinTaxCreditLevel, firstLoanFriendly = p.FirstLoanFriendly,
+                policySupport = p.PolicySupport, approvalDays = p.ApprovalDays,
+            }));
+
+        var people = new ProductGenerator(Workload.RequestSeed + 1);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var enterprises = Enumerable.Range(1, enterpriseCount).Select(n => (Id: Guid.NewGuid().ToString(), Number: n, Profile: people.Enterprise(today))).ToArray();
+        await Parallel.ForEachAsync(enterprises, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (e, _) =>
+        {
+            var (employees, revenue) = e.Profile.Size switch
+            {
+                EnterpriseSize.Micro => (8, 1_500_000m), EnterpriseSize.Small => (60, 25_000_000m),
+                EnterpriseSize.Medium => (300, 200_000_000m), _ => (1_500, 1_200_000_000m),
+            };
+            await SendAsync(http, tokens.Issue(Role.Enterprise, e.Id, null, null), "/api/v1/enterprises", new
+            {
+                creditCode = CreditCode.WithCheckCharacter($"91{e.Profile.RegionCode}MA{e.Number:D7}"), name = $"压测企业{e.Number:D4}有限公司",
+                regionCode = e.Profile.RegionCode, industryCode = e.Profile.IndustryCode, size = e.Profile.Size, employees, annualRevenue = revenue,
+                establishedOn = e.Profile.EstablishedOn, tags = e.Profile.Tags, taxCreditLevel = e.Profile.TaxCreditLevel,
+                hasLoanHistory = e.Profile.HasLoanHistory,
+            });
+        });
+        return [.. enterprises.Select(e => e.Id)];
+    }
+
+    /// <summary>The product's regions narrowed to its institution's (a city where the bank serves one county gives that county); null if none is left.</summary>
+    private static ProductListing? InsideInstitution(ProductListing product)
+    {
+        if (product.RegionCodes.Count == 0 || product.InstitutionRegionCodes.Count == 0) return product;
+        var served = product.InstitutionRegionCodes.Select(Codes.NormaliseRegionPrefix).ToArray();
+        var inside = product.RegionCodes.Select(Codes.NormaliseRegionPrefix)
+            .SelectMany(offered => served.Any(s => offered.StartsWith(s, StringComparison.Ordinal)) ? [offered]
+                : served.Where(s => s.StartsWith(offered, StringComparison.Ordinal)))
+            .Distinct().ToArray();
+        return inside.Length == 0 ? null : product with { RegionCodes = inside };
+    }
+
+    private static string KindOf(string institutionName) => institutionName switch
+    {
+        _ when institutionName.Contains("担保") => "guarantee",
+        _ when institutionName.Contains("财险") || institutionName.Contains("保险") => "insurance",
+        _ when institutionName.Contains("小额贷款") => "small_loan",
+        _ when institutionName.Contains("租赁") => "leasing",
+        _ => "bank",
+    };
+
+    private static async Task<JsonNode> SendAsync(HttpClient http, string token, string path, object body)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(message);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
+            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        JsonSetup.Configure(options);
+        return options;
+    }
+
+    /// <summary>The nearest-rank percentile of sorted values.</summary>
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string Ms(double[] sorted, double p) => sorted.Length == 0 ? "-" : $"{Percentile(sorted, p).ToString("N0", CultureInfo.InvariantCulture)} ms";
+
+    private static int IntOption(string[] args, string name, int fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+
+    private static string StringOption(string[] args, string name, string fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
