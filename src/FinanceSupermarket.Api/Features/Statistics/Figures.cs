@@ -22,7 +22,7 @@ public sealed record Figures(
 public sealed record TargetProgress(string RegionCode, int Year, decimal ApprovedAmountTarget, int ApprovedCountTarget, double AmountProgress, double CountProgress);
 
 /// <summary>Sums of one group of requests, as the aggregate query returns them, and the group's delays.</summary>
-public sealed class FigureSums
+public class FigureSums
 {
     /// <summary>The sums every figure is derived from; the empty group key is replaced by the grouping expression.</summary>
     public const string SelectSql = """

@@ -103,38 +103,17 @@ public static class Rollup
             .ToDictionary(row => row.GroupKey ?? "", row => row.ToSums(), StringComparer.Ordinal);
     }
 
-    private sealed class Row
+    /// <summary>A roll-up group: the same sums as the request rows give, with its delay values packed.</summary>
+    private sealed class Row : FigureSums
     {
-        public string? GroupKey { get; set; }
-        public long RequestedCount { get; set; }
-        public decimal RequestedAmount { get; set; }
-        public long PublishedCount { get; set; }
-        public long DispatchedCount { get; set; }
-        public long AcceptedCount { get; set; }
-        public long ApprovedCount { get; set; }
-        public decimal ApprovedAmount { get; set; }
-        public long DecidedCount { get; set; }
-        public long FirstLoanApprovedCount { get; set; }
-        public decimal CreditApprovedAmount { get; set; }
-        public long AnswersDue { get; set; }
-        public long AnswersOnTime { get; set; }
-        public long RatedCount { get; set; }
-        public long RatingSum { get; set; }
         public byte[]? FirstAnswerMillihours { get; set; }
         public byte[]? ResultMillihours { get; set; }
 
         public FigureSums ToSums()
         {
-            var sums = new FigureSums
-            {
-                GroupKey = GroupKey ?? "", RequestedCount = RequestedCount, RequestedAmount = RequestedAmount, PublishedCount = PublishedCount,
-                DispatchedCount = DispatchedCount, AcceptedCount = AcceptedCount, ApprovedCount = ApprovedCount, ApprovedAmount = ApprovedAmount,
-                DecidedCount = DecidedCount, FirstLoanApprovedCount = FirstLoanApprovedCount, CreditApprovedAmount = CreditApprovedAmount,
-                AnswersDue = AnswersDue, AnswersOnTime = AnswersOnTime, RatedCount = RatedCount, RatingSum = RatingSum,
-            };
-            sums.Delays.FirstAnswer.AddMillihours(FirstAnswerMillihours);
-            sums.Delays.Result.AddMillihours(ResultMillihours);
-            return sums;
+            Delays.FirstAnswer.AddMillihours(FirstAnswerMillihours);
+            Delays.Result.AddMillihours(ResultMillihours);
+            return this;
         }
     }
 }
