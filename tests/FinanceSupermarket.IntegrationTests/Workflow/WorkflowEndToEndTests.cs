@@ -64,6 +64,15 @@ public sealed class WorkflowEndToEndTests(string provider) : WorkflowTestBase(pr
         ((int)rated["rating"]!).ShouldBe(5);
         Events(rated).ShouldBe(["submitted", "published", "dispatched", "dispatched", "accepted", "overdue", "redispatched", "approved", "resolved", "rated"]);
 
+        // The regulator's figures include the approval at once: 撮合融资金额 and 融资笔数 of the county.
+        var figures = (await (await regulator.GetAsync($"/api/v1/statistics/summary?region={region}&from=2026-03-01&to=2026-03-31")
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["figures"]!;
+        ((long)figures["requestedCount"]!).ShouldBe(1);
+        ((long)figures["approvedCount"]!).ShouldBe(1);
+        ((decimal)figures["approvedAmount"]!).ShouldBe(850_000m);
+        ((double)figures["onTimeAnswerRate"]!).ShouldBe(0.5);         // the careful bank answered in time, the slow one never did
+        ((double)figures["averageRating"]!).ShouldBe(5.0);
+
         // Notifications: each party was told what concerns it.
         NotificationEvents(await NotificationsAsync(EnterpriseClient(owner))).ShouldBe(["approved", "accepted", "published"], ignoreOrder: true);
         NotificationEvents(await NotificationsAsync(InstitutionClient(slow))).ShouldBe(["overdue", "dispatched"]);
