@@ -5,8 +5,11 @@ namespace FinanceSupermarket.Api.Infrastructure;
 public static class PlatformClock
 {
     /// <summary>Today's date in the platform's time zone (Asia/Shanghai), which decides working days and years in business.</summary>
-    public static DateOnly PlatformToday(this TimeProvider clock) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), WorkingDayCalendar.PlatformTimeZone).DateTime);
+    public static DateOnly PlatformToday(this TimeProvider clock) => clock.GetUtcNow().PlatformDay();
+
+    /// <summary>The platform-time-zone (Asia/Shanghai) calendar day of an instant.</summary>
+    public static DateOnly PlatformDay(this DateTimeOffset time) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, WorkingDayCalendar.PlatformTimeZone).DateTime);
 
     /// <summary>A time as people in the platform's time zone read it, for messages.</summary>
     public static string PlatformText(this DateTimeOffset time) =>

@@ -38,8 +38,23 @@ public abstract class WorkflowTestBase(string provider) : ApiTestBase(provider)
     protected async Task<JsonNode> ReadRequestAsync(string enterpriseId, string requestId) =>
         await (await EnterpriseClient(enterpriseId).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
 
-    protected Task<JsonNode> WaitForStatusAsync(string enterpriseId, string requestId, string status) =>
-        Eventually.Until(() => ReadRequestAsync(enterpriseId, requestId), request => (string)request["status"]! == status, $"request {requestId} to be {status}");
+    /// <summary>
+    /// Waits for the background jobs to move the request on. The supervisor's every-minute schedule runs on the real clock,
+    /// so the wait runs it every 10 s instead, as that schedule would re-drive a job the queue did not run in time.
+    /// </summary>
+    protected Task<JsonNode> WaitForStatusAsync(string enterpriseId, string requestId, string status)
+    {
+        var nextSupervision = DateTime.UtcNow.AddSeconds(10);
+        return Eventually.Until(async () =>
+        {
+            if (DateTime.UtcNow >= nextSupervision)
+            {
+                await SuperviseAsync();
+                nextSupervision = DateTime.UtcNow.AddSeconds(10);
+            }
+            return await ReadRequestAsync(enterpriseId, requestId);
+        }, request => (string)request["status"]! == status, $"request {requestId} to be {status}");
+    }
 
     protected static string[] Events(JsonNode request) => [.. request["timeline"]!.AsArray().Select(entry => (string)entry!["event"]!)];
 

@@ -8,7 +8,7 @@ using Mediator;
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
 /// <summary>The institution's inbox: the requests dispatched to it, soonest deadline first.</summary>
-public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuery<Paged<DispatchView>>
+public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuery<Paged<DispatchView>>, IPagedQuery
 {
     public sealed class Validator : AbstractValidator<ListInbox>
     {
@@ -16,8 +16,7 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
         {
             RuleFor(x => x.Status).Must(status => status is null || EnumText.TryParse<DispatchStatus>(status, out _))
                 .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<DispatchStatus>())}.");
-            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
-            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+            this.AddPagingRules();
         }
     }
 
@@ -29,13 +28,12 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
 
         public async ValueTask<Paged<DispatchView>> Handle(ListInbox query, CancellationToken cancellationToken)
         {
-            var page = query.Page ?? 1;
-            var pageSize = query.PageSize ?? 20;
-            var parameters = new { InstitutionId = user.RequireInstitutionId(), query.Status, Skip = (page - 1) * pageSize, Take = pageSize };
+            var window = PageWindow.Of(query);
+            var parameters = new { InstitutionId = user.RequireInstitutionId(), query.Status, window.Skip, window.Take };
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
             var rows = await connection.QueryAsync<DispatchViewRow>(db.Dialect.Page(PageSql), parameters);
-            return new Paged<DispatchView>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
+            return window.With(rows.Select(row => row.ToView()).ToArray(), total);
         }
     }
 

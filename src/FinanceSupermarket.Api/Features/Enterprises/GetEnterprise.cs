@@ -17,7 +17,7 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
         {
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<EnterpriseRow>(ByIdSql, new { query.Id });
-            var visible = row is not null && (user.Is(Role.Admin) || user.EnterpriseId == row.Id && user.Is(Role.Enterprise) || user.RegulatorCovers(row.RegionCode));
+            var visible = row is not null && user.MayRead(row.Id, row.RegionCode);
             return visible ? row!.ToView() : throw new NotFoundException("The enterprise");
         }
     }

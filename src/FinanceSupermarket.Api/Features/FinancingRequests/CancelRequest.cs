@@ -22,10 +22,9 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator, Notifier notifier) : ICommandHandler<CancelRequest, RequestView>
     {
-        private const string StatusSql = "SELECT status FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
+        private const string StateSql = "SELECT status, region_code AS RegionCode FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
         private const string OpenDispatchesSql = "SELECT institution_id AS InstitutionId FROM dispatches WHERE request_id = @Id AND status IN ('pending', 'accepted')";
         private const string CloseDispatchesSql = "UPDATE dispatches SET status = 'closed', updated_at = @Now WHERE request_id = @Id AND status IN ('pending', 'accepted')";
-        private const string RegionSql = "SELECT region_code FROM financing_requests WHERE id = @Id";
         private const string CancelSql = """
             UPDATE financing_requests SET status = @Cancelled, status_reason = @Reason, updated_at = @Now
             WHERE id = @Id AND status IN (@Submitted, @Published, @Dispatched)
@@ -36,8 +35,8 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
             var enterpriseId = user.RequireEnterpriseId();
             await db.InTransactionAsync(async (connection, transaction) =>
             {
-                var status = await connection.QuerySingleOrDefaultAsync<string>(StatusSql, new { command.Id, EnterpriseId = enterpriseId }, transaction)
-                             ?? throw new NotFoundException("The financing request");
+                var state = await connection.QuerySingleOrDefaultAsync<State>(StateSql, new { command.Id, EnterpriseId = enterpriseId }, transaction)
+                            ?? throw new NotFoundException("The financing request");
                 var now = clock.GetUtcNow();
                 var cancelled = await connection.ExecuteAsync(CancelSql, new
                 {
@@ -45,19 +44,24 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
                     Submitted = EnumText.ToText(RequestStatus.Submitted), Published = EnumText.ToText(RequestStatus.Published),
                     Dispatched = EnumText.ToText(RequestStatus.Dispatched),
                 }, transaction);
-                if (cancelled == 0) throw new ConflictException($"The request is {status} and can no longer be cancelled.");
+                if (cancelled == 0) throw new ConflictException($"The request is {state.Status} and can no longer be cancelled.");
                 await RequestTimeline.AppendAsync(connection, transaction, command.Id, now, "cancelled", command.Reason);
 
                 // The institutions still working on it are told, and their dispatches closed.
-                var region = await connection.QuerySingleAsync<string>(RegionSql, new { command.Id }, transaction);
                 var institutions = (await connection.QueryAsync<string>(OpenDispatchesSql, new { command.Id }, transaction)).ToArray();
                 await connection.ExecuteAsync(CloseDispatchesSql, new { command.Id, Now = now }, transaction);
                 await notifier.NotifyAsync(connection, transaction, now, institutions.Select(institution => new Notification(
-                    Recipient.Institution(institution, region), "cancelled", "企业已撤回该融资需求。The enterprise withdrew this financing request.", command.Id)).ToArray());
+                    Recipient.Institution(institution, state.RegionCode), "cancelled", "企业已撤回该融资需求。The enterprise withdrew this financing request.", command.Id)).ToArray());
                 return cancelled;
             }, cancellationToken);
             notifier.AfterCommit();
             return await mediator.Send(new GetRequest(command.Id), cancellationToken);
+        }
+
+        private sealed class State
+        {
+            public string Status { get; set; } = "";
+            public string RegionCode { get; set; } = "";
         }
     }
 

@@ -27,7 +27,7 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
         {
             await using var connection = await db.OpenAsync(cancellationToken);
             var subject = await MatchSubject.LoadAsync(connection, query.Id) ?? throw new NotFoundException("The financing request");
-            if (!(user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == subject.EnterpriseId || user.RegulatorCovers(subject.RegionCode)))
+            if (!user.MayRead(subject.EnterpriseId, subject.RegionCode))
                 throw new NotFoundException("The financing request");
 
             var today = clock.PlatformToday();

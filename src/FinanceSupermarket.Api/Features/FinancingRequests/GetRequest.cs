@@ -42,8 +42,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
         }
 
         private bool CanSee(RequestRow row, bool dispatchedToCaller) =>
-            user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == row.EnterpriseId || user.RegulatorCovers(row.RegionCode)
-            || user.Is(Role.Institution) && dispatchedToCaller;
+            user.MayRead(row.EnterpriseId, row.RegionCode) || user.Is(Role.Institution) && dispatchedToCaller;
 
         private sealed class DispatchRow
         {

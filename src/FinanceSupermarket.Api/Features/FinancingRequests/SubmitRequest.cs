@@ -78,7 +78,7 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
                                      ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
                     var id = Guid.CreateVersion7().ToString();
                     var now = clock.GetUtcNow();
-                    var day = clock.PlatformToday();
+                    var day = now.PlatformDay();
                     var body = command.Body;
                     await connection.ExecuteAsync(InsertSql, new
                     {

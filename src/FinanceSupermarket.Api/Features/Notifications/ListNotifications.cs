@@ -10,14 +10,13 @@ namespace FinanceSupermarket.Api.Features.Notifications;
 public sealed record NotificationView(long Id, string Event, string Message, string? RequestId, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
 
 /// <summary>The caller's notifications, newest first: an enterprise's or institution's own, a regulator's within its region.</summary>
-public sealed record ListNotifications(bool? UnreadOnly, int? Page, int? PageSize) : IQuery<Paged<NotificationView>>
+public sealed record ListNotifications(bool? UnreadOnly, int? Page, int? PageSize) : IQuery<Paged<NotificationView>>, IPagedQuery
 {
     public sealed class Validator : AbstractValidator<ListNotifications>
     {
         public Validator()
         {
-            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
-            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+            this.AddPagingRules();
         }
     }
 
@@ -44,14 +43,13 @@ public sealed record ListNotifications(bool? UnreadOnly, int? Page, int? PageSiz
 
         public async ValueTask<Paged<NotificationView>> Handle(ListNotifications query, CancellationToken cancellationToken)
         {
-            var page = query.Page ?? 1;
-            var pageSize = query.PageSize ?? 20;
+            var window = PageWindow.Of(query);
             var mine = new DynamicParameters(Mine(user));
-            mine.AddDynamicParams(new { UnreadOnly = query.UnreadOnly == true ? 1 : 0, Skip = (page - 1) * pageSize, Take = pageSize });
+            mine.AddDynamicParams(new { UnreadOnly = query.UnreadOnly == true ? 1 : 0, window.Skip, window.Take });
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, mine);
             var items = (await connection.QueryAsync<NotificationView>(db.Dialect.Page(PageSql), mine)).ToArray();
-            return new Paged<NotificationView>(items, total, page, pageSize);
+            return window.With(items, total);
         }
     }
 

@@ -9,7 +9,7 @@ namespace FinanceSupermarket.Api.Features.Products;
 
 /// <summary>The public shelves (金融超市): listed products, filtered by kind, region served, institution and name, paged.</summary>
 public sealed record BrowseProducts(string? Kind, string? Region, string? InstitutionId, string? Q, int? Page, int? PageSize)
-    : IQuery<Paged<ProductView>>
+    : IQuery<Paged<ProductView>>, IPagedQuery
 {
     public sealed class Validator : AbstractValidator<BrowseProducts>
     {
@@ -20,8 +20,7 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
             RuleFor(x => x.Region!).RegionPrefix().When(x => x.Region is not null);
             RuleFor(x => x.InstitutionId).Text(36);
             RuleFor(x => x.Q).Text(100);
-            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
-            RuleFor(x => x.PageSize).InclusiveBetween(1, 100);
+            this.AddPagingRules();
         }
     }
 
@@ -41,20 +40,19 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
 
         public async ValueTask<Paged<ProductView>> Handle(BrowseProducts query, CancellationToken cancellationToken)
         {
-            var page = query.Page ?? 1;
-            var pageSize = query.PageSize ?? 20;
+            var window = PageWindow.Of(query);
             var parameters = new
             {
                 Listed = EnumText.ToText(ProductStatus.Listed), query.Kind, query.InstitutionId,
                 Q = query.Q is { Length: > 0 } q ? $"%{EscapeLike(q.ToLowerInvariant())}%" : null,
                 RegionLike = query.Region is { } region ? region + "%" : null,
                 Province = Ancestor(query.Region, 2), City = Ancestor(query.Region, 4), County = Ancestor(query.Region, 6),
-                Skip = (page - 1) * pageSize, Take = pageSize,
+                window.Skip, window.Take,
             };
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
             var rows = await connection.QueryAsync<ProductRow>(db.Dialect.Page(PageSql), parameters);
-            return new Paged<ProductView>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
+            return window.With(rows.Select(row => row.ToView()).ToArray(), total);
         }
 
         /// <summary>The region's province (2 digits), city (4) or county (6) prefix; "-" (matching nothing) when it has none.</summary>

@@ -11,14 +11,13 @@ public sealed record OverdueDispatch(
     string Stage, DateTimeOffset DispatchedAt, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt, DateTimeOffset OverdueAt);
 
 /// <summary>The 督导 list: dispatches whose answer or feedback deadline passed, in the regulator's region, newest first.</summary>
-public sealed record ListOverdue(int? Page, int? PageSize) : IQuery<Paged<OverdueDispatch>>
+public sealed record ListOverdue(int? Page, int? PageSize) : IQuery<Paged<OverdueDispatch>>, IPagedQuery
 {
     public sealed class Validator : AbstractValidator<ListOverdue>
     {
         public Validator()
         {
-            RuleFor(x => x.Page).InclusiveBetween(1, 100_000);
-            RuleFor(x => x.PageSize).InclusiveBetween(1, 200);
+            this.AddPagingRules(maxPageSize: 200);
         }
     }
 
@@ -39,13 +38,12 @@ public sealed record ListOverdue(int? Page, int? PageSize) : IQuery<Paged<Overdu
 
         public async ValueTask<Paged<OverdueDispatch>> Handle(ListOverdue query, CancellationToken cancellationToken)
         {
-            var page = query.Page ?? 1;
-            var pageSize = query.PageSize ?? 50;
-            var parameters = new { RegionLike = (user.Region ?? "") + "%", Skip = (page - 1) * pageSize, Take = pageSize };
+            var window = PageWindow.Of(query, defaultPageSize: 50);
+            var parameters = new { RegionLike = (user.Region ?? "") + "%", window.Skip, window.Take };
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
             var rows = await connection.QueryAsync<Row>(db.Dialect.Page(PageSql), parameters);
-            return new Paged<OverdueDispatch>(rows.Select(row => row.ToView()).ToArray(), total, page, pageSize);
+            return window.With(rows.Select(row => row.ToView()).ToArray(), total);
         }
 
         private sealed class Row

@@ -30,6 +30,13 @@ public sealed class CurrentUser
     public bool RegulatorCovers(string regionCode) =>
         Is(Domain.Role.Regulator) && regionCode.StartsWith(Region ?? "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// An enterprise's own records (profile, requests, matches): readable by that enterprise, a regulator whose region
+    /// covers it, and admins.
+    /// </summary>
+    public bool MayRead(string enterpriseId, string regionCode) =>
+        Is(Domain.Role.Admin) || Is(Domain.Role.Enterprise) && EnterpriseId == enterpriseId || RegulatorCovers(regionCode);
+
     public void SetFrom(ClaimsPrincipal principal)
     {
         Role = EnumText.TryParse<Role>(principal.FindFirst(PlatformClaims.Role)?.Value, out var role) ? role : null;

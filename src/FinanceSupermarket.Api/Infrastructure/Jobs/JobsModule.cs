@@ -68,10 +68,11 @@ public static class JobsModule
             connection.Open();
             PostgreSqlObjectsInstaller.Install(connection, schema);
         }
-        return new PostgreSqlStorage(connectionString, new PostgreSqlStorageOptions
+        var options = new PostgreSqlStorageOptions
         {
             SchemaName = schema, PrepareSchemaIfNecessary = false, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
-        });
+        };
+        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
     }
 
     /// <summary>The supervisor every minute, once at start-up, and the dashboard at /jobs for admins.</summary>
