@@ -8,10 +8,12 @@ using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Institutions;
 using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Features.Products;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Jobs;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 
@@ -24,11 +26,14 @@ builder.Services.AddPlatformDatabase(database, builder.Environment.ContentRootPa
 builder.Services.AddPlatformJobs(builder.Configuration, database, database.ResolvedConnectionString(builder.Environment.ContentRootPath));
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
+builder.Services.AddWorkflow(builder.Configuration);
+builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
+builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(UnitOfWorkBehavior<,>)];
 });
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
@@ -40,6 +45,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseCurrentUser();
 app.UsePlatformJobs();
+app.UseWorkflow();
 
 app.MapPlatformDocs();
 app.MapEnterprises();

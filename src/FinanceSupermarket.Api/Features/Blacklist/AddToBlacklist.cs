@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -20,7 +21,7 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
         }
     }
 
-    public sealed class Handler(Db db, TimeProvider clock) : ICommandHandler<AddToBlacklist, BlacklistEntry>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<AddToBlacklist, BlacklistEntry>
     {
         private const string InsertSql = "INSERT INTO blacklist (credit_code, reason, added_at) VALUES (@CreditCode, @Reason, @AddedAt)";
 
@@ -29,11 +30,10 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
             var entry = new BlacklistEntry(command.CreditCode, command.Reason, clock.GetUtcNow());
             try
             {
-                await using var connection = await db.OpenAsync(cancellationToken);
-                await connection.ExecuteAsync(InsertSql, entry);
+                await unit.ExecuteAsync(InsertSql, entry);
                 return entry;
             }
-            catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
+            catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
                 throw new ConflictException("This credit code is already on the blacklist.");
             }

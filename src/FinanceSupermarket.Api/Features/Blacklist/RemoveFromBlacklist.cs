@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using Mediator;
@@ -7,14 +8,13 @@ namespace FinanceSupermarket.Api.Features.Blacklist;
 
 public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<Unit>
 {
-    public sealed class Handler(Db db) : ICommandHandler<RemoveFromBlacklist, Unit>
+    public sealed class Handler(UnitOfWork unit) : ICommandHandler<RemoveFromBlacklist, Unit>
     {
         private const string DeleteSql = "DELETE FROM blacklist WHERE credit_code = @CreditCode";
 
         public async ValueTask<Unit> Handle(RemoveFromBlacklist command, CancellationToken cancellationToken)
         {
-            await using var connection = await db.OpenAsync(cancellationToken);
-            return await connection.ExecuteAsync(DeleteSql, new { command.CreditCode }) > 0 ? Unit.Value : throw new NotFoundException("The blacklist entry");
+            return await unit.ExecuteAsync(DeleteSql, new { command.CreditCode }) > 0 ? Unit.Value : throw new NotFoundException("The blacklist entry");
         }
     }
 

@@ -1,10 +1,8 @@
-using Dapper;
-using FinanceSupermarket.Api.Features.FinancingRequests;
-using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
-using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Domain;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
@@ -21,7 +19,7 @@ public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, dec
 /// is the matchmaking amount (撮合融资金额) regulators count — and closes the other open dispatches as superseded.
 /// A rejection or withdrawal sends the request on to the next institution in the ranking.
 /// </summary>
-public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.ICommand<DispatchView>
+public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<GiveFeedback>
     {
@@ -43,75 +41,68 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, Notifier notifier, IMediator mediator) : ICommandHandler<GiveFeedback, DispatchView>
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<GiveFeedback>
     {
-        private const string CloseSql = """
-            UPDATE dispatches SET status = 'closed', outcome = @Outcome, approved_amount = @Amount, approved_rate = @Rate,
-                approved_term_months = @TermMonths, reject_reason = @Reason, feedback_at = @Now, updated_at = @Now
-            WHERE id = @Id AND status = 'accepted'
-            """;
-        private const string ResolveSql = """
-            UPDATE financing_requests SET status = 'resolved', resolved_at = @Now, updated_at = @Now WHERE id = @RequestId AND status = 'dispatched'
-            """;
         private const string OthersSql = """
-            SELECT institution_id FROM dispatches WHERE request_id = @RequestId AND id <> @Id AND status IN ('pending', 'accepted')
-            """;
-        private const string SupersedeSql = """
-            UPDATE dispatches SET status = 'superseded', updated_at = @Now WHERE request_id = @RequestId AND id <> @Id AND status IN ('pending', 'accepted')
+            SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.status
+            FROM dispatches d JOIN institutions i ON i.id = d.institution_id
+            WHERE d.request_id = @RequestId AND d.id <> @Id AND d.status IN ('pending', 'accepted')
             """;
 
-        public async ValueTask<DispatchView> Handle(GiveFeedback command, CancellationToken cancellationToken)
+        public async ValueTask<Unit> Handle(GiveFeedback command, CancellationToken cancellationToken)
         {
             var institutionId = user.RequireInstitutionId();
             var now = clock.GetUtcNow();
             var body = command.Body;
-            var approved = body.Outcome == FeedbackOutcome.Approved;
-            var requestId = await db.InTransactionAsync(async (connection, transaction) =>
+            var outcome = body.Outcome!.Value;
+            var approved = outcome == FeedbackOutcome.Approved;
+            var dispatch = await OwnDispatch.LoadAsync(unit, command.Id, institutionId);
+            var terms = approved ? new ApprovedTerms(body.Amount!.Value, body.Rate!.Value, body.TermMonths!.Value) : null;
+            var step = dispatch.Step(now) with
             {
-                var dispatch = await OwnDispatch.LoadAsync(connection, transaction, command.Id, institutionId);
-                var closed = await connection.ExecuteAsync(CloseSql, new
+                Detail = body.Reason, Terms = terms,
+                Values = new
                 {
-                    command.Id, Outcome = Domain.EnumText.ToText(body.Outcome!.Value), Amount = approved ? body.Amount : null, Rate = approved ? body.Rate : null,
-                    TermMonths = approved ? body.TermMonths : null, Reason = approved ? null : body.Reason, Now = now,
-                }, transaction);
-                if (closed == 0) throw dispatch.Refuse("feedback");
-                var enterprise = Recipient.Enterprise(dispatch.EnterpriseId, dispatch.RegionCode);
+                    Outcome = EnumText.ToText(outcome), Amount = terms?.Amount, Rate = terms?.Rate, TermMonths = terms?.TermMonths,
+                    Reason = approved ? null : body.Reason,
+                },
+            };
+            var transition = outcome switch
+            {
+                FeedbackOutcome.Approved => Transitions.Approved,
+                FeedbackOutcome.Rejected => Transitions.Rejected,
+                _ => Transitions.Withdrawn,
+            };
+            if (!await steps.TryMoveAsync(transition, step, now)) throw dispatch.Refuse("feedback");
+            if (!approved) return Unit.Value;
 
-                if (!approved)
-                {
-                    await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, Domain.EnumText.ToText(body.Outcome!.Value),
-                        $"{dispatch.InstitutionName}: {body.Reason}", institutionId);
-                    await notifier.NotifyAsync(connection, transaction, now, new Notification(enterprise, "rejected",
-                        $"{dispatch.InstitutionName} 反馈：未获批准（{body.Reason}）。平台将转派下一家机构。", dispatch.RequestId));
-                    return dispatch.RequestId;
-                }
+            var request = new RequestStep(dispatch.RequestId, dispatch.EnterpriseId, dispatch.RegionCode)
+            {
+                SubmittedAt = dispatch.SubmittedAt, Detail = terms!.ToString(),
+                Approval = new Approval(terms.Amount, institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes),
+            };
+            if (!await steps.TryMoveAsync(Transitions.Resolved, request, now))
+                throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");
+            foreach (var other in await unit.QueryAsync<OtherDispatch>(OthersSql, new { dispatch.RequestId, command.Id }))
+                await steps.TryMoveAsync(Transitions.Superseded, new DispatchStep(other.Id, dispatch.RequestId, other.InstitutionId, other.InstitutionName,
+                    dispatch.EnterpriseId, dispatch.RegionCode, dispatch.SubmittedAt) { From = EnumText.Parse<DispatchStatus>(other.Status) }, now);
+            return Unit.Value;
+        }
 
-                if (await connection.ExecuteAsync(ResolveSql, new { dispatch.RequestId, Now = now }, transaction) == 0)
-                    throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");
-                await RequestFigures.ApprovedAsync(connection, transaction, dispatch.RequestId, dispatch.SubmittedAt, now, body.Amount!.Value,
-                    institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes);
-                var others = (await connection.QueryAsync<string>(OthersSql, new { dispatch.RequestId, command.Id }, transaction)).ToArray();
-                await connection.ExecuteAsync(SupersedeSql, new { dispatch.RequestId, command.Id, Now = now }, transaction);
-                var terms = $"{body.Amount:N2} yuan at {body.Rate}% for {body.TermMonths} months";
-                await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "approved", $"{dispatch.InstitutionName}: {terms}", institutionId);
-                await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "resolved", $"融资对接成功 / matched: {terms}");
-                await notifier.NotifyAsync(connection, transaction, now,
-                    [
-                        new Notification(enterprise, "approved", $"{dispatch.InstitutionName} 已批准：{body.Amount:N2} 元，年利率 {body.Rate}%，期限 {body.TermMonths} 个月。", dispatch.RequestId),
-                        new Notification(Recipient.Regulators(dispatch.RegionCode), "approved", $"撮合成功：{dispatch.InstitutionName} 批准 {body.Amount:N2} 元。", dispatch.RequestId),
-                        .. others.Select(other => new Notification(Recipient.Institution(other, dispatch.RegionCode), "superseded",
-                            "该融资需求已由其他机构批准，派单关闭。Another institution approved this request; your dispatch is closed.", dispatch.RequestId)),
-                    ]);
-                return dispatch.RequestId;
-            }, cancellationToken);
-            notifier.AfterCommit();
-            if (!approved) await mediator.Send(new DispatchRequest(requestId), cancellationToken);
-            return await mediator.Send(new GetDispatch(command.Id), cancellationToken);
+        private sealed class OtherDispatch
+        {
+            public string Id { get; set; } = "";
+            public string InstitutionId { get; set; } = "";
+            public string InstitutionName { get; set; } = "";
+            public string Status { get; set; } = "";
         }
     }
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/{id}/feedback", async (string id, FeedbackBody body, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new GiveFeedback(id, body), ct)))
+            {
+                await mediator.Send(new GiveFeedback(id, body), ct);
+                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+            })
             .WithSummary("Give the final result: approved (amount, rate, termMonths) or rejected/withdrawn (reason)");
 }

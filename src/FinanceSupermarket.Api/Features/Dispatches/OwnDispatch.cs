@@ -1,6 +1,7 @@
-using System.Data.Common;
-using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Domain;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
@@ -35,19 +36,23 @@ public sealed class OwnDispatch
     public string ProductGuaranteeModes { get; set; } = "";
     public string InstitutionName { get; set; } = "";
 
-    public static async Task<OwnDispatch> LoadAsync(DbConnection connection, DbTransaction transaction, string id, string institutionId) =>
-        await connection.QuerySingleOrDefaultAsync<OwnDispatch>(OwnSql, new { Id = id, InstitutionId = institutionId }, transaction)
+    public static async Task<OwnDispatch> LoadAsync(UnitOfWork unit, string id, string institutionId) =>
+        await unit.QuerySingleOrDefaultAsync<OwnDispatch>(OwnSql, new { Id = id, InstitutionId = institutionId })
         ?? throw new NotFoundException("The dispatch");
 
+    /// <summary>The facts every answer to this dispatch starts from.</summary>
+    public DispatchStep Step(DateTimeOffset now) =>
+        new(Id, RequestId, InstitutionId, InstitutionName, EnterpriseId, RegionCode, SubmittedAt) { OnTime = now <= AnswerDueAt };
+
     /// <summary>Why a dispatch in this state cannot take the answer (409), in the institution's words.</summary>
-    public ConflictException Refuse(string answer) => new(Status switch
+    public ConflictException Refuse(string answer) => new(EnumText.TryParse<DispatchStatus>(Status, out var status) ? status switch
     {
-        "accepted" => $"This dispatch was already accepted; {answer} is not possible now.",
-        "declined" => $"This dispatch was declined; {answer} is not possible.",
-        "overdue" => $"The deadline of this dispatch passed and it was escalated; {answer} is no longer possible.",
-        "superseded" => $"Another institution's approval resolved the request; {answer} is no longer needed.",
-        "closed" => $"This dispatch is closed; {answer} is not possible.",
-        "pending" => $"Accept the dispatch before giving {answer}.",
+        DispatchStatus.Accepted => $"This dispatch was already accepted; {answer} is not possible now.",
+        DispatchStatus.Declined => $"This dispatch was declined; {answer} is not possible.",
+        DispatchStatus.Overdue => $"The deadline of this dispatch passed and it was escalated; {answer} is no longer possible.",
+        DispatchStatus.Superseded => $"Another institution's approval resolved the request; {answer} is no longer needed.",
+        DispatchStatus.Closed => $"This dispatch is closed; {answer} is not possible.",
+        DispatchStatus.Pending => $"Accept the dispatch before giving {answer}.",
         _ => $"The dispatch is {Status}; {answer} is not possible.",
-    });
+    } : $"The dispatch is {Status}; {answer} is not possible.");
 }

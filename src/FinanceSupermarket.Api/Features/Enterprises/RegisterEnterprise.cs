@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -38,7 +39,7 @@ public sealed record RegisterEnterprise(
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<RegisterEnterprise, Result>
+    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<RegisterEnterprise, Result>
     {
         private const string FindByCreditCodeSql = "SELECT id FROM enterprises WHERE credit_code = @CreditCode";
         private const string ExistsSql = "SELECT COUNT(*) FROM enterprises WHERE id = @Id";
@@ -59,33 +60,31 @@ public sealed record RegisterEnterprise(
 
         public async ValueTask<Result> Handle(RegisterEnterprise command, CancellationToken cancellationToken)
         {
+            var holder = await unit.QuerySingleOrDefaultAsync<string>(FindByCreditCodeSql, new { command.CreditCode });
+            // An enterprise user is bound to one id; an admin registers by credit code.
+            var id = user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
+            if (holder is not null && holder != id)
+                throw new ConflictException("This credit code is already registered to another enterprise.");
+
+            var exists = await unit.ExecuteScalarAsync<long>(ExistsSql, new { Id = id }) > 0;
+            var row = new
+            {
+                Id = id, command.CreditCode, command.Name, command.RegionCode, command.IndustryCode,
+                Size = EnumText.ToText(command.Size!.Value), command.Employees, command.AnnualRevenue,
+                EstablishedOn = command.EstablishedOn!.Value, Tags = EnumText.Join(command.Tags),
+                TaxCreditLevel = EnumText.ToText(command.TaxCreditLevel!.Value), HasLoanHistory = command.HasLoanHistory!.Value,
+                Now = clock.GetUtcNow(),
+            };
             try
             {
-                return await db.InTransactionAsync(async (connection, transaction) =>
-                {
-                    var holder = await connection.QuerySingleOrDefaultAsync<string>(FindByCreditCodeSql, new { command.CreditCode }, transaction);
-                    // An enterprise user is bound to one id; an admin registers by credit code.
-                    var id = user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
-                    if (holder is not null && holder != id)
-                        throw new ConflictException("This credit code is already registered to another enterprise.");
-
-                    var exists = await connection.ExecuteScalarAsync<long>(ExistsSql, new { Id = id }, transaction) > 0;
-                    var row = new
-                    {
-                        Id = id, command.CreditCode, command.Name, command.RegionCode, command.IndustryCode,
-                        Size = EnumText.ToText(command.Size!.Value), command.Employees, command.AnnualRevenue,
-                        EstablishedOn = command.EstablishedOn!.Value, Tags = EnumText.Join(command.Tags),
-                        TaxCreditLevel = EnumText.ToText(command.TaxCreditLevel!.Value), HasLoanHistory = command.HasLoanHistory!.Value,
-                        Now = clock.GetUtcNow(),
-                    };
-                    await connection.ExecuteAsync(exists ? UpdateSql : InsertSql, row, transaction);
-                    return new Result(id, Created: !exists);
-                }, cancellationToken);
+                await unit.ExecuteAsync(exists ? UpdateSql : InsertSql, row);
             }
-            catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
+            catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
+                // Another enterprise registered the same credit code between the check and the write.
                 throw new ConflictException("This credit code is already registered to another enterprise.");
             }
+            return new Result(id, Created: !exists);
         }
     }
 

@@ -26,7 +26,7 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
         public async ValueTask<View> Handle(GetMatches query, CancellationToken cancellationToken)
         {
             await using var connection = await db.OpenAsync(cancellationToken);
-            var subject = await MatchSubject.LoadAsync(connection, query.Id) ?? throw new NotFoundException("The financing request");
+            var subject = await connection.QuerySingleOrDefaultAsync<MatchSubject>(MatchSubject.SelectSql, new { query.Id }) ?? throw new NotFoundException("The financing request");
             if (!user.MayRead(subject.EnterpriseId, subject.RegionCode))
                 throw new NotFoundException("The financing request");
 
@@ -46,7 +46,7 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
 /// <summary>A request with its enterprise's profile and blacklist mark: what the matching engine ranks products against.</summary>
 public sealed class MatchSubject
 {
-    private const string SubjectSql = """
+    public const string SelectSql = """
         SELECT r.id, r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.amount, r.term_months AS TermMonths, r.purpose,
                r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.status, e.industry_code AS IndustryCode, e.size,
                e.established_on AS EstablishedOn, e.tags, e.tax_credit_level AS TaxCreditLevel, e.has_loan_history AS HasLoanHistory,
@@ -72,9 +72,6 @@ public sealed class MatchSubject
     public string TaxCreditLevel { get; set; } = "";
     public bool HasLoanHistory { get; set; }
     public long BlacklistCount { get; set; }
-
-    public static Task<MatchSubject?> LoadAsync(System.Data.Common.DbConnection connection, string requestId, System.Data.Common.DbTransaction? transaction = null) =>
-        connection.QuerySingleOrDefaultAsync<MatchSubject>(SubjectSql, new { Id = requestId }, transaction);
 
     public MatchQuery ToQuery(DateOnly today, int limit, bool includeNearMisses) => new(
         Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes), MaxRate,

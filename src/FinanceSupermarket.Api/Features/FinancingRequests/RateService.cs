@@ -1,7 +1,7 @@
-using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
-using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
@@ -11,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 public sealed record RatingBody(int Score, string? Comment);
 
 /// <summary>The enterprise rates the service once its request is settled (贷款满意度, seeds/001).</summary>
-public sealed record RateService(string Id, int Score, string? Comment) : Mediator.ICommand<RequestView>
+public sealed record RateService(string Id, int Score, string? Comment) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<RateService>
     {
@@ -22,42 +22,40 @@ public sealed record RateService(string Id, int Score, string? Comment) : Mediat
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IMediator mediator) : ICommandHandler<RateService, RequestView>
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<RateService>
     {
-        private const string StateSql = "SELECT status, rating FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
-        private const string RateSql = """
-            UPDATE financing_requests SET rating = @Score, rating_comment = @Comment, rated_at = @Now
-            WHERE id = @Id AND rating IS NULL AND status IN ('resolved', 'expired')
-            """;
+        private const string StateSql = "SELECT status, rating, region_code AS RegionCode FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
 
-        public async ValueTask<RequestView> Handle(RateService command, CancellationToken cancellationToken)
+        public async ValueTask<Unit> Handle(RateService command, CancellationToken cancellationToken)
         {
             var enterpriseId = user.RequireEnterpriseId();
-            await db.InTransactionAsync(async (connection, transaction) =>
+            var state = await unit.QuerySingleOrDefaultAsync<State>(StateSql, new { command.Id, EnterpriseId = enterpriseId })
+                        ?? throw new NotFoundException("The financing request");
+            var step = new RequestStep(command.Id, enterpriseId, state.RegionCode)
             {
-                var state = await connection.QuerySingleOrDefaultAsync<State>(StateSql, new { command.Id, EnterpriseId = enterpriseId }, transaction)
-                            ?? throw new NotFoundException("The financing request");
-                var now = clock.GetUtcNow();
-                if (await connection.ExecuteAsync(RateSql, new { command.Id, command.Score, command.Comment, Now = now }, transaction) == 0)
-                    throw new ConflictException(state.Rating is not null
-                        ? "The service was already rated."
-                        : $"The request is {state.Status}; rate the service once it is resolved or expired.");
-                await RequestTimeline.AppendAsync(connection, transaction, command.Id, now, "rated", $"{command.Score}/5 {command.Comment}".Trim());
-                return 1;
-            }, cancellationToken);
-            return await mediator.Send(new GetRequest(command.Id), cancellationToken);
+                Detail = $"{command.Score}/5 {command.Comment}".Trim(), Values = new { command.Score, command.Comment },
+            };
+            if (!await steps.TryMoveAsync(Transitions.Rated, step, clock.GetUtcNow()))
+                throw new ConflictException(state.Rating is not null
+                    ? "The service was already rated."
+                    : $"The request is {state.Status}; rate the service once it is resolved or expired.");
+            return Unit.Value;
         }
 
         private sealed class State
         {
             public string Status { get; set; } = "";
             public int? Rating { get; set; }
+            public string RegionCode { get; set; } = "";
         }
     }
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/{id}/rating", async (string id, RatingBody body, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new RateService(id, body.Score, body.Comment), ct)))
+            {
+                await mediator.Send(new RateService(id, body.Score, body.Comment), ct);
+                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+            })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .WithSummary("Rate the service 1–5 with a comment (owner, once the request is resolved or expired)");
 }

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Globalization;
-using Dapper;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
-using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
@@ -45,7 +44,7 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IWorkflowScheduler workflow) : ICommandHandler<SubmitRequest, Result>
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<SubmitRequest, Result>
     {
         private const string EnterpriseSql = """
             SELECT region_code AS RegionCode, industry_code AS IndustryCode, has_loan_history AS HasLoanHistory FROM enterprises WHERE id = @EnterpriseId
@@ -57,57 +56,50 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
 
         private const string InsertSql = """
             INSERT INTO financing_requests (id, enterprise_id, region_code, industry_code, amount, term_months, purpose, guarantee_modes,
-                                            max_rate, needed_by, description, status, idempotency_key, body_hash, submitted_at, updated_at,
-                                            submitted_day, submitted_month, first_loan)
+                                            max_rate, needed_by, description, status, idempotency_key, body_hash, submitted_at, updated_at)
             VALUES (@Id, @EnterpriseId, @RegionCode, @IndustryCode, @Amount, @TermMonths, @Purpose, @GuaranteeModes,
-                    @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now,
-                    @SubmittedDay, @SubmittedMonth, @FirstLoan)
+                    @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now)
             """;
 
         public async ValueTask<Result> Handle(SubmitRequest command, CancellationToken cancellationToken)
         {
             var enterpriseId = user.RequireEnterpriseId();
             var bodyHash = Hash(command.Body);
-            if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash, cancellationToken) is { } replay) return replay;
+            if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash) is { } replay) return replay;
 
+            var enterprise = await unit.QuerySingleOrDefaultAsync<EnterpriseRegion>(EnterpriseSql, new { EnterpriseId = enterpriseId })
+                             ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
+            var id = Guid.CreateVersion7().ToString();
+            var now = clock.GetUtcNow();
+            var body = command.Body;
             try
             {
-                var submitted = await db.InTransactionAsync(async (connection, transaction) =>
+                await unit.ExecuteAsync(InsertSql, new
                 {
-                    var enterprise = await connection.QuerySingleOrDefaultAsync<EnterpriseRegion>(EnterpriseSql, new { EnterpriseId = enterpriseId }, transaction)
-                                     ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
-                    var id = Guid.CreateVersion7().ToString();
-                    var now = clock.GetUtcNow();
-                    var day = now.PlatformDay();
-                    var body = command.Body;
-                    await connection.ExecuteAsync(InsertSql, new
-                    {
-                        Id = id, EnterpriseId = enterpriseId, enterprise.RegionCode, enterprise.IndustryCode, body.Amount, body.TermMonths,
-                        Purpose = EnumText.ToText(body.Purpose!.Value), GuaranteeModes = EnumText.Join(body.GuaranteeModes), body.MaxRate,
-                        body.NeededBy, body.Description, Status = EnumText.ToText(RequestStatus.Submitted), command.IdempotencyKey,
-                        BodyHash = bodyHash, Now = now, SubmittedDay = day, SubmittedMonth = day.ToString("yyyy-MM"),
-                        FirstLoan = !enterprise.HasLoanHistory,
-                    }, transaction);
-                    await RequestTimeline.AppendAsync(connection, transaction, id, now, "submitted", $"{body.Amount:N2} yuan for {body.TermMonths} months");
-                    return new Result(id, RequestStatus.Submitted, Replayed: false);
-                }, cancellationToken);
-                // 第一时间发布: publishing starts as soon as the request is stored.
-                workflow.Publish(submitted.Id);
-                return submitted;
+                    Id = id, EnterpriseId = enterpriseId, enterprise.RegionCode, enterprise.IndustryCode, body.Amount, body.TermMonths,
+                    Purpose = EnumText.ToText(body.Purpose!.Value), GuaranteeModes = EnumText.Join(body.GuaranteeModes), body.MaxRate,
+                    body.NeededBy, body.Description, Status = EnumText.ToText(RequestStatus.Submitted), command.IdempotencyKey,
+                    BodyHash = bodyHash, Now = now,
+                });
             }
-            catch (Exception exception) when (db.Dialect.IsUniqueViolation(exception))
+            catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
                 // A concurrent retry with the same key won the race: answer as it did.
-                if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash, cancellationToken) is { } winner) return winner;
+                await unit.AbandonAsync();
+                if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash) is { } winner) return winner;
                 throw;
             }
+            await steps.TryMoveAsync(Transitions.Submitted, new RequestStep(id, enterpriseId, enterprise.RegionCode)
+            {
+                SubmittedAt = now, Detail = $"{body.Amount:N2} yuan for {body.TermMonths} months", FirstLoan = !enterprise.HasLoanHistory,
+            }, now);
+            return new Result(id, RequestStatus.Submitted, Replayed: false);
         }
 
-        private async Task<Result?> FindReplayAsync(string enterpriseId, string? idempotencyKey, string bodyHash, CancellationToken cancellationToken)
+        private async Task<Result?> FindReplayAsync(string enterpriseId, string? idempotencyKey, string bodyHash)
         {
             if (idempotencyKey is null) return null;
-            await using var connection = await db.OpenAsync(cancellationToken);
-            var first = await connection.QuerySingleOrDefaultAsync<KeyedRequest>(FindByKeySql, new { EnterpriseId = enterpriseId, IdempotencyKey = idempotencyKey });
+            var first = await unit.QuerySingleOrDefaultAsync<KeyedRequest>(FindByKeySql, new { EnterpriseId = enterpriseId, IdempotencyKey = idempotencyKey });
             if (first is null) return null;
             if (first.BodyHash != bodyHash)
                 throw new UnprocessableException("This Idempotency-Key was already used for a different request body; use a new key for a new request.");

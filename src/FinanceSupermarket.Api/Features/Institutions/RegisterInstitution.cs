@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
@@ -29,7 +30,7 @@ public sealed record RegisterInstitution(
         }
     }
 
-    public sealed class Handler(Db db, TimeProvider clock) : ICommandHandler<RegisterInstitution, CreatedBody>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<RegisterInstitution, CreatedBody>
     {
         private const string InsertSql = """
             INSERT INTO institutions (id, name, kind, region_codes, webhook_url, webhook_secret, created_at)
@@ -39,8 +40,7 @@ public sealed record RegisterInstitution(
         public async ValueTask<CreatedBody> Handle(RegisterInstitution command, CancellationToken cancellationToken)
         {
             var id = Guid.CreateVersion7().ToString();
-            await using var connection = await db.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(InsertSql, new
+            await unit.ExecuteAsync(InsertSql, new
             {
                 Id = id, command.Name, Kind = EnumText.ToText(command.Kind!.Value), RegionCodes = string.Join(',', command.RegionCodes),
                 command.WebhookUrl, command.WebhookSecret, Now = clock.GetUtcNow(),

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure.Jobs;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -12,15 +12,16 @@ namespace FinanceSupermarket.Api.Features.Notifications;
 /// Posts one webhook delivery to the institution's system, signed with HMAC-SHA256 of the body under the institution's
 /// secret (header X-FinanceSupermarket-Signature: sha256=&lt;hex&gt;). A failure is recorded and tried again after the
 /// next configured delay; after the last the delivery is marked failed. A lease on the row keeps one attempt at a time.
+/// A request, not a command: no transaction may span the HTTP post, so the lease and the attempt are separate statements.
 /// </summary>
-public sealed record DeliverWebhook(string DeliveryId) : Mediator.ICommand<bool>
+public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
 {
     public const string SignatureHeader = "X-FinanceSupermarket-Signature";
     public const string DeliveryHeader = "X-FinanceSupermarket-Delivery";
     public const string EventHeader = "X-FinanceSupermarket-Event";
 
-    public sealed class Handler(Db db, IHttpClientFactory http, TimeProvider clock, IOptions<WorkflowOptions> options, IWorkflowScheduler scheduler,
-        ILogger<DeliverWebhook> logger) : ICommandHandler<DeliverWebhook, bool>
+    public sealed class Handler(Db db, IHttpClientFactory http, TimeProvider clock, IOptions<WebhookOptions> options, JobQueue jobs,
+        ILogger<DeliverWebhook> logger) : IRequestHandler<DeliverWebhook, bool>
     {
         private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -86,7 +87,7 @@ public sealed record DeliverWebhook(string DeliveryId) : Mediator.ICommand<bool>
             });
             logger.LogWarning("Webhook delivery {Delivery} attempt {Attempt} failed: {Error}; {Next}", delivery.Id, attempt, error,
                 retry is null ? "giving up" : $"retrying in {retry}");
-            if (retry is { } delay) scheduler.DeliverWebhook(delivery.Id, delay);
+            if (retry is { } delay) jobs.Schedule<NotificationJobs>(job => job.DeliverWebhookAsync(delivery.Id), delay);
             return false;
         }
 

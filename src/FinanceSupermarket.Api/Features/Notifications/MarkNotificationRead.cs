@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -8,7 +9,7 @@ namespace FinanceSupermarket.Api.Features.Notifications;
 
 public sealed record MarkNotificationRead(long Id) : Mediator.ICommand<Unit>
 {
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : ICommandHandler<MarkNotificationRead, Unit>
+    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<MarkNotificationRead, Unit>
     {
         private const string MarkSql = "UPDATE notifications SET read_at = @Now" + ListNotifications.MineSql + " AND id = @Id AND read_at IS NULL";
         private const string ExistsSql = "SELECT COUNT(*) FROM notifications" + ListNotifications.MineSql + " AND id = @Id";
@@ -17,8 +18,7 @@ public sealed record MarkNotificationRead(long Id) : Mediator.ICommand<Unit>
         {
             var parameters = new DynamicParameters(ListNotifications.Mine(user));
             parameters.AddDynamicParams(new { command.Id, Now = clock.GetUtcNow() });
-            await using var connection = await db.OpenAsync(cancellationToken);
-            if (await connection.ExecuteAsync(MarkSql, parameters) == 0 && await connection.ExecuteScalarAsync<long>(ExistsSql, parameters) == 0)
+            if (await unit.ExecuteAsync(MarkSql, parameters) == 0 && await unit.ExecuteScalarAsync<long>(ExistsSql, parameters) == 0)
                 throw new NotFoundException("The notification");
             return Unit.Value;
         }

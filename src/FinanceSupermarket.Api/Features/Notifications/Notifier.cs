@@ -1,7 +1,7 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Notifications;
 
@@ -16,15 +16,12 @@ public sealed record Recipient(string Role, string? Id, string RegionCode)
 public sealed record Notification(Recipient Recipient, string Event, string Message, string? RequestId, object? Data = null);
 
 /// <summary>
-/// One way of telling a user. Channels write inside the workflow step's own transaction, so a notification exists
-/// exactly when the state change it reports does (an outbox); delivery outside the database happens after commit.
+/// One way of telling a user. Channels write inside the state change's own unit of work, so a notification exists
+/// exactly when the state change it reports does (an outbox); delivery outside the database is raised for after commit.
 /// </summary>
 public interface INotificationChannel
 {
-    Task WriteAsync(Notification notification, DbConnection connection, DbTransaction transaction, DateTimeOffset now);
-
-    /// <summary>Starts whatever the written notifications need after commit (e.g. webhook posts).</summary>
-    void AfterCommit();
+    Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now);
 }
 
 /// <summary>The notification list each user reads at GET /api/v1/notifications.</summary>
@@ -35,18 +32,19 @@ public sealed class DatabaseNotificationChannel : INotificationChannel
         VALUES (@Role, @Id, @RegionCode, @RequestId, @Event, @Message, @Now)
         """;
 
-    public Task WriteAsync(Notification notification, DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
-        connection.ExecuteAsync(InsertSql, new
+    public Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now) =>
+        unit.ExecuteAsync(InsertSql, new
         {
             notification.Recipient.Role, notification.Recipient.Id, notification.Recipient.RegionCode, notification.RequestId,
             notification.Event, notification.Message, Now = now,
-        }, transaction);
-
-    public void AfterCommit() { }
+        });
 }
 
+/// <summary>A webhook delivery was stored and is to be posted once its transaction commits.</summary>
+public sealed record WebhookWritten(string DeliveryId) : INotification;
+
 /// <summary>Signed HTTP posts to an institution's own system, for institutions that registered a webhook.</summary>
-public sealed class WebhookNotificationChannel(Workflow.IWorkflowScheduler scheduler) : INotificationChannel
+public sealed class WebhookNotificationChannel : INotificationChannel
 {
     private const string WebhookSql = "SELECT webhook_url FROM institutions WHERE id = @Id";
     private const string InsertSql = """
@@ -54,12 +52,10 @@ public sealed class WebhookNotificationChannel(Workflow.IWorkflowScheduler sched
         VALUES (@Id, @InstitutionId, @Event, @Payload, 'pending', 0, @Now, @Now)
         """;
 
-    private readonly List<string> _written = [];
-
-    public async Task WriteAsync(Notification notification, DbConnection connection, DbTransaction transaction, DateTimeOffset now)
+    public async Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now)
     {
         if (notification.Recipient.Role != "institution") return;
-        var url = await connection.QuerySingleOrDefaultAsync<string?>(WebhookSql, new { notification.Recipient.Id }, transaction);
+        var url = await unit.QuerySingleOrDefaultAsync<string?>(WebhookSql, new { notification.Recipient.Id });
         if (url is null) return;
         var id = Guid.CreateVersion7().ToString();
         var payload = JsonSerializer.Serialize(new
@@ -67,14 +63,8 @@ public sealed class WebhookNotificationChannel(Workflow.IWorkflowScheduler sched
             deliveryId = id, @event = notification.Event, requestId = notification.RequestId, message = notification.Message,
             data = notification.Data, occurredAt = now,
         }, WebhookJson);
-        await connection.ExecuteAsync(InsertSql, new { Id = id, InstitutionId = notification.Recipient.Id, notification.Event, Payload = payload, Now = now }, transaction);
-        _written.Add(id);
-    }
-
-    public void AfterCommit()
-    {
-        foreach (var id in _written) scheduler.DeliverWebhook(id);
-        _written.Clear();
+        await unit.ExecuteAsync(InsertSql, new { Id = id, InstitutionId = notification.Recipient.Id, notification.Event, Payload = payload, Now = now });
+        unit.Raise(new WebhookWritten(id));
     }
 
     private static readonly JsonSerializerOptions WebhookJson = CreateJson();
@@ -87,18 +77,13 @@ public sealed class WebhookNotificationChannel(Workflow.IWorkflowScheduler sched
     }
 }
 
-/// <summary>Tells every channel. Scoped: one per job or request, so its after-commit work belongs to that unit of work.</summary>
-public sealed class Notifier(IEnumerable<INotificationChannel> channels)
+/// <summary>Tells every channel, inside the caller's unit of work.</summary>
+public sealed class Notifier(UnitOfWork unit, IEnumerable<INotificationChannel> channels)
 {
-    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, params Notification[] notifications)
+    public async Task NotifyAsync(DateTimeOffset now, IEnumerable<Notification> notifications)
     {
         foreach (var notification in notifications)
         foreach (var channel in channels)
-            await channel.WriteAsync(notification, connection, transaction, now);
-    }
-
-    public void AfterCommit()
-    {
-        foreach (var channel in channels) channel.AfterCommit();
+            await channel.WriteAsync(unit, notification, now);
     }
 }

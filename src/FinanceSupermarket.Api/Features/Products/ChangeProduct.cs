@@ -1,7 +1,5 @@
-using Dapper;
-using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
-using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
 using FluentValidation;
@@ -10,7 +8,7 @@ using Mediator;
 namespace FinanceSupermarket.Api.Features.Products;
 
 /// <summary>The owning institution changes a product's terms; its shelf status stays as it is.</summary>
-public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICommand<ProductView>
+public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<ChangeProduct>
     {
@@ -18,7 +16,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
         public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching, IMediator mediator) : ICommandHandler<ChangeProduct, ProductView>
+    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<ChangeProduct>
     {
         private const string UpdateSql = """
             UPDATE products SET name = @Name, kind = @Kind, min_amount = @MinAmount, max_amount = @MaxAmount, min_term_months = @MinTermMonths,
@@ -29,26 +27,23 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
             WHERE id = @Id AND institution_id = @InstitutionId
             """;
 
-        public async ValueTask<ProductView> Handle(ChangeProduct command, CancellationToken cancellationToken)
+        public async ValueTask<Unit> Handle(ChangeProduct command, CancellationToken cancellationToken)
         {
             var institutionId = user.RequireInstitutionId();
-            await db.InTransactionAsync(async (connection, transaction) =>
-            {
-                // The status column is not written, so the parameter set's status is not used.
-                var changed = await connection.ExecuteAsync(UpdateSql,
-                    ProductStore.Columns(command.Id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()), transaction);
-                if (changed == 0) throw new NotFoundException("The product");
-                await ProductStore.SaveRegionsAsync(connection, transaction, command.Id, institutionId, command.Body);
-                return changed;
-            }, cancellationToken);
-            await matching.RefreshAsync(cancellationToken);
-            return await mediator.Send(new GetProduct(command.Id), cancellationToken);
+            // The status column is not written, so the parameter set's status is not used.
+            var changed = await unit.ExecuteAsync(UpdateSql, ProductStore.Columns(command.Id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()));
+            if (changed == 0) throw new NotFoundException("The product");
+            await ProductStore.SaveRegionsAsync(unit, command.Id, institutionId, command.Body);
+            return Unit.Value;
         }
     }
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPut("/{id}", async (string id, ProductTerms body, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new ChangeProduct(id, body), ct)))
+            {
+                await mediator.Send(new ChangeProduct(id, body), ct);
+                return Results.Ok(await mediator.Send(new GetProduct(id), ct));
+            })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("Change a product's terms (owning institution)");
 }

@@ -1,7 +1,5 @@
-using Dapper;
-using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
-using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 using FluentValidation;
 using Mediator;
@@ -17,7 +15,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
         public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, MatchingIndex matching) : ICommandHandler<ListProduct, CreatedBody>
+    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<ListProduct, CreatedBody>
     {
         private const string InsertSql = """
             INSERT INTO products (id, institution_id, name, kind, min_amount, max_amount, min_term_months, max_term_months, min_rate, max_rate,
@@ -32,13 +30,8 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
         {
             var institutionId = user.RequireInstitutionId();
             var id = Guid.CreateVersion7().ToString();
-            await db.InTransactionAsync(async (connection, transaction) =>
-            {
-                await connection.ExecuteAsync(InsertSql, ProductStore.Columns(id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()), transaction);
-                await ProductStore.SaveRegionsAsync(connection, transaction, id, institutionId, command.Body);
-                return id;
-            }, cancellationToken);
-            await matching.RefreshAsync(cancellationToken);
+            await unit.ExecuteAsync(InsertSql, ProductStore.Columns(id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()));
+            await ProductStore.SaveRegionsAsync(unit, id, institutionId, command.Body);
             return new CreatedBody(id);
         }
     }

@@ -1,11 +1,16 @@
-using System.Data.Common;
-using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Matching;
 using FluentValidation;
 using FluentValidation.Results;
 
 namespace FinanceSupermarket.Api.Features.Products;
+
+/// <summary>The catalogue of listed products changed (a product listed, changed or delisted) and is committed.</summary>
+public sealed record CatalogChanged : Mediator.INotification
+{
+    public static readonly CatalogChanged Instance = new();
+}
 
 /// <summary>The writes that listing and changing a product share: the row's terms, its offered regions, the catalog version.</summary>
 internal static class ProductStore
@@ -32,9 +37,9 @@ internal static class ProductStore
     /// Records where the product is offered: its own region prefixes, each inside a region its institution serves,
     /// or all the institution's regions when it names none.
     /// </summary>
-    public static async Task SaveRegionsAsync(DbConnection connection, DbTransaction transaction, string productId, string institutionId, ProductTerms terms)
+    public static async Task SaveRegionsAsync(UnitOfWork unit, string productId, string institutionId, ProductTerms terms)
     {
-        var served = (await connection.QuerySingleAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId }, transaction)).Split(',');
+        var served = (await unit.QuerySingleAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId })).Split(',');
         var offered = terms.RegionCodes is { Count: > 0 } own ? own : served;
         // Prefixes as the matching engine reads them: "440700" (GB/T 2260's way of writing a city) is the city "4407",
         // so it serves 440781, and is stored as "4407" for the shelves' region filter.
@@ -44,19 +49,21 @@ internal static class ProductStore
             throw new ValidationException([new ValidationFailure("RegionCodes",
                 $"Your institution does not serve {string.Join(", ", outside)}; it serves {string.Join(", ", served)}.")]);
 
-        await connection.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId }, transaction);
-        await connection.ExecuteAsync(InsertRegionSql, offered.Select(Codes.NormaliseRegionPrefix).Distinct()
-            .Select(prefix => new { ProductId = productId, RegionPrefix = prefix }), transaction);
-        await StampCatalogVersionAsync(connection, transaction, productId);
+        await unit.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId });
+        await unit.ExecuteAsync(InsertRegionSql, offered.Select(Codes.NormaliseRegionPrefix).Distinct()
+            .Select(prefix => new { ProductId = productId, RegionPrefix = prefix }));
+        await StampCatalogVersionAsync(unit, productId);
     }
 
     /// <summary>
     /// Moves the catalog version on and stamps the product with it, so that every API node's matching index
     /// reloads exactly the products written since the version it has seen. The version row's lock orders writers.
+    /// This node's index follows at once, after commit.
     /// </summary>
-    public static async Task StampCatalogVersionAsync(DbConnection connection, DbTransaction transaction, string productId)
+    public static async Task StampCatalogVersionAsync(UnitOfWork unit, string productId)
     {
-        await connection.ExecuteAsync(BumpCatalogVersionSql, transaction: transaction);
-        await connection.ExecuteAsync(StampProductSql, new { ProductId = productId }, transaction);
+        await unit.ExecuteAsync(BumpCatalogVersionSql);
+        await unit.ExecuteAsync(StampProductSql, new { ProductId = productId });
+        unit.Raise(CatalogChanged.Instance);
     }
 }

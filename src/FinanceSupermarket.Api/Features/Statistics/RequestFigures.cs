@@ -1,15 +1,28 @@
-using System.Data.Common;
-using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 
+/// <summary>The approval that resolved a request, as the figures count it.</summary>
+public sealed record Approval(decimal Amount, string InstitutionId, string ProductKind, string ProductGuaranteeModes);
+
 /// <summary>
-/// Keeps each request's own figures (the columns of database/*/0003_statistics.sql) exact: every workflow step that
-/// changes a figure calls one of these inside its own transaction.
+/// The only writer of each request's own figures (the columns of database/*/0003_statistics.sql, listed in
+/// <see cref="Columns"/>). The workflow's transition table (Features/Workflow/Transitions.cs) names which of these each
+/// step calls, inside the step's own transaction, so the regulator's sums stay exact on every write.
 /// </summary>
 public static class RequestFigures
 {
+    /// <summary>The statistics columns of financing_requests, written here and nowhere else in the API.</summary>
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "submitted_day", "submitted_month", "first_loan", "accepted_at", "hours_to_first_answer", "hours_to_result",
+        "answers_due", "answers_on_time", "approved_amount", "approved_credit", "approved_institution_id", "approved_product_kind",
+    ];
+
+    private const string SubmittedSql = """
+        UPDATE financing_requests SET submitted_day = @Day, submitted_month = @Month, first_loan = @FirstLoan WHERE id = @RequestId
+        """;
     private const string AnsweredSql = """
         UPDATE financing_requests SET
             accepted_at = CASE WHEN @Accepted = 1 AND accepted_at IS NULL THEN @Now ELSE accepted_at END,
@@ -26,33 +39,34 @@ public static class RequestFigures
         """;
     private const string ExpiredSql = "UPDATE financing_requests SET hours_to_result = @Hours WHERE id = @RequestId";
 
+    /// <summary>The cohort a request counts in: its Asia/Shanghai day and month of submission, and whether it asked as a first-loan firm (首贷户).</summary>
+    public static Task SubmittedAsync(UnitOfWork unit, string requestId, DateOnly day, bool firstLoan) =>
+        unit.ExecuteAsync(SubmittedSql, new { RequestId = requestId, Day = day, Month = day.ToString("yyyy-MM"), FirstLoan = firstLoan });
+
     /// <summary>An institution accepted or declined: the first answer's delay, and whether it came in time (限时答复).</summary>
-    public static Task AnsweredAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset submittedAt,
-        DateTimeOffset now, bool accepted, bool onTime) =>
-        connection.ExecuteAsync(AnsweredSql, new
+    public static Task AnsweredAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now, bool accepted, bool onTime) =>
+        unit.ExecuteAsync(AnsweredSql, new
         {
             RequestId = requestId, Accepted = accepted ? 1 : 0, Now = now, Hours = Hours(submittedAt, now), OnTime = onTime ? 1 : 0,
-        }, transaction);
+        });
 
     /// <summary>An institution let its answer deadline pass: an answer owed and not given in time.</summary>
-    public static Task UnansweredAsync(DbConnection connection, DbTransaction transaction, string requestId) =>
-        connection.ExecuteAsync(UnansweredSql, new { RequestId = requestId }, transaction);
+    public static Task UnansweredAsync(UnitOfWork unit, string requestId) => unit.ExecuteAsync(UnansweredSql, new { RequestId = requestId });
 
     /// <summary>
     /// The approval that resolved the request: its amount is the matchmaking amount (撮合融资金额). It counts as a credit
     /// loan (信用贷) when the product is a credit loan or takes no security at all.
     /// </summary>
-    public static Task ApprovedAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset submittedAt,
-        DateTimeOffset now, decimal amount, string institutionId, string productKind, string productGuaranteeModes) =>
-        connection.ExecuteAsync(ApprovedSql, new
+    public static Task ApprovedAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now, Approval approval) =>
+        unit.ExecuteAsync(ApprovedSql, new
         {
-            RequestId = requestId, Amount = amount, InstitutionId = institutionId, ProductKind = productKind,
-            Credit = productKind == EnumText.ToText(Domain.ProductKind.CreditLoan) || productGuaranteeModes == EnumText.ToText(GuaranteeMode.Credit),
+            RequestId = requestId, approval.Amount, approval.InstitutionId, approval.ProductKind,
+            Credit = approval.ProductKind == EnumText.ToText(ProductKind.CreditLoan) || approval.ProductGuaranteeModes == EnumText.ToText(GuaranteeMode.Credit),
             Hours = Hours(submittedAt, now),
-        }, transaction);
+        });
 
-    public static Task ExpiredAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset submittedAt, DateTimeOffset now) =>
-        connection.ExecuteAsync(ExpiredSql, new { RequestId = requestId, Hours = Hours(submittedAt, now) }, transaction);
+    public static Task ExpiredAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now) =>
+        unit.ExecuteAsync(ExpiredSql, new { RequestId = requestId, Hours = Hours(submittedAt, now) });
 
     private static decimal Hours(DateTimeOffset from, DateTimeOffset to) => Math.Round((decimal)(to - from).TotalHours, 3);
 }

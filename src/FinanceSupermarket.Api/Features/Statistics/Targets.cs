@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
@@ -24,7 +25,7 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
         }
     }
 
-    public sealed class Handler(Db db, TimeProvider clock) : ICommandHandler<SetTarget, RegionTarget>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<SetTarget, RegionTarget>
     {
         private const string UpdateSql = """
             UPDATE region_targets SET approved_amount = @ApprovedAmount, approved_count = @ApprovedCount, updated_at = @Now
@@ -38,8 +39,7 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
         public async ValueTask<RegionTarget> Handle(SetTarget command, CancellationToken cancellationToken)
         {
             var row = new { command.RegionCode, command.Year, command.ApprovedAmount, command.ApprovedCount, Now = clock.GetUtcNow() };
-            await db.InTransactionAsync(async (connection, transaction) =>
-                await connection.ExecuteAsync(UpdateSql, row, transaction) > 0 ? 1 : await connection.ExecuteAsync(InsertSql, row, transaction), cancellationToken);
+            if (await unit.ExecuteAsync(UpdateSql, row) == 0) await unit.ExecuteAsync(InsertSql, row);
             return new RegionTarget(command.RegionCode, command.Year, command.ApprovedAmount, command.ApprovedCount);
         }
     }

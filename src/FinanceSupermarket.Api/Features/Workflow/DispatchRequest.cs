@@ -1,9 +1,5 @@
-using Dapper;
-using FinanceSupermarket.Api.Features.FinancingRequests;
-using FinanceSupermarket.Api.Features.Notifications;
-using FinanceSupermarket.Api.Features.Statistics;
-using FinanceSupermarket.Api.Infrastructure;
-using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Calendar;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -19,7 +15,7 @@ namespace FinanceSupermarket.Api.Features.Workflow;
 /// </summary>
 public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
 {
-    public sealed class Handler(Db db, Notifier notifier, TimeProvider clock, WorkingDayCalendar calendar, IOptions<WorkflowOptions> options)
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, TimeProvider clock, WorkingDayCalendar calendar, IOptions<WorkflowOptions> options)
         : ICommandHandler<DispatchRequest, int>
     {
         // Taking the row lock serialises dispatchers of one request across nodes; the WHERE makes a finished request a no-op.
@@ -45,70 +41,51 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             INSERT INTO dispatches (id, request_id, institution_id, product_id, rank, status, dispatched_at, answer_due_at, updated_at)
             VALUES (@Id, @RequestId, @InstitutionId, @ProductId, @Rank, 'pending', @Now, @AnswerDueAt, @Now)
             """;
-        private const string MarkDispatchedSql = """
-            UPDATE financing_requests SET status = 'dispatched', dispatched_at = @Now WHERE id = @Id AND status = 'published'
-            """;
-        private const string ExpireSql = """
-            UPDATE financing_requests SET status = 'expired', status_reason = @Reason, resolved_at = @Now, updated_at = @Now WHERE id = @Id
-            """;
+
+        private static readonly string Listed = EnumText.ToText(ProductStatus.Listed);
+        private static readonly string[] OpenStatuses = [EnumText.ToText(DispatchStatus.Pending), EnumText.ToText(DispatchStatus.Accepted)];
 
         public async ValueTask<int> Handle(DispatchRequest command, CancellationToken cancellationToken)
         {
             var now = clock.GetUtcNow();
-            var added = await db.InTransactionAsync(async (connection, transaction) =>
+            var id = new { Id = command.RequestId, Now = now };
+            if (await unit.ExecuteAsync(ClaimSql, id) == 0) return 0;
+            var request = await unit.QuerySingleAsync<RequestRow>(RequestSql, id);
+            var dispatched = await unit.QueryAsync<DispatchedRow>(DispatchedSql, id);
+            var open = dispatched.Count(d => OpenStatuses.Contains(d.Status));
+            var taken = dispatched.Select(d => d.InstitutionId).ToHashSet();
+            var next = (await unit.QueryAsync<RankedRow>(RankingSql, id))
+                .Where(ranked => ranked.ProductStatus == Listed && taken.Add(ranked.InstitutionId))   // the best listed product of each institution not yet asked
+                .Take(Math.Max(0, options.Value.InstitutionsPerRequest - open))
+                .ToArray();
+
+            var requestStep = new RequestStep(command.RequestId, request.EnterpriseId, request.RegionCode) { SubmittedAt = request.SubmittedAt };
+            if (open == 0 && next.Length == 0)
             {
-                var id = new { Id = command.RequestId, Now = now };
-                if (await connection.ExecuteAsync(ClaimSql, id, transaction) == 0) return 0;
-                var request = await connection.QuerySingleAsync<RequestRow>(RequestSql, id, transaction);
-                var dispatched = (await connection.QueryAsync<DispatchedRow>(DispatchedSql, id, transaction)).ToArray();
-                var open = dispatched.Count(d => d.Status is "pending" or "accepted");
-                var taken = dispatched.Select(d => d.InstitutionId).ToHashSet();
-                var next = (await connection.QueryAsync<RankedRow>(RankingSql, id, transaction))
-                    .Where(ranked => ranked.ProductStatus == "listed" && taken.Add(ranked.InstitutionId))   // the best listed product of each institution not yet asked
-                    .Take(Math.Max(0, options.Value.InstitutionsPerRequest - open))
-                    .ToArray();
+                var reason = dispatched.Count == 0
+                    ? "No listed product matches this request. / 暂无匹配的金融产品。"
+                    : $"All {dispatched.Count} institutions in the ranking declined, rejected or did not answer in time. / 排名内的 {dispatched.Count} 家机构均已拒绝或超时未答复。";
+                await steps.TryMoveAsync(Transitions.Expired, requestStep with { Detail = reason }, now);
+                return 0;
+            }
 
-                if (open == 0 && next.Length == 0)
+            var answerDueAt = calendar.AddWorkingDays(now, options.Value.AnswerWorkingDays);
+            var opening = dispatched.Count == 0 ? Transitions.FirstDispatch : Transitions.Redispatch;
+            foreach (var ranked in next)
+            {
+                var dispatchId = Guid.CreateVersion7().ToString();
+                await unit.ExecuteAsync(InsertDispatchSql, new
                 {
-                    await ExpireAsync(connection, transaction, command.RequestId, request, dispatched.Length, now);
-                    return 0;
-                }
-
-                var answerDueAt = calendar.AddWorkingDays(now, options.Value.AnswerWorkingDays);
-                foreach (var ranked in next)
+                    Id = dispatchId, RequestId = command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank, Now = now, AnswerDueAt = answerDueAt,
+                });
+                await steps.TryMoveAsync(opening, new DispatchStep(dispatchId, command.RequestId, ranked.InstitutionId, ranked.InstitutionName,
+                    request.EnterpriseId, request.RegionCode, request.SubmittedAt)
                 {
-                    await connection.ExecuteAsync(InsertDispatchSql, new
-                    {
-                        Id = Guid.CreateVersion7().ToString(), RequestId = command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank,
-                        Now = now, AnswerDueAt = answerDueAt,
-                    }, transaction);
-                    var @event = dispatched.Length == 0 ? "dispatched" : "redispatched";
-                    await RequestTimeline.AppendAsync(connection, transaction, command.RequestId, now, @event,
-                        $"{ranked.InstitutionName} · {ranked.ProductName}, answer due {answerDueAt.PlatformText()} / 答复期限 {answerDueAt.PlatformText()}",
-                        ranked.InstitutionId);
-                    await notifier.NotifyAsync(connection, transaction, now, new Notification(Recipient.Institution(ranked.InstitutionId, request.RegionCode),
-                        "dispatched", $"新的融资需求派单（{ranked.ProductName}），请于 {answerDueAt.PlatformText()} 前答复。A financing request was dispatched to you; answer by {answerDueAt.PlatformText()}.",
-                        command.RequestId, new { productId = ranked.ProductId, answerDueAt }));
-                }
-                await connection.ExecuteAsync(MarkDispatchedSql, id, transaction);
-                return next.Length;
-            }, cancellationToken);
-            notifier.AfterCommit();
-            return added;
-        }
-
-        private async Task ExpireAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string requestId,
-            RequestRow request, int everDispatched, DateTimeOffset now)
-        {
-            var reason = everDispatched == 0
-                ? "No listed product matches this request. / 暂无匹配的金融产品。"
-                : $"All {everDispatched} institutions in the ranking declined, rejected or did not answer in time. / 排名内的 {everDispatched} 家机构均已拒绝或超时未答复。";
-            await connection.ExecuteAsync(ExpireSql, new { Id = requestId, Reason = reason, Now = now }, transaction);
-            await RequestFigures.ExpiredAsync(connection, transaction, requestId, request.SubmittedAt, now);
-            await RequestTimeline.AppendAsync(connection, transaction, requestId, now, "expired", reason);
-            await notifier.NotifyAsync(connection, transaction, now,
-                new Notification(Recipient.Enterprise(request.EnterpriseId, request.RegionCode), "expired", $"融资需求已失效：{reason}", requestId),
-                new Notification(Recipient.Regulators(request.RegionCode), "expired", $"融资需求 {requestId} 已失效：{reason}", requestId));
+                    Detail = ranked.ProductName, Due = answerDueAt, Data = new { productId = ranked.ProductId, answerDueAt },
+                }, now);
+            }
+            if (next.Length > 0) await steps.TryMoveAsync(Transitions.Dispatched, requestStep, now);
+            return next.Length;
         }
 
         private sealed class RequestRow

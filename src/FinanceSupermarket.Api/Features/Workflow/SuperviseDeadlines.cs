@@ -1,40 +1,33 @@
 using Dapper;
-using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Notifications;
-using FinanceSupermarket.Api.Features.Statistics;
-using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Jobs;
 using Mediator;
 using Microsoft.Extensions.Options;
 
 namespace FinanceSupermarket.Api.Features.Workflow;
 
 /// <summary>
-/// The supervisor (督导), run every minute and at start-up: marks dispatches whose answer or feedback deadline has passed
-/// as overdue, lists them for the regulator, tells the institution and the regulator, and re-dispatches the request;
-/// then re-drives every step the database says is due but was not done (a lost job, a crashed node, an in-memory
-/// job store after a restart). Each transition is conditional on the row's state, so running it twice, or on two
-/// nodes at once, does nothing twice.
+/// The supervisor (督导), run every minute and at start-up: escalates dispatches whose answer or feedback deadline has
+/// passed (<see cref="EscalateDispatch"/>), then re-drives every step the database says is due but was not done (a lost
+/// job, a crashed node, an in-memory job store after a restart). Each transition is conditional on the row's state, so
+/// running it twice, or on two nodes at once, does nothing twice. A sweep, not a command: every item is a unit of work
+/// of its own, so one that fails is logged and left for the next run without stopping the others.
 /// </summary>
-public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.Report>
+public sealed record SuperviseDeadlines : IRequest<SuperviseDeadlines.Report>
 {
     public sealed record Report(int Overdue, int Published, int Dispatched, int Webhooks);
 
     private const int Batch = 500;
 
-    public sealed class Handler(Db db, Notifier notifier, TimeProvider clock, IOptions<WorkflowOptions> options, IWorkflowScheduler scheduler, IMediator mediator,
-        ILogger<SuperviseDeadlines> logger) : ICommandHandler<SuperviseDeadlines, Report>
+    public sealed class Handler(Db db, TimeProvider clock, IOptions<WorkflowOptions> options, JobQueue jobs, IMediator mediator,
+        ILogger<SuperviseDeadlines> logger) : IRequestHandler<SuperviseDeadlines, Report>
     {
         private const string DueDispatchesSql = """
-            SELECT d.id, d.request_id AS RequestId, d.institution_id AS InstitutionId, d.status, r.region_code AS RegionCode,
-                   i.name AS InstitutionName
-            FROM dispatches d
-            JOIN financing_requests r ON r.id = d.request_id
-            JOIN institutions i ON i.id = d.institution_id
+            SELECT d.id FROM dispatches d
             WHERE (d.status = 'pending' AND d.answer_due_at <= @Now) OR (d.status = 'accepted' AND d.feedback_due_at <= @Now)
             ORDER BY d.answer_due_at
             """;
-        private const string MarkOverdueSql = "UPDATE dispatches SET status = 'overdue', overdue_at = @Now, updated_at = @Now WHERE id = @Id AND status = @Status";
 
         // A dispatched request is owed a dispatch step when it has fewer open dispatches than configured and either none at
         // all (it must be topped up or expire) or an institution in its ranking not yet asked. That is the state a decline,
@@ -58,12 +51,12 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
         {
             var now = clock.GetUtcNow();
             var before = now - options.Value.RedriveAfter;
-            List<DueDispatch> due;
+            List<string> due;
             List<StalledRequest> stalled;
             List<string> webhooks;
             await using (var connection = await db.OpenAsync(cancellationToken))
             {
-                due = (await connection.QueryAsync<DueDispatch>(db.Dialect.Top(DueDispatchesSql), new { Now = now, Take = Batch })).ToList();
+                due = (await connection.QueryAsync<string>(db.Dialect.Top(DueDispatchesSql), new { Now = now, Take = Batch })).ToList();
                 stalled = (await connection.QueryAsync<StalledRequest>(db.Dialect.Top(StalledSql),
                     new { Before = before, PerRequest = options.Value.InstitutionsPerRequest, Take = Batch })).ToList();
                 webhooks = (await connection.QueryAsync<string>(db.Dialect.Top(DueWebhooksSql), new { Before = before, Take = Batch })).ToList();
@@ -71,11 +64,9 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
 
             var overdue = 0;
             foreach (var dispatch in due)
-                await IsolatedAsync($"escalating dispatch {dispatch.Id}", async () =>
+                await IsolatedAsync($"escalating dispatch {dispatch}", async () =>
                 {
-                    if (!await MarkOverdueAsync(dispatch, now, cancellationToken)) return;
-                    overdue++;
-                    await mediator.Send(new DispatchRequest(dispatch.RequestId), cancellationToken);
+                    if (await mediator.Send(new EscalateDispatch(dispatch), cancellationToken)) overdue++;
                 });
 
             var published = 0;
@@ -87,7 +78,7 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
                     else if (request.Status != "submitted" && await mediator.Send(new DispatchRequest(request.Id), cancellationToken) >= 0) dispatched++;
                 });
 
-            foreach (var delivery in webhooks) scheduler.DeliverWebhook(delivery);
+            foreach (var delivery in webhooks) jobs.Enqueue<NotificationJobs>(job => job.DeliverWebhookAsync(delivery));
             return new Report(overdue, published, dispatched, webhooks.Count);
         }
 
@@ -105,36 +96,6 @@ public sealed record SuperviseDeadlines : Mediator.ICommand<SuperviseDeadlines.R
             {
                 logger.LogError(exception, "Supervisor: {Step} failed; the next run tries again", step);
             }
-        }
-
-        private async Task<bool> MarkOverdueAsync(DueDispatch dispatch, DateTimeOffset now, CancellationToken cancellationToken)
-        {
-            var marked = await db.InTransactionAsync(async (connection, transaction) =>
-            {
-                if (await connection.ExecuteAsync(MarkOverdueSql, new { dispatch.Id, dispatch.Status, Now = now }, transaction) == 0) return false;
-                if (dispatch.Status == "pending") await RequestFigures.UnansweredAsync(connection, transaction, dispatch.RequestId);
-                var stage = dispatch.Status == "pending" ? "answer / 答复" : "feedback / 反馈";
-                await RequestTimeline.AppendAsync(connection, transaction, dispatch.RequestId, now, "overdue",
-                    $"{dispatch.InstitutionName}: {stage} deadline passed, escalated / 超时未{(dispatch.Status == "pending" ? "答复" : "反馈")}，已督导", dispatch.InstitutionId);
-                await notifier.NotifyAsync(connection, transaction, now,
-                    new Notification(Recipient.Institution(dispatch.InstitutionId, dispatch.RegionCode), "overdue",
-                        $"派单已超时（{stage}），已上报监管并转派。The dispatch is overdue ({stage}); it was escalated and re-dispatched.", dispatch.RequestId),
-                    new Notification(Recipient.Regulators(dispatch.RegionCode), "overdue",
-                        $"{dispatch.InstitutionName} 超时未{(dispatch.Status == "pending" ? "答复" : "反馈")}（派单 {dispatch.Id}）。", dispatch.RequestId));
-                return true;
-            }, cancellationToken);
-            notifier.AfterCommit();
-            return marked;
-        }
-
-        private sealed class DueDispatch
-        {
-            public string Id { get; set; } = "";
-            public string RequestId { get; set; } = "";
-            public string InstitutionId { get; set; } = "";
-            public string Status { get; set; } = "";
-            public string RegionCode { get; set; } = "";
-            public string InstitutionName { get; set; } = "";
         }
 
         private sealed class StalledRequest

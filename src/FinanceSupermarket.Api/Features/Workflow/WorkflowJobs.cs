@@ -1,9 +1,10 @@
+using FinanceSupermarket.Api.Infrastructure.Jobs;
 using Hangfire;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Workflow;
 
-/// <summary>Hangfire's entry points into the workflow: each job sends one workflow command through Mediator.</summary>
+/// <summary>Hangfire's entry points into the workflow: each job sends one workflow message through Mediator.</summary>
 public sealed class WorkflowJobs(IMediator mediator)
 {
     [AutomaticRetry(Attempts = 3)]
@@ -15,20 +16,24 @@ public sealed class WorkflowJobs(IMediator mediator)
     [AutomaticRetry(Attempts = 0)]
     public async Task SuperviseAsync() => await mediator.Send(new SuperviseDeadlines());
 
-    /// <summary>Retries are the delivery's own schedule (recorded in its row), not Hangfire's default retry.</summary>
-    [AutomaticRetry(Attempts = 0)]
-    public async Task DeliverWebhookAsync(string deliveryId) => await mediator.Send(new Notifications.DeliverWebhook(deliveryId));
-}
-
-public sealed class HangfireWorkflowScheduler(IBackgroundJobClient jobs) : IWorkflowScheduler
-{
-    public void Publish(string requestId) => jobs.Enqueue<WorkflowJobs>(job => job.PublishAsync(requestId));
-
-    public void Dispatch(string requestId) => jobs.Enqueue<WorkflowJobs>(job => job.DispatchAsync(requestId));
-
-    public void DeliverWebhook(string deliveryId, TimeSpan? after = null)
+    /// <summary>
+    /// The one way a next step starts: publishing after submission, dispatching after publishing, and re-dispatching
+    /// after a decline, a rejection or an escalation are all this job, enqueued once the transition has committed.
+    /// </summary>
+    public sealed class OnStepDue(JobQueue jobs) : INotificationHandler<WorkflowStepDue>
     {
-        if (after is { } delay && delay > TimeSpan.Zero) jobs.Schedule<WorkflowJobs>(job => job.DeliverWebhookAsync(deliveryId), delay);
-        else jobs.Enqueue<WorkflowJobs>(job => job.DeliverWebhookAsync(deliveryId));
+        public ValueTask Handle(WorkflowStepDue due, CancellationToken cancellationToken)
+        {
+            switch (due.Step)
+            {
+                case NextStep.Publish:
+                    jobs.Enqueue<WorkflowJobs>(job => job.PublishAsync(due.RequestId));
+                    break;
+                case NextStep.Dispatch:
+                    jobs.Enqueue<WorkflowJobs>(job => job.DispatchAsync(due.RequestId));
+                    break;
+            }
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -1,7 +1,4 @@
-using FinanceSupermarket.Api.Features.Notifications;
-using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
-using FinanceSupermarket.Domain.Calendar;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
@@ -18,13 +15,13 @@ namespace FinanceSupermarket.Api.Infrastructure.Jobs;
 /// </summary>
 public static class JobsModule
 {
-    public const string SuperviseJobId = "supervise-deadlines";
-
     public static IServiceCollection AddPlatformJobs(this IServiceCollection services, IConfiguration configuration, DatabaseOptions database, string connectionString)
     {
-        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
-        services.Configure<WorkflowOptions>(configuration.GetSection(WorkflowOptions.Section));
-        services.AddSingleton(WorkingDayCalendar.LoadFrom(workflow.CalendarFolder));
+        // The workflow's settings name the node's job server: Workflow:RunJobs and Workflow:WorkerCount.
+        var runJobs = configuration.GetValue("Workflow:RunJobs", true);
+        // A workflow job spends most of its time waiting on the database, so the default is Hangfire's own (5 per core,
+        // at most 20): with 2 per core a 2-core node fell behind at 50 submissions a second.
+        var workerCount = configuration.GetValue("Workflow:WorkerCount", Math.Min(Environment.ProcessorCount * 5, 20));
 
         services.AddSingleton<JobStorage>(_ => database.Provider switch
         {
@@ -40,19 +37,15 @@ public static class JobsModule
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        if (workflow.RunJobs)
+        if (runJobs)
             services.AddHangfireServer((_, server) =>
             {
-                server.WorkerCount = workflow.WorkerCount;
+                server.WorkerCount = workerCount;
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
             });
 
-        services.AddScoped<IWorkflowScheduler, HangfireWorkflowScheduler>();
-        services.AddScoped<Notifier>();
-        services.AddScoped<INotificationChannel, DatabaseNotificationChannel>();
-        services.AddScoped<INotificationChannel, WebhookNotificationChannel>();
-        services.AddHttpClient(nameof(DeliverWebhook), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<JobQueue>();
         return services;
     }
 
@@ -75,34 +68,14 @@ public static class JobsModule
         return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
     }
 
-    /// <summary>The supervisor every minute, once at start-up, and the dashboard at /jobs for admins.</summary>
+    /// <summary>The dashboard at /jobs, for admins.</summary>
     public static void UsePlatformJobs(this WebApplication app)
     {
-        WarnOfMissingCalendarYears(app);
-        var storage = app.Services.GetRequiredService<JobStorage>();
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<WorkflowJobs>(SuperviseJobId, job => job.SuperviseAsync(), Cron.Minutely());
-        if (app.Configuration.GetValue($"{WorkflowOptions.Section}:RunJobs", true))
-            app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<WorkflowJobs>(job => job.SuperviseAsync());
         app.UseHangfireDashboard("/jobs", new DashboardOptions
         {
             Authorization = [new AdminOnlyDashboard()],
             DashboardTitle = "Finance Supermarket jobs",
-        }, storage);
-    }
-
-    /// <summary>
-    /// A year without a calendar file counts Monday to Friday only: its public holidays would be taken for working days
-    /// and its make-up weekends (调休) for days off. Said at start-up, while there is still time to add the file.
-    /// </summary>
-    private static void WarnOfMissingCalendarYears(WebApplication app)
-    {
-        var calendar = app.Services.GetRequiredService<WorkingDayCalendar>();
-        var year = app.Services.GetRequiredService<TimeProvider>().PlatformToday().Year;
-        foreach (var missing in new[] { year, year + 1 }.Where(y => !calendar.HasDataFor(y)))
-            app.Logger.LogWarning(
-                "The working-day calendar has no data for {Year}: its deadlines would skip weekends only, not public holidays or 调休. " +
-                "Put that year's cn-YYYY.json in the folder named by Workflow:CalendarFolder.", missing);
+        }, app.Services.GetRequiredService<JobStorage>());
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
-using System.Data.Common;
-using Dapper;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 
-namespace FinanceSupermarket.Api.Features.FinancingRequests;
+namespace FinanceSupermarket.Api.Features.Workflow;
 
 /// <summary>The request's timeline: every step the enterprise, its institutions and the regulator see, in order.</summary>
 public static class RequestTimeline
@@ -11,7 +10,6 @@ public static class RequestTimeline
         """;
 
     /// <summary>Adds a step; one that concerns a single institution names it, so that other institutions do not see it.</summary>
-    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, string requestId, DateTimeOffset at, string @event,
-        string? detail = null, string? institutionId = null) =>
-        connection.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId }, transaction);
+    public static Task AppendAsync(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null) =>
+        unit.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId });
 }

@@ -1,0 +1,92 @@
+using System.Data.Common;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+
+/// <summary>
+/// The one transaction of a state-changing command (opened and committed by <see cref="UnitOfWorkBehavior{TMessage,TResponse}"/>)
+/// and what follows its commit. Handlers run their SQL through it and raise what should happen once the change is durable
+/// (jobs to enqueue, the matching index to refresh): those events are published only after the commit, so a rolled-back
+/// change starts nothing. Scoped: one per HTTP request or job.
+/// </summary>
+public sealed class UnitOfWork(Db db)
+{
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private readonly List<INotification> _raised = [];
+
+    public SqlDialect Dialect => db.Dialect;
+
+    /// <summary>True while a command's unit runs; a command sent from within it joins it.</summary>
+    internal bool IsRunning { get; set; }
+
+    /// <summary>Events raised by the handlers, for the behaviour to publish after commit.</summary>
+    internal IReadOnlyList<INotification> Raised => _raised;
+
+    /// <summary>Something to start once the change is committed (an in-process notification, handled after commit).</summary>
+    public void Raise(INotification @event)
+    {
+        // Events are records: the same follow-up raised twice in one unit (two declines of one request) starts once.
+        if (!_raised.Contains(@event)) _raised.Add(@event);
+    }
+
+    public async Task<int> ExecuteAsync(string sql, object? parameters = null) =>
+        await (await ConnectionAsync()).ExecuteAsync(sql, parameters, _transaction);
+
+    public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
+        (await (await ConnectionAsync()).ExecuteScalarAsync<T>(sql, parameters, _transaction))!;
+
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
+        await (await ConnectionAsync()).QuerySingleOrDefaultAsync<T>(sql, parameters, _transaction);
+
+    public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
+        await (await ConnectionAsync()).QuerySingleAsync<T>(sql, parameters, _transaction);
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null) =>
+        (await (await ConnectionAsync()).QueryAsync<T>(sql, parameters, _transaction)).AsList();
+
+    /// <summary>The transaction opens with the first statement, so a command refused before it touches the database opens none.</summary>
+    private async Task<DbConnection> ConnectionAsync()
+    {
+        if (_connection is not null) return _connection;
+        var connection = await db.OpenAsync();
+        try
+        {
+            _transaction = await connection.BeginTransactionAsync();
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        return _connection = connection;
+    }
+
+    /// <summary>
+    /// Rolls back what this unit wrote and drops what it raised; its next statement starts a new transaction. For a handler
+    /// that lost a race on a unique key and answers with the winner's row instead.
+    /// </summary>
+    public async Task AbandonAsync()
+    {
+        Forget();
+        await CloseAsync();
+    }
+
+    internal async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null) await _transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the unit: an uncommitted transaction rolls back with its connection, and the raised events are dropped.</summary>
+    internal async Task CloseAsync()
+    {
+        if (_transaction is not null) await _transaction.DisposeAsync();
+        if (_connection is not null) await _connection.DisposeAsync();
+        _transaction = null;
+        _connection = null;
+    }
+
+    internal void Forget() => _raised.Clear();
+}
