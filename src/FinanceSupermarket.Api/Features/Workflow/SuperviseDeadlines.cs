@@ -2,6 +2,7 @@ using Dapper;
 using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Jobs;
+using FinanceSupermarket.Domain;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -74,8 +75,9 @@ public sealed record SuperviseDeadlines : IRequest<SuperviseDeadlines.Report>
             foreach (var request in stalled)
                 await IsolatedAsync($"re-driving request {request.Id}", async () =>
                 {
-                    if (request.Status == "submitted" && await mediator.Send(new PublishRequest(request.Id), cancellationToken)) published++;
-                    else if (request.Status != "submitted" && await mediator.Send(new DispatchRequest(request.Id), cancellationToken) >= 0) dispatched++;
+                    var submitted = request.Status == EnumText.ToText(RequestStatus.Submitted);
+                    if (submitted && await mediator.Send(new PublishRequest(request.Id), cancellationToken)) published++;
+                    else if (!submitted && await mediator.Send(new DispatchRequest(request.Id), cancellationToken) >= 0) dispatched++;
                 });
 
             foreach (var delivery in webhooks) jobs.Enqueue<NotificationJobs>(job => job.DeliverWebhookAsync(delivery));

@@ -2,7 +2,10 @@ using System.Data.Common;
 
 namespace FinanceSupermarket.Api.Infrastructure.Database;
 
-/// <summary>Opens connections to the configured database. Handlers run their own SQL through Dapper.</summary>
+/// <summary>
+/// Opens connections to the configured database. Queries run their own SQL through Dapper; commands run theirs through
+/// the unit of work (Infrastructure/UnitOfWork), which holds their one transaction.
+/// </summary>
 public sealed class Db(SqlDialect dialect, string connectionString)
 {
     public SqlDialect Dialect { get; } = dialect;
@@ -14,15 +17,5 @@ public sealed class Db(SqlDialect dialect, string connectionString)
         await connection.OpenAsync(cancellationToken);
         await Dialect.OpenedAsync(connection, cancellationToken);
         return connection;
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one transaction: committed when it returns, rolled back when it throws.</summary>
-    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
     }
 }

@@ -1,0 +1,69 @@
+using System.Net;
+using FinanceSupermarket.Api.Features.FinancingRequests;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+using Hangfire;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FinanceSupermarket.IntegrationTests.UnitOfWork;
+
+/// <summary>
+/// A command's writes and what follows them are one unit: a command that fails after its handler wrote stores nothing and
+/// starts no job; one that succeeds starts its follow-up job exactly once, after commit.
+/// </summary>
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
+{
+    [Test]
+    public async Task A_submission_that_commits_enqueues_its_publish_job_once()
+    {
+        var enterpriseId = await RegisterEnterpriseAsync();
+        var before = EnqueuedJobs(Host);
+
+        await SubmitRequestAsync(enterpriseId);
+
+        (EnqueuedJobs(Host) - before).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task A_submission_whose_transaction_rolls_back_stores_nothing_and_enqueues_no_job()
+    {
+        // A second host on a database of its own, whose submissions fail after the handler has written and raised its job.
+        var connectionString = await TestDatabases.CreateAsync(Provider, nameof(UnitOfWorkTests));
+        await using var host = new ApiHost(Provider, connectionString, new FakeTimeProvider(Start),
+            services: services => services.AddScoped<IPipelineBehavior<SubmitRequest, SubmitRequest.Result>, FailsAfterTheHandler>());
+        var enterpriseId = Guid.NewGuid().ToString();
+        await host.ClientAs(Role.Enterprise, enterpriseId: enterpriseId).PostJsonAsync("/api/v1/enterprises", EnterpriseBody()).ShouldBe(HttpStatusCode.Created);
+        var before = EnqueuedJobs(host);
+
+        await host.ClientAs(Role.Enterprise, enterpriseId: enterpriseId).PostJsonAsync("/api/v1/financing-requests", RequestBody())
+            .ShouldBe(HttpStatusCode.InternalServerError);
+
+        (await CountAsync(host, "financing_requests")).ShouldBe(0);
+        (await CountAsync(host, "request_events")).ShouldBe(0);
+        EnqueuedJobs(host).ShouldBe(before);
+    }
+
+    private static long EnqueuedJobs(ApiHost host) => host.Service<JobStorage>().GetMonitoringApi().EnqueuedCount("default");
+
+    private static async Task<long> CountAsync(ApiHost host, string table)
+    {
+        await using var connection = await host.Service<Api.Infrastructure.Database.Db>().OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Runs inside the unit of work (registered after it), after the handler: as if the commit's last step failed.</summary>
+    private sealed class FailsAfterTheHandler : IPipelineBehavior<SubmitRequest, SubmitRequest.Result>
+    {
+        public async ValueTask<SubmitRequest.Result> Handle(SubmitRequest message, MessageHandlerDelegate<SubmitRequest, SubmitRequest.Result> next,
+            CancellationToken cancellationToken)
+        {
+            await next(message, cancellationToken);
+            throw new InvalidOperationException("A failure after the handler wrote.");
+        }
+    }
+}
