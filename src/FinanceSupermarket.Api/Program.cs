@@ -16,7 +16,7 @@ using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 
 var builder = WebApplication.CreateBuilder(args);
-var auth = builder.Configuration.ReadAuthOptions();
+var auth = builder.Configuration.ReadAuthOptions(builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
 var database = builder.Configuration.ReadDatabaseOptions();

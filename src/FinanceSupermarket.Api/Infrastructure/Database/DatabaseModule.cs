@@ -14,7 +14,7 @@ public static class DatabaseModule
         return services;
     }
 
-    /// <summary>Migrates and, for the embedded default, seeds demo data before the host takes requests.</summary>
+    /// <summary>Migrates and, in Development (README's dotnet run), seeds demo data before the host takes requests.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<DatabaseOptions>();
@@ -24,7 +24,7 @@ public static class DatabaseModule
             var applied = DatabaseMigrator.Migrate(options.Provider, db.ConnectionString);
             app.Logger.LogInformation("Database {Provider} migrated; scripts applied now: {Scripts}", options.Provider, applied);
         }
-        if (options.SeedDemoData ?? options.Provider == DatabaseProvider.Sqlite)
+        if (options.SeedDemoData ?? app.Environment.IsDevelopment())
             await DemoData.SeedIfEmptyAsync(app.Services, app.Logger);
         await app.Services.GetRequiredService<Features.Matching.MatchingIndex>().RefreshAsync();
     }

@@ -14,7 +14,7 @@ public sealed class DatabaseOptions
     /// <summary>Apply the numbered scripts of database/common/ and database/&lt;provider&gt;/ at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Seed demo institutions, products and enterprises into an empty database (embedded default only unless set).</summary>
+    /// <summary>Seed demo institutions, products and enterprises into an empty database (in the Development environment unless set).</summary>
     public bool? SeedDemoData { get; set; }
 
     public string ResolvedConnectionString(string contentRoot) => ConnectionString switch
