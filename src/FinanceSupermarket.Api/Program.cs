@@ -1,4 +1,5 @@
 using FinanceSupermarket.Api.Features.Blacklist;
+using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Dispatches;
 using FinanceSupermarket.Api.Features.Notifications;
@@ -33,7 +34,10 @@ builder.Services.AddMediator(options =>
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
 var app = builder.Build();
-await app.PrepareDatabaseAsync();
+app.MigrateAtStartUp();
+await app.SeedAtStartUpAsync();
+// The matching index holds the catalog before the first request asks for matches.
+await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
 
 app.UsePlatformHttp();
 app.UseAuthentication();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.Extensions.DependencyInjection;
