@@ -16,6 +16,8 @@ WORKDIR /app
 # data/ is where the embedded SQLite default would write; the non-root user must own it.
 RUN mkdir -p /app/data && chown app:app /app/data
 COPY --from=build /app .
+# No ASPNETCORE_ENVIRONMENT: the Production environment, which serves no development tokens or demo data and needs
+# Auth__SigningKey to start (docker-compose.yml sets it).
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080
 USER app

@@ -1,4 +1,4 @@
--- Pre-aggregated regulator statistics (PostgreSQL). sqlite/ and sqlserver/ hold their own 0004: those providers keep
+-- Pre-aggregated regulator statistics (PostgreSQL only; each provider has its own 0004). sqlite/ and sqlserver/ keep
 -- reading financing_requests directly (see there), this one reads the rollup below (Features/Statistics/Rollup.cs).
 --
 -- statistics_rollup holds, per Asia/Shanghai month of submission, region code and group, the sums every figure is

@@ -1,4 +1,4 @@
--- Regulator statistics at scale (SQLite). Keep the file names in step with postgresql/ and sqlserver/.
+-- Regulator statistics at scale (SQLite only: each provider has its own 0004).
 -- PostgreSQL keeps a trigger-maintained rollup table (postgresql/0004_statistics_rollup.sql). SQLite, the embedded
 -- single-node store, reads the request rows themselves (Features/Statistics/Figures.cs, FigureSums): this index holds
 -- every column the figures and their groups are read from, so that a period is one range scan of the index, without a

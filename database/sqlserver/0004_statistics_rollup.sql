@@ -1,4 +1,4 @@
--- Regulator statistics at scale (SQL Server). Keep the file names in step with sqlite/ and postgresql/.
+-- Regulator statistics at scale (SQL Server only: each provider has its own 0004).
 -- PostgreSQL keeps a trigger-maintained rollup table (postgresql/0004_statistics_rollup.sql). SQL Server reads the
 -- request rows themselves (Features/Statistics/Figures.cs, FigureSums), through a nonclustered columnstore index over
 -- the columns the figures are summed from: the period's rows are scanned compressed and aggregated in batch mode, and

@@ -1,4 +1,5 @@
 using FinanceSupermarket.Api.Features.Blacklist;
+using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Dispatches;
 using FinanceSupermarket.Api.Features.Notifications;
@@ -18,7 +19,7 @@ using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 
 var builder = WebApplication.CreateBuilder(args);
-var auth = builder.Configuration.ReadAuthOptions();
+var auth = builder.Configuration.ReadAuthOptions(builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
 var database = builder.Configuration.ReadDatabaseOptions();
@@ -38,7 +39,10 @@ builder.Services.AddMediator(options =>
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
 var app = builder.Build();
-await app.PrepareDatabaseAsync();
+app.MigrateAtStartUp();
+await app.SeedAtStartUpAsync();
+// The matching index holds the catalog before the first request asks for matches.
+await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
 
 app.UsePlatformHttp();
 app.UseAuthentication();

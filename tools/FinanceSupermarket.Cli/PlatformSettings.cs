@@ -2,6 +2,8 @@ using System.CommandLine;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace FinanceSupermarket.Cli;
 
@@ -35,9 +37,22 @@ public static class PlatformSettings
     public static string ContentRootOf(ParseResult parse) =>
         parse.GetValue(ContentRoot)?.FullName ?? FindApiFolder(Directory.GetCurrentDirectory()) ?? FindApiFolder(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
 
+    /// <summary>
+    /// The environment the API would run in with the same variables (ASPNETCORE_ENVIRONMENT before DOTNET_ENVIRONMENT, as
+    /// a web host reads them; Production when neither is set). It decides, as in the API, whether the development signing
+    /// key may be used; <c>dotnet run</c> sets Development through Properties/launchSettings.json, as for the API.
+    /// </summary>
+    public static IHostEnvironment Environment(ParseResult parse) => new HostingEnvironment
+    {
+        EnvironmentName = System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+                          ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        ApplicationName = "FinanceSupermarket.Api",
+        ContentRootPath = ContentRootOf(parse),
+    };
+
     public static IConfiguration Read(ParseResult parse)
     {
-        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
+        var environment = Environment(parse).EnvironmentName;
         var overrides = new Dictionary<string, string?>();
         if (parse.GetValue(Provider) is { } provider) overrides[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] = provider.ToString();
         if (parse.GetValue(ConnectionString) is { } connectionString) overrides[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"] = connectionString;
@@ -52,7 +67,7 @@ public static class PlatformSettings
 
     public static DatabaseOptions Database(ParseResult parse) => Read(parse).ReadDatabaseOptions();
 
-    public static AuthOptions Auth(ParseResult parse) => Read(parse).ReadAuthOptions();
+    public static AuthOptions Auth(ParseResult parse) => Read(parse).ReadAuthOptions(Environment(parse));
 
     /// <summary>A connection string fit to print: passwords removed.</summary>
     public static string WithoutSecrets(string connectionString)

@@ -108,7 +108,7 @@ public sealed class OperationsTests(string provider) : ApiTestBase(provider)
     }
 }
 
-/// <summary>With Auth:DevTokens=false (the default for a real database) there is no way to mint tokens over HTTP.</summary>
+/// <summary>With Auth:DevTokens=false (the default outside Development) there is no way to mint tokens over HTTP.</summary>
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class DevTokensOffTests(string provider) : ApiTestBase(provider)
 {

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using DbUp.Engine.Preprocessors;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
@@ -7,37 +8,72 @@ namespace FinanceSupermarket.IntegrationTests.SqlServer;
 
 /// <summary>
 /// SQL Server cannot run here, so its SQL is checked by SQL Server's own parser (ScriptDom, SQL Server 2022 grammar):
-/// the migration scripts under database/sqlserver/, and every SQL string the API runs — the portable statements kept in
-/// <c>const string XxxSql</c> fields beside their handlers, and the SQL Server dialect's paging. A syntax error, or a
-/// SQLite/PostgreSQL-only construct that slipped into the shared SQL, fails here instead of in production.
+/// its migrations (database/common/ rendered with the SQL Server dialect's variables, and database/sqlserver/), and every
+/// SQL string the API runs — the portable statements kept in <c>const string XxxSql</c> fields beside their handlers, and
+/// the SQL Server dialect's paging. A syntax error, or a SQLite/PostgreSQL-only construct that slipped into the shared
+/// SQL, fails here instead of in production.
 /// </summary>
 public sealed class TransactSqlTests
 {
     private static readonly string RepoRoot = FindRepoRoot();
-    private static readonly string[] ProviderFolders = ["sqlite", "postgresql", "sqlserver"];
     private static readonly SqlDialect SqlServer = SqlDialect.For(DatabaseProvider.SqlServer);
+
+    /// <summary>
+    /// The scripts a provider has of its own, beside the shared database/common/: where the providers really differ (the
+    /// statistics at scale: PostgreSQL's roll-up, SQLite's covering index, SQL Server's columnstore). A new one is named
+    /// here on purpose, so that a script meant for every provider does not land in one provider's folder by mistake.
+    /// </summary>
+    private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
+    {
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql"],
+        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql"],
+    };
 
     // ------------------------------------------------------------------ migration scripts
 
     public static IEnumerable<TestCaseData> SqlServerScripts() =>
-        Directory.EnumerateFiles(Path.Combine(RepoRoot, "database", "sqlserver"), "*.sql")
-            .Select(Path.GetFileName)
-            .Order(StringComparer.Ordinal)
-            .Select(name => new TestCaseData(name).SetName($"{{m}}({name})"));
+        new MigrationScripts(DatabaseProvider.SqlServer).Scripts()
+            .Select(script => new TestCaseData(script.Name).SetName($"{{m}}({script.Name})"));
 
     [TestCaseSource(nameof(SqlServerScripts))]
-    public void Migration_script_parses_as_TSql(string fileName) =>
-        ShouldBeValidTSql(File.ReadAllText(Path.Combine(RepoRoot, "database", "sqlserver", fileName)), $"database/sqlserver/{fileName}");
+    public void Migration_script_parses_as_TSql(string journalName)
+    {
+        var script = new MigrationScripts(DatabaseProvider.SqlServer).Scripts().Single(s => s.Name == journalName);
+        ShouldBeValidTSql(Rendered(script.Contents, SqlServer), journalName);
+    }
 
     [Test]
-    public void Every_provider_folder_holds_the_same_migration_scripts()
+    public void The_database_folder_holds_the_common_scripts_and_only_the_provider_only_scripts_named_here()
     {
-        var scripts = ProviderFolders.ToDictionary(folder => folder, folder =>
-            Directory.EnumerateFiles(Path.Combine(RepoRoot, "database", folder), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        var database = Path.Combine(RepoRoot, "database");
+        Directory.EnumerateDirectories(database).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .ShouldBe(ProviderOnlyScripts.Keys.Select(MigrationScripts.ProviderFolder).Append("common").Order(StringComparer.Ordinal));
+        FilesIn(Path.Combine(database, "common")).ShouldNotBeEmpty();
+        foreach (var (provider, scripts) in ProviderOnlyScripts)
+            FilesIn(Path.Combine(database, MigrationScripts.ProviderFolder(provider))).ShouldBe(scripts, $"database/{MigrationScripts.ProviderFolder(provider)}/");
+    }
 
-        scripts["sqlserver"].ShouldNotBeEmpty();
-        foreach (var folder in ProviderFolders)
-            scripts[folder].ShouldBe(scripts["sqlserver"], $"database/{folder}/ is out of step with database/sqlserver/");
+    /// <summary>What keeps the providers in step: each runs every common script, then its own, in file-name order.</summary>
+    [TestCase(DatabaseProvider.Sqlite)]
+    [TestCase(DatabaseProvider.PostgreSql)]
+    [TestCase(DatabaseProvider.SqlServer)]
+    public void Each_provider_migrates_with_every_common_script_and_its_own(DatabaseProvider provider)
+    {
+        var files = FilesIn(Path.Combine(RepoRoot, "database", "common")).Concat(ProviderOnlyScripts[provider]).Order(StringComparer.Ordinal);
+
+        new MigrationScripts(provider).Scripts().Select(script => script.Name)
+            .ShouldBe(files.Select(file => $"FinanceSupermarket.Api.database.{MigrationScripts.ProviderFolder(provider)}.{file}"));
+    }
+
+    [TestCase(DatabaseProvider.Sqlite)]
+    [TestCase(DatabaseProvider.PostgreSql)]
+    [TestCase(DatabaseProvider.SqlServer)]
+    public void Every_token_of_the_common_scripts_has_a_value_in_the_dialect(DatabaseProvider provider)
+    {
+        var dialect = SqlDialect.For(provider);
+        foreach (var script in new MigrationScripts(provider).Scripts())
+            Should.NotThrow(() => Rendered(script.Contents, dialect), script.Name);
     }
 
     // ------------------------------------------------------------------ the API's SQL
@@ -53,12 +89,121 @@ public sealed class TransactSqlTests
         if (wrappedForSqlServer is not null) ShouldBeValidTSql(wrappedForSqlServer, "as the SQL Server dialect pages or limits it");
     }
 
+    /// <summary>
+    /// Every SQL constant by name, so that one that discovery stops finding (or a new one it finds) is seen here rather
+    /// than silently parsed or not. On a deliberate change, the message prints the list as it now stands.
+    /// </summary>
+    private static readonly string[] ExpectedSqlConstants =
+    [
+        "Features.Blacklist.AddToBlacklist.Handler.InsertSql",
+        "Features.Blacklist.ListBlacklist.Handler.ListSql",
+        "Features.Blacklist.RemoveFromBlacklist.Handler.DeleteSql",
+        "Features.Demo.DemoData.AnyInstitutionSql",
+        "Features.Dispatches.AcceptDispatch.Handler.AcceptSql",
+        "Features.Dispatches.DeclineDispatch.Handler.DeclineSql",
+        "Features.Dispatches.DispatchViewRow.SelectSql",
+        "Features.Dispatches.GetDispatch.Handler.ByIdSql",
+        "Features.Dispatches.GiveFeedback.Handler.CloseSql",
+        "Features.Dispatches.GiveFeedback.Handler.OthersSql",
+        "Features.Dispatches.GiveFeedback.Handler.ResolveSql",
+        "Features.Dispatches.GiveFeedback.Handler.SupersedeSql",
+        "Features.Dispatches.ListInbox.Handler.CountSql",
+        "Features.Dispatches.ListInbox.Handler.FilterSql",
+        "Features.Dispatches.ListInbox.Handler.PageSql",
+        "Features.Dispatches.OwnDispatch.OwnSql",
+        "Features.Enterprises.EnterpriseRow.SelectSql",
+        "Features.Enterprises.GetEnterprise.Handler.ByIdSql",
+        "Features.Enterprises.RegisterEnterprise.Handler.ExistsSql",
+        "Features.Enterprises.RegisterEnterprise.Handler.FindByCreditCodeSql",
+        "Features.Enterprises.RegisterEnterprise.Handler.InsertSql",
+        "Features.Enterprises.RegisterEnterprise.Handler.UpdateSql",
+        "Features.FinancingRequests.CancelRequest.Handler.CancelSql",
+        "Features.FinancingRequests.CancelRequest.Handler.CloseDispatchesSql",
+        "Features.FinancingRequests.CancelRequest.Handler.OpenDispatchesSql",
+        "Features.FinancingRequests.CancelRequest.Handler.StateSql",
+        "Features.FinancingRequests.GetRequest.Handler.ByIdSql",
+        "Features.FinancingRequests.GetRequest.Handler.DispatchesSql",
+        "Features.FinancingRequests.GetRequest.Handler.TimelineSql",
+        "Features.FinancingRequests.MatchSubject.SubjectSql",
+        "Features.FinancingRequests.RateService.Handler.RateSql",
+        "Features.FinancingRequests.RateService.Handler.StateSql",
+        "Features.FinancingRequests.RequestRow.SelectSql",
+        "Features.FinancingRequests.RequestTimeline.AppendSql",
+        "Features.FinancingRequests.SubmitRequest.Handler.EnterpriseSql",
+        "Features.FinancingRequests.SubmitRequest.Handler.FindByKeySql",
+        "Features.FinancingRequests.SubmitRequest.Handler.InsertSql",
+        "Features.Institutions.GetInstitution.Handler.ByIdSql",
+        "Features.Institutions.RegisterInstitution.Handler.InsertSql",
+        "Features.Matching.MatchingIndex.CatalogVersionSql",
+        "Features.Matching.MatchingIndex.ChangedProductsSql",
+        "Features.Matching.MatchingIndex.ListedProductsSql",
+        "Features.Matching.MatchingIndex.TrackRecordsSql",
+        "Features.Notifications.DatabaseNotificationChannel.InsertSql",
+        "Features.Notifications.DeliverWebhook.Handler.ClaimSql",
+        "Features.Notifications.DeliverWebhook.Handler.DeliveredSql",
+        "Features.Notifications.DeliverWebhook.Handler.DeliverySql",
+        "Features.Notifications.DeliverWebhook.Handler.FailedAttemptSql",
+        "Features.Notifications.ListNotifications.Handler.CountSql",
+        "Features.Notifications.ListNotifications.Handler.FilterSql",
+        "Features.Notifications.ListNotifications.Handler.PageSql",
+        "Features.Notifications.ListNotifications.MineSql",
+        "Features.Notifications.MarkNotificationRead.Handler.ExistsSql",
+        "Features.Notifications.MarkNotificationRead.Handler.MarkSql",
+        "Features.Notifications.WebhookNotificationChannel.InsertSql",
+        "Features.Notifications.WebhookNotificationChannel.WebhookSql",
+        "Features.Products.BrowseProducts.Handler.CountSql",
+        "Features.Products.BrowseProducts.Handler.FilterSql",
+        "Features.Products.BrowseProducts.Handler.PageSql",
+        "Features.Products.ChangeProduct.Handler.UpdateSql",
+        "Features.Products.DelistProduct.Handler.DelistSql",
+        "Features.Products.DelistProduct.Handler.StatusSql",
+        "Features.Products.GetProduct.Handler.ByIdSql",
+        "Features.Products.ListProduct.Handler.InsertSql",
+        "Features.Products.ProductRow.SelectSql",
+        "Features.Products.ProductStore.BumpCatalogVersionSql",
+        "Features.Products.ProductStore.DeleteRegionsSql",
+        "Features.Products.ProductStore.InsertRegionSql",
+        "Features.Products.ProductStore.InstitutionRegionsSql",
+        "Features.Products.ProductStore.StampProductSql",
+        "Features.Statistics.FigureSums.DelaysSql",
+        "Features.Statistics.FigureSums.SelectSql",
+        "Features.Statistics.ListOverdue.Handler.CountSql",
+        "Features.Statistics.ListOverdue.Handler.FromSql",
+        "Features.Statistics.ListOverdue.Handler.PageSql",
+        "Features.Statistics.RequestFigures.AnsweredSql",
+        "Features.Statistics.RequestFigures.ApprovedSql",
+        "Features.Statistics.RequestFigures.ExpiredSql",
+        "Features.Statistics.RequestFigures.UnansweredSql",
+        "Features.Statistics.Rollup.GroupsSql",
+        "Features.Statistics.SetTarget.Handler.InsertSql",
+        "Features.Statistics.SetTarget.Handler.UpdateSql",
+        "Features.Statistics.StatisticsScope.WhereSql",
+        "Features.Statistics.Targets.ForYearSql",
+        "Features.Workflow.DispatchRequest.Handler.ClaimSql",
+        "Features.Workflow.DispatchRequest.Handler.DispatchedSql",
+        "Features.Workflow.DispatchRequest.Handler.ExpireSql",
+        "Features.Workflow.DispatchRequest.Handler.InsertDispatchSql",
+        "Features.Workflow.DispatchRequest.Handler.MarkDispatchedSql",
+        "Features.Workflow.DispatchRequest.Handler.RankingSql",
+        "Features.Workflow.DispatchRequest.Handler.RequestSql",
+        "Features.Workflow.PublishRequest.Handler.ClaimSql",
+        "Features.Workflow.PublishRequest.Handler.InsertMatchSql",
+        "Features.Workflow.SuperviseDeadlines.Handler.DueDispatchesSql",
+        "Features.Workflow.SuperviseDeadlines.Handler.DueWebhooksSql",
+        "Features.Workflow.SuperviseDeadlines.Handler.MarkOverdueSql",
+        "Features.Workflow.SuperviseDeadlines.Handler.StalledSql",
+        "Infrastructure.Database.DatabaseHealthCheck.PingSql",
+    ];
+
     [Test]
-    public void The_api_sql_constants_are_found()
+    public void Each_api_sql_constant_is_found_by_name()
     {
         var found = ApiSql().Select(sql => sql.Name).ToArray();
-        found.Length.ShouldBeGreaterThan(10);
-        found.ShouldContain(name => name.EndsWith("BrowseProducts.Handler.PageSql", StringComparison.Ordinal));
+        var missing = ExpectedSqlConstants.Except(found).ToArray();
+        var unlisted = found.Except(ExpectedSqlConstants).ToArray();
+        if (missing.Length > 0 || unlisted.Length > 0)
+            Assert.Fail($"Not found: {string.Join(", ", missing)}. Found but not listed: {string.Join(", ", unlisted)}.{Environment.NewLine}" +
+                        $"The list as found:{Environment.NewLine}{string.Join(Environment.NewLine, found.Select(name => $"        \"{name}\","))}");
         ApiSql().ShouldContain(sql => sql.Wrapped != null, "the paged queries are also parsed as the dialect wraps them");
     }
 
@@ -102,6 +247,13 @@ public sealed class TransactSqlTests
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>A script as DbUp runs it for the dialect's provider: its $tokens$ replaced by the dialect's spellings.</summary>
+    private static string Rendered(string script, SqlDialect dialect) =>
+        new VariableSubstitutionPreprocessor(dialect.MigrationVariables()).Process(script);
+
+    private static string[] FilesIn(string folder) =>
+        Directory.EnumerateFiles(folder).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal).ToArray();
 
     private sealed record ApiSqlConstant(string Name, string Text, string? Wrapped);
 

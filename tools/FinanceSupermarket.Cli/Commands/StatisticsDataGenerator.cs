@@ -41,13 +41,11 @@ public static class StatisticsDataGenerator
     {
         if (spec.Requests < 1 || spec.Enterprises < 1 || spec.Institutions < 4 || spec.To < spec.From)
             throw new ArgumentException("Give at least one request and enterprise, four institutions, and a period whose end is not before its start.");
-        if (provider == DatabaseProvider.SqlServer)
-            throw new NotSupportedException("generate-statistics-data writes PostgreSQL (binary COPY) or SQLite; SQL Server is not supported.");
 
+        await using var sink = await Sink.OpenAsync(provider, connectionString, cancellationToken);
         var watch = Stopwatch.StartNew();
         var random = new Random(spec.Seed);
         var world = World.Create(random, spec);
-        await using var sink = await Sink.OpenAsync(provider, connectionString, cancellationToken);
 
         // Institutions, products and the regions they are offered in; the catalog version moves on so that API nodes reload.
         progress?.Report(new("Institutions and products", 0, world.Institutions.Count));
@@ -637,9 +635,12 @@ public static class StatisticsDataGenerator
 
         public static async Task<Sink> OpenAsync(DatabaseProvider provider, string connectionString, CancellationToken cancellationToken)
         {
-            Sink sink = provider == DatabaseProvider.PostgreSql
-                ? new PostgresSink(new NpgsqlConnection(connectionString))
-                : new SqliteSink(new SqliteConnection(connectionString));
+            Sink sink = provider switch
+            {
+                DatabaseProvider.PostgreSql => new PostgresSink(new NpgsqlConnection(connectionString)),
+                DatabaseProvider.Sqlite => new SqliteSink(new SqliteConnection(connectionString)),
+                _ => throw new NotSupportedException("generate-statistics-data writes PostgreSQL (binary COPY) or SQLite; SQL Server is not supported."),
+            };
             await sink.Connection.OpenAsync(cancellationToken);
             return sink;
         }
@@ -728,7 +729,7 @@ public static class StatisticsDataGenerator
         private static object Sqlite(object? value) => value switch
         {
             null => DBNull.Value,
-            DateTimeOffset time => time.ToUniversalTime().ToString(DapperTypeHandlers.SqliteTimeFormat, CultureInfo.InvariantCulture),
+            DateTimeOffset time => time.ToUniversalTime().ToString(SqlDialect.SqliteTimeFormat, CultureInfo.InvariantCulture),
             DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             bool flag => flag ? 1 : 0,
             _ => value,

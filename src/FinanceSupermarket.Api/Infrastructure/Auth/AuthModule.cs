@@ -1,4 +1,3 @@
-using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpLogging;
@@ -8,7 +7,7 @@ namespace FinanceSupermarket.Api.Infrastructure.Auth;
 
 public static class AuthModule
 {
-    /// <summary>The key in appsettings.json: fine for the embedded demo, refused for a real database.</summary>
+    /// <summary>The key of the Development environment when none is set; refused in any other.</summary>
     public const string DevelopmentSigningKey = "finance-supermarket-development-signing-key-not-for-production";
 
     public static class Policies
@@ -20,16 +19,23 @@ public static class AuthModule
         public const string EnterpriseOrAdmin = "enterprise_or_admin";
     }
 
-    public static AuthOptions ReadAuthOptions(this IConfiguration configuration)
+    /// <summary>
+    /// Development tokens and the development signing key belong to the Development environment (dotnet run, through
+    /// launchSettings.json), whatever the provider: anywhere else, a host started with no settings serves no dev tokens
+    /// and refuses to start without its own key. Settings given explicitly win (the tests' "Testing" host sets both).
+    /// </summary>
+    public static AuthOptions ReadAuthOptions(this IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var provider = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
-        options.DevTokens ??= provider == DatabaseProvider.Sqlite;
-        if (string.IsNullOrEmpty(options.SigningKey)) options.SigningKey = DevelopmentSigningKey;
+        var development = environment.IsDevelopment();
+        options.DevTokens ??= development;
+        if (string.IsNullOrEmpty(options.SigningKey))
+            options.SigningKey = development ? DevelopmentSigningKey : throw new InvalidOperationException(
+                $"Set Auth:SigningKey (environment Auth__SigningKey) to a secret of at least 32 characters: the {environment.EnvironmentName} environment has no default key.");
         if (options.SigningKey.Length < 32)
             throw new InvalidOperationException("Auth:SigningKey must be at least 32 characters.");
-        if (provider != DatabaseProvider.Sqlite && options.SigningKey == DevelopmentSigningKey)
-            throw new InvalidOperationException($"Set Auth:SigningKey (environment Auth__SigningKey) for the {provider} provider: the development key is public.");
+        if (!development && options.SigningKey == DevelopmentSigningKey)
+            throw new InvalidOperationException($"Set Auth:SigningKey (environment Auth__SigningKey) in the {environment.EnvironmentName} environment: the development key is public.");
         return options;
     }
 

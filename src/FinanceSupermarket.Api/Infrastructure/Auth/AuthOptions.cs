@@ -10,7 +10,7 @@ public sealed class AuthOptions
     public string Issuer { get; set; } = "finance-supermarket";
     public string Audience { get; set; } = "finance-supermarket";
 
-    /// <summary>Serve POST /api/v1/dev/tokens. On in the embedded default (SQLite) unless set; off otherwise.</summary>
+    /// <summary>Serve POST /api/v1/dev/tokens. On in the Development environment unless set; off otherwise.</summary>
     public bool? DevTokens { get; set; }
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);

@@ -1,13 +1,11 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace FinanceSupermarket.Api.Infrastructure.Database;
 
 /// <summary>
-/// Times are stored in UTC. SQLite has no date types, so there they are fixed-width ISO text,
-/// which also keeps "due_at &lt;= @Now" comparisons right.
+/// Times are stored in UTC, in each database's own type (<see cref="SqlDialect.SetTime"/>: text in SQLite).
 /// </summary>
 public static class DapperTypeHandlers
 {
@@ -26,24 +24,10 @@ public static class DapperTypeHandlers
         SqlMapper.AddTypeHandler(new DecimalHandler());
     }
 
-    public const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            var utc = value.ToUniversalTime();
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = utc.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = utc;
-            }
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
+            SqlDialect.Of(parameter).SetTime(parameter, value.ToUniversalTime());
 
         public override DateTimeOffset Parse(object value) => value switch
         {
@@ -76,19 +60,7 @@ public static class DapperTypeHandlers
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
-        public override void SetValue(IDbDataParameter parameter, DateOnly value)
-        {
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.Date;
-                parameter.Value = value.ToDateTime(TimeOnly.MinValue);
-            }
-        }
+        public override void SetValue(IDbDataParameter parameter, DateOnly value) => SqlDialect.Of(parameter).SetDate(parameter, value);
 
         public override DateOnly Parse(object value) => value switch
         {

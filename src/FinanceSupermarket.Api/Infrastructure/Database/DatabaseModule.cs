@@ -14,18 +14,12 @@ public static class DatabaseModule
         return services;
     }
 
-    /// <summary>Migrates and, for the embedded default, seeds demo data before the host takes requests.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    /// <summary>Migrates before the host takes requests, unless Database:MigrateOnStartup is off.</summary>
+    public static void MigrateAtStartUp(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<DatabaseOptions>();
-        var db = app.Services.GetRequiredService<Db>();
-        if (options.MigrateOnStartup)
-        {
-            var applied = DatabaseMigrator.Migrate(options.Provider, db.ConnectionString);
-            app.Logger.LogInformation("Database {Provider} migrated; scripts applied now: {Scripts}", options.Provider, applied);
-        }
-        if (options.SeedDemoData ?? options.Provider == DatabaseProvider.Sqlite)
-            await DemoData.SeedIfEmptyAsync(app.Services, app.Logger);
-        await app.Services.GetRequiredService<Features.Matching.MatchingIndex>().RefreshAsync();
+        if (!options.MigrateOnStartup) return;
+        var applied = DatabaseMigrator.Migrate(options.Provider, app.Services.GetRequiredService<Db>().ConnectionString);
+        app.Logger.LogInformation("Database {Provider} migrated; scripts applied now: {Scripts}", options.Provider, applied);
     }
 }

@@ -11,17 +11,16 @@ public sealed class DatabaseOptions
     /// <summary>Empty with SQLite means the embedded default: a file under data/.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Apply the numbered scripts under database/&lt;provider&gt;/ at start-up.</summary>
+    /// <summary>Apply the numbered scripts of database/common/ and database/&lt;provider&gt;/ at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Seed demo institutions, products and enterprises into an empty database (embedded default only unless set).</summary>
+    /// <summary>Seed demo institutions, products and enterprises into an empty database (in the Development environment unless set).</summary>
     public bool? SeedDemoData { get; set; }
 
     public string ResolvedConnectionString(string contentRoot) => ConnectionString switch
     {
         { Length: > 0 } configured => configured,
-        _ when Provider == DatabaseProvider.Sqlite => $"Data Source={Path.Combine(contentRoot, "data", "finance-supermarket.db")}",
-        _ => throw new InvalidOperationException(
+        _ => SqlDialect.For(Provider).EmbeddedConnectionString(contentRoot) ?? throw new InvalidOperationException(
             $"Database:ConnectionString is required for the {Provider} provider (environment variable Database__ConnectionString)."),
     };
 }

@@ -1,4 +1,7 @@
+using System.Data;
 using System.Data.Common;
+using DbUp.Builder;
+using Hangfire;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -6,11 +9,16 @@ using Npgsql;
 namespace FinanceSupermarket.Api.Infrastructure.Database;
 
 /// <summary>
-/// The few places where the three databases speak differently. Every other statement is portable SQL
-/// (and is parsed as T-SQL in the tests, so it stays portable).
+/// The few places where the three databases speak differently: SQL, the migrations' column types, how a database is
+/// created and migrated, where Hangfire keeps its queue, and how times are passed. Every other statement is portable SQL
+/// (and is parsed as T-SQL in the tests, so it stays portable). One file per provider: SqlDialect.&lt;Provider&gt;.cs.
 /// </summary>
-public abstract class SqlDialect
+public abstract partial class SqlDialect
 {
+    private static readonly SqlDialect Sqlite = new SqliteDialect();
+    private static readonly SqlDialect PostgreSql = new PostgreSqlDialect();
+    private static readonly SqlDialect SqlServer = new SqlServerDialect();
+
     public abstract DatabaseProvider Provider { get; }
 
     public abstract DbConnection CreateConnection(string connectionString);
@@ -32,54 +40,83 @@ public abstract class SqlDialect
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
 
+    /// <summary>The database when no connection string is configured: only the embedded SQLite file has one.</summary>
+    public virtual string? EmbeddedConnectionString(string contentRoot) => null;
+
+    // ------------------------------------------------------------------ migrations
+
+    /// <summary>
+    /// The value of each $token$ in database/common/*.sql (DbUp variables): this provider's spelling of a column type or
+    /// clause. varchar_N and decimal_P_S exist for the lengths and precisions below, those the scripts use; a script with
+    /// another fails its migration ("Variable varchar_150 has no value defined") and the T-SQL tests until it is added.
+    /// </summary>
+    public IDictionary<string, string> MigrationVariables()
+    {
+        var variables = new Dictionary<string, string>(ColumnTypes, StringComparer.Ordinal);
+        foreach (var length in VarcharLengths) variables[$"varchar_{length}"] = Varchar(length);
+        foreach (var (precision, scale) in Decimals) variables[$"decimal_{precision}_{scale}"] = Decimal(precision, scale);
+        return variables;
+    }
+
+    private static readonly int[] VarcharLengths = [1, 5, 6, 7, 10, 12, 18, 20, 30, 36, 40, 64, 100, 200, 400, 500, 1000, 2000];
+    private static readonly (int Precision, int Scale)[] Decimals = [(6, 3), (12, 3), (18, 2)];
+
+    /// <summary>
+    /// int, bigint, bool, false (its literal), date, timestamp (a UTC time), text (unbounded), identity_key (a generated
+    /// BIGINT primary key) and add_column (ALTER TABLE … add_column name type).
+    /// </summary>
+    protected abstract IReadOnlyDictionary<string, string> ColumnTypes { get; }
+
+    protected abstract string Varchar(int length);
+
+    protected abstract string Decimal(int precision, int scale);
+
+    /// <summary>Creates the database (or its folder) when missing; DbUp's upgrader for it.</summary>
+    public abstract UpgradeEngineBuilder MigrationTarget(string connectionString);
+
+    /// <summary>Held while migrating, so that nodes starting together on one server migrate one after the other.</summary>
+    public virtual IDisposable? TakeMigrationLock(string connectionString) => null;
+
+    // ------------------------------------------------------------------ jobs
+
+    /// <summary>Where Hangfire keeps its queue: the provider's database, so that several API nodes share the work.</summary>
+    public abstract JobStorage CreateJobStorage(string connectionString);
+
+    // ------------------------------------------------------------------ parameters
+
+    /// <summary>SQLite times as stored: fixed-width UTC ISO text, so that "due_at &lt;= @Now" compares them right.</summary>
+    public const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    /// <summary>Passes a UTC time in the database's own time type.</summary>
+    public virtual void SetTime(IDbDataParameter parameter, DateTimeOffset utc)
+    {
+        parameter.DbType = DbType.DateTimeOffset;
+        parameter.Value = utc;
+    }
+
+    public virtual void SetDate(IDbDataParameter parameter, DateOnly date)
+    {
+        parameter.DbType = DbType.Date;
+        parameter.Value = date.ToDateTime(TimeOnly.MinValue);
+    }
+
     public static SqlDialect For(DatabaseProvider provider) => provider switch
     {
-        DatabaseProvider.Sqlite => new SqliteDialect(),
-        DatabaseProvider.PostgreSql => new PostgreSqlDialect(),
-        DatabaseProvider.SqlServer => new SqlServerDialect(),
+        DatabaseProvider.Sqlite => Sqlite,
+        DatabaseProvider.PostgreSql => PostgreSql,
+        DatabaseProvider.SqlServer => SqlServer,
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
-    private sealed class SqliteDialect : SqlDialect
+    /// <summary>
+    /// The dialect of the driver that made <paramref name="parameter"/>: Dapper's type handlers are process-wide, while
+    /// each host (several in the tests' process) has its own provider.
+    /// </summary>
+    public static SqlDialect Of(IDbDataParameter parameter) => parameter switch
     {
-        public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-        public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
-
-        // A writer waits for the write lock in SQLite's own busy handler, a few milliseconds at a time, up to the
-        // connection's timeout. Without it Microsoft.Data.Sqlite retries a busy statement every 150 ms, and concurrent
-        // writers (requests, the workflow's jobs) turned milliseconds of work into seconds of waiting.
-        public override async Task OpenedAsync(DbConnection connection, CancellationToken cancellationToken)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {((SqliteConnection)connection).DefaultTimeout * 1000}";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
-        public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
-        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
-        public override bool IsUniqueViolation(Exception exception) =>
-            exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
-    }
-
-    private sealed class PostgreSqlDialect : SqlDialect
-    {
-        public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
-        public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
-        public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
-        public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
-        public override bool IsUniqueViolation(Exception exception) =>
-            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
-        public override bool KeepsStatisticsRollup => true;
-    }
-
-    private sealed class SqlServerDialect : SqlDialect
-    {
-        public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
-        public override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
-        public override string Page(string orderedSelect) => $"{orderedSelect} OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
-        public override string Top(string orderedSelect) => $"{orderedSelect} OFFSET 0 ROWS FETCH NEXT @Take ROWS ONLY";
-        public override bool IsUniqueViolation(Exception exception) =>
-            exception is SqlException { Number: 2627 or 2601 };
-    }
+        SqliteParameter => Sqlite,
+        NpgsqlParameter => PostgreSql,
+        SqlParameter => SqlServer,
+        _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter.GetType().Name, "A parameter of no known provider."),
+    };
 }

@@ -1,10 +1,6 @@
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Hangfire;
 using Hangfire.Dashboard;
-using Hangfire.InMemory;
-using Hangfire.PostgreSql;
-using Hangfire.SqlServer;
-using Npgsql;
 
 namespace FinanceSupermarket.Api.Infrastructure.Jobs;
 
@@ -23,15 +19,7 @@ public static class JobsModule
         // at most 20): with 2 per core a 2-core node fell behind at 50 submissions a second.
         var workerCount = configuration.GetValue("Workflow:WorkerCount", Math.Min(Environment.ProcessorCount * 5, 20));
 
-        services.AddSingleton<JobStorage>(_ => database.Provider switch
-        {
-            DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(connectionString),
-            DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
-            {
-                SchemaName = "HangFire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.Zero,
-            }),
-            _ => new InMemoryStorage(),
-        });
+        services.AddSingleton(_ => SqlDialect.For(database.Provider).CreateJobStorage(connectionString));
         services.AddHangfire((provider, config) => config
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -47,25 +35,6 @@ public static class JobsModule
 
         services.AddSingleton<JobQueue>();
         return services;
-    }
-
-    /// <summary>
-    /// Installs Hangfire's tables before the storage is used: this version of the storage defers its own install to
-    /// the first server start, so a node that only enqueues (or starts its dashboard first) would find no tables.
-    /// </summary>
-    private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString)
-    {
-        const string schema = "hangfire";
-        using (var connection = new NpgsqlConnection(connectionString))
-        {
-            connection.Open();
-            PostgreSqlObjectsInstaller.Install(connection, schema);
-        }
-        var options = new PostgreSqlStorageOptions
-        {
-            SchemaName = schema, PrepareSchemaIfNecessary = false, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
-        };
-        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
     }
 
     /// <summary>The dashboard at /jobs, for admins.</summary>

@@ -4,12 +4,13 @@ using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Api.Features.Institutions;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using Mediator;
 using static FinanceSupermarket.Domain.GuaranteeMode;
 using static FinanceSupermarket.Domain.ProductKind;
 
-namespace FinanceSupermarket.Api.Infrastructure.Database;
+namespace FinanceSupermarket.Api.Features.Demo;
 
 /// <summary>
 /// Demo institutions, products, enterprises and requests in the seeds' four regions (嘉善 330421, 昆山 320583,
@@ -92,6 +93,13 @@ public static class DemoData
         new("91440704MA4Y7H2J5", "江门江海五金制品厂（演示）", "440704", "C33", EnterpriseSize.Micro, 25, 9_000_000, new(2020, 6, 15),
             [], TaxCreditLevel.M, false, []),
     ];
+
+    /// <summary>At start-up in Development (README's dotnet run), whatever the provider, unless Database:SeedDemoData says otherwise.</summary>
+    public static async Task SeedAtStartUpAsync(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<DatabaseOptions>().SeedDemoData ?? app.Environment.IsDevelopment())
+            await SeedIfEmptyAsync(app.Services, app.Logger);
+    }
 
     public static async Task SeedIfEmptyAsync(IServiceProvider services, ILogger logger)
     {

@@ -1,0 +1,81 @@
+using System.Data.Common;
+using DbUp;
+using DbUp.Builder;
+using DbUp.Engine.Output;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Npgsql;
+
+namespace FinanceSupermarket.Api.Infrastructure.Database;
+
+public abstract partial class SqlDialect
+{
+    private sealed class PostgreSqlDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+        public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+        public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
+        public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
+        public override bool IsUniqueViolation(Exception exception) =>
+            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        public override bool KeepsStatisticsRollup => true;
+
+        protected override IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string>
+        {
+            ["int"] = "INTEGER", ["bigint"] = "BIGINT", ["bool"] = "BOOLEAN", ["false"] = "FALSE", ["date"] = "DATE", ["timestamp"] = "TIMESTAMPTZ",
+            ["text"] = "TEXT", ["identity_key"] = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", ["add_column"] = "ADD COLUMN",
+        };
+        protected override string Varchar(int length) => $"VARCHAR({length})";
+        protected override string Decimal(int precision, int scale) => $"NUMERIC({precision},{scale})";
+
+        public override UpgradeEngineBuilder MigrationTarget(string connectionString)
+        {
+            EnsureDatabase.For.PostgresqlDatabase(connectionString, new NoOpUpgradeLog());
+            return DeployChanges.To.PostgresqlDatabase(connectionString);
+        }
+
+        public override IDisposable TakeMigrationLock(string connectionString) => AdvisoryLock.Take(connectionString);
+
+        /// <summary>
+        /// Installs Hangfire's tables before the storage is used: this version of the storage defers its own install to
+        /// the first server start, so a node that only enqueues (or starts its dashboard first) would find no tables.
+        /// </summary>
+        public override JobStorage CreateJobStorage(string connectionString)
+        {
+            const string schema = "hangfire";
+            using (var connection = new NpgsqlConnection(connectionString))
+            {
+                connection.Open();
+                PostgreSqlObjectsInstaller.Install(connection, schema);
+            }
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = schema, PrepareSchemaIfNecessary = false, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
+            };
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
+        }
+
+        private sealed class AdvisoryLock : IDisposable
+        {
+            private const long LockKey = 0x46534D49; // "FSMI"
+            private readonly NpgsqlConnection _connection;
+
+            private AdvisoryLock(NpgsqlConnection connection) => _connection = connection;
+
+            public static AdvisoryLock Take(string connectionString)
+            {
+                var connection = new NpgsqlConnection(connectionString);
+                connection.Open();
+                using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection);
+                command.ExecuteNonQuery();
+                return new AdvisoryLock(connection);
+            }
+
+            public void Dispose()
+            {
+                using (var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", _connection)) command.ExecuteNonQuery();
+                _connection.Dispose();
+            }
+        }
+    }
+}

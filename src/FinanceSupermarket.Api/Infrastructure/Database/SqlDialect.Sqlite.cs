@@ -1,0 +1,84 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using DbUp;
+using DbUp.Builder;
+using Hangfire;
+using Hangfire.InMemory;
+using Microsoft.Data.Sqlite;
+
+namespace FinanceSupermarket.Api.Infrastructure.Database;
+
+public abstract partial class SqlDialect
+{
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+        public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+        // A writer waits for the write lock in SQLite's own busy handler, a few milliseconds at a time, up to the
+        // connection's timeout. Without it Microsoft.Data.Sqlite retries a busy statement every 150 ms, and concurrent
+        // writers (requests, the workflow's jobs) turned milliseconds of work into seconds of waiting.
+        public override async Task OpenedAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {((SqliteConnection)connection).DefaultTimeout * 1000}";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
+        public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
+        public override bool IsUniqueViolation(Exception exception) =>
+            exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+        public override string EmbeddedConnectionString(string contentRoot) =>
+            $"Data Source={Path.Combine(contentRoot, "data", "finance-supermarket.db")}";
+
+        // SQLite has no date types and one NUMERIC affinity: times and days are text, booleans 0 and 1.
+        protected override IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string>
+        {
+            ["int"] = "INTEGER", ["bigint"] = "INTEGER", ["bool"] = "INTEGER", ["false"] = "0", ["date"] = "TEXT", ["timestamp"] = "TEXT",
+            ["text"] = "TEXT", ["identity_key"] = "INTEGER PRIMARY KEY AUTOINCREMENT", ["add_column"] = "ADD COLUMN",
+        };
+        protected override string Varchar(int length) => "TEXT";
+        protected override string Decimal(int precision, int scale) => "NUMERIC";
+
+        public override UpgradeEngineBuilder MigrationTarget(string connectionString)
+        {
+            var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            UseWriteAheadLog(connectionString);
+            return DeployChanges.To.SqliteDatabase(connectionString);
+        }
+
+        /// <summary>
+        /// SQLite's write-ahead log (kept in the file once set) lets readers and the one writer proceed together; with the
+        /// default rollback journal every request read waited for the workflow's writes and the other way round.
+        /// </summary>
+        private static void UseWriteAheadLog(string connectionString)
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL";
+            command.ExecuteNonQuery();
+        }
+
+        // The embedded single-node store: jobs in memory are safe because the supervisor re-drives from the database.
+        public override JobStorage CreateJobStorage(string connectionString) => new InMemoryStorage();
+
+        public override void SetTime(IDbDataParameter parameter, DateTimeOffset utc)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = utc.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
+        }
+
+        public override void SetDate(IDbDataParameter parameter, DateOnly date)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+
+namespace FinanceSupermarket.IntegrationTests.Operations;
+
+/// <summary>
+/// The migrations applied to a fresh database of each provider: the common scripts and the provider's own, journalled
+/// under the names the per-provider copies had, so that a database migrated before they were merged runs none again.
+/// </summary>
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class MigrationTests(string provider)
+{
+    private readonly DatabaseProvider _provider = Enum.Parse<DatabaseProvider>(provider);
+
+    [Test]
+    public async Task A_fresh_database_gets_every_script_once_under_its_provider_name()
+    {
+        var connectionString = await TestDatabases.CreateAsync(provider, nameof(MigrationTests));
+        var folder = MigrationScripts.ProviderFolder(_provider);
+
+        var applied = DatabaseMigrator.Migrate(_provider, connectionString);
+
+        applied.ShouldBe(
+        [
+            $"FinanceSupermarket.Api.database.{folder}.0001_initial.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0002_workflow.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0003_statistics.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0004_statistics_rollup.sql",
+        ]);
+        DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
+
+        // A table of each common script, and the provider's statistics index or roll-up of its 0004.
+        await using var connection = SqlDialect.For(_provider).CreateConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var table in new[] { "institutions", "dispatches", "region_targets" })
+            (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")).ShouldBe(0);
+        if (_provider == DatabaseProvider.PostgreSql)
+            (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_rollup")).ShouldBe(0);
+        else
+            (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_financing_requests_statistics'"))
+                .ShouldBe(1);
+    }
+}
