@@ -43,12 +43,6 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
 
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<GiveFeedback>
     {
-        private const string OthersSql = """
-            SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.status
-            FROM dispatches d JOIN institutions i ON i.id = d.institution_id
-            WHERE d.request_id = @RequestId AND d.id <> @Id AND d.status IN ('pending', 'accepted')
-            """;
-
         public async ValueTask<Unit> Handle(GiveFeedback command, CancellationToken cancellationToken)
         {
             var institutionId = user.RequireInstitutionId();
@@ -83,18 +77,8 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
             };
             if (!await steps.TryMoveAsync(Transitions.Resolved, request, now))
                 throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");
-            foreach (var other in await unit.QueryAsync<OtherDispatch>(OthersSql, new { dispatch.RequestId, command.Id }))
-                await steps.TryMoveAsync(Transitions.Superseded, new DispatchStep(other.Id, dispatch.RequestId, other.InstitutionId, other.InstitutionName,
-                    dispatch.EnterpriseId, dispatch.RegionCode, dispatch.SubmittedAt) { From = EnumText.Parse<DispatchStatus>(other.Status) }, now);
+            await steps.MoveOpenDispatchesAsync(Transitions.Superseded, request, except: command.Id, now);
             return Unit.Value;
-        }
-
-        private sealed class OtherDispatch
-        {
-            public string Id { get; set; } = "";
-            public string InstitutionId { get; set; } = "";
-            public string InstitutionName { get; set; } = "";
-            public string Status { get; set; } = "";
         }
     }
 

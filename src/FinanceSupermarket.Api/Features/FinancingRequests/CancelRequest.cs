@@ -24,11 +24,6 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
         private const string StateSql = """
             SELECT status, region_code AS RegionCode, submitted_at AS SubmittedAt FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId
             """;
-        private const string OpenDispatchesSql = """
-            SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.status
-            FROM dispatches d JOIN institutions i ON i.id = d.institution_id
-            WHERE d.request_id = @Id AND d.status IN ('pending', 'accepted')
-            """;
 
         public async ValueTask<Unit> Handle(CancelRequest command, CancellationToken cancellationToken)
         {
@@ -41,9 +36,7 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
                 throw new ConflictException($"The request is {state.Status} and can no longer be cancelled.");
 
             // The institutions still working on it are told, and their dispatches closed.
-            foreach (var open in await unit.QueryAsync<OpenDispatch>(OpenDispatchesSql, new { command.Id }))
-                await steps.TryMoveAsync(Transitions.ClosedByCancel, new DispatchStep(open.Id, command.Id, open.InstitutionId, open.InstitutionName,
-                    enterpriseId, state.RegionCode, state.SubmittedAt) { From = EnumText.Parse<DispatchStatus>(open.Status) }, now);
+            await steps.MoveOpenDispatchesAsync(Transitions.ClosedByCancel, request, except: null, now);
             return Unit.Value;
         }
 
@@ -52,14 +45,6 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
             public string Status { get; set; } = "";
             public string RegionCode { get; set; } = "";
             public DateTimeOffset SubmittedAt { get; set; }
-        }
-
-        private sealed class OpenDispatch
-        {
-            public string Id { get; set; } = "";
-            public string InstitutionId { get; set; } = "";
-            public string InstitutionName { get; set; } = "";
-            public string Status { get; set; } = "";
         }
     }
 

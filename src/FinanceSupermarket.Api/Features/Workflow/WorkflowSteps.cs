@@ -15,6 +15,12 @@ public sealed record WorkflowStepDue(string RequestId, NextStep Step) : Mediator
 /// </summary>
 public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
 {
+    private const string OpenDispatchesSql = """
+        SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.status
+        FROM dispatches d JOIN institutions i ON i.id = d.institution_id
+        WHERE d.request_id = @RequestId AND d.status IN ('pending', 'accepted')
+        """;
+
     /// <summary>False, with nothing written, when the request is not in a state the transition leaves.</summary>
     public async Task<bool> TryMoveAsync(RequestTransition transition, RequestStep step, DateTimeOffset now)
     {
@@ -46,6 +52,15 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
         return true;
     }
 
+    /// <summary>Moves every dispatch of the request still pending or accepted, but <paramref name="except"/>, by the transition.</summary>
+    public async Task MoveOpenDispatchesAsync(DispatchTransition transition, RequestStep request, string? except, DateTimeOffset now)
+    {
+        foreach (var open in await unit.QueryAsync<OpenDispatch>(OpenDispatchesSql, new { request.RequestId }))
+            if (open.Id != except)
+                await TryMoveAsync(transition, new DispatchStep(open.Id, request.RequestId, open.InstitutionId, open.InstitutionName,
+                    request.EnterpriseId, request.RegionCode, request.SubmittedAt) { From = EnumText.Parse<DispatchStatus>(open.Status) }, now);
+    }
+
     private void Follow(string requestId, NextStep next)
     {
         if (next != NextStep.None) unit.Raise(new WorkflowStepDue(requestId, next));
@@ -59,5 +74,13 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
         parameters.Add("Detail", detail);
         parameters.Add("Now", now);
         return parameters;
+    }
+
+    private sealed class OpenDispatch
+    {
+        public string Id { get; set; } = "";
+        public string InstitutionId { get; set; } = "";
+        public string InstitutionName { get; set; } = "";
+        public string Status { get; set; } = "";
     }
 }
