@@ -20,7 +20,11 @@ public sealed class WorkflowJobs(IMediator mediator)
     public async Task DeliverWebhookAsync(string deliveryId) => await mediator.Send(new Notifications.DeliverWebhook(deliveryId));
 }
 
-public sealed class HangfireWorkflowScheduler(IBackgroundJobClient jobs) : IWorkflowScheduler
+/// <summary>
+/// A retry is due at a moment of the platform's clock, the same clock that stamps the delivery's next attempt: a
+/// relative delay would run on Hangfire's own clock and could fire before the row says the attempt is due.
+/// </summary>
+public sealed class HangfireWorkflowScheduler(IBackgroundJobClient jobs, TimeProvider clock) : IWorkflowScheduler
 {
     public void Publish(string requestId) => jobs.Enqueue<WorkflowJobs>(job => job.PublishAsync(requestId));
 
@@ -28,7 +32,7 @@ public sealed class HangfireWorkflowScheduler(IBackgroundJobClient jobs) : IWork
 
     public void DeliverWebhook(string deliveryId, TimeSpan? after = null)
     {
-        if (after is { } delay && delay > TimeSpan.Zero) jobs.Schedule<WorkflowJobs>(job => job.DeliverWebhookAsync(deliveryId), delay);
+        if (after is { } delay && delay > TimeSpan.Zero) jobs.Schedule<WorkflowJobs>(job => job.DeliverWebhookAsync(deliveryId), clock.GetUtcNow() + delay);
         else jobs.Enqueue<WorkflowJobs>(job => job.DeliverWebhookAsync(deliveryId));
     }
 }
