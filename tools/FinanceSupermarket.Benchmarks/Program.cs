@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using FinanceSupermarket.Benchmarks;
 using FinanceSupermarket.Matching;
+using FinanceSupermarket.Testing;
 
 // dotnet run -c Release --project tools/FinanceSupermarket.Benchmarks -- --filter '*' [--job short]   BenchmarkDotNet
 //                                                                     -- --index-size                  memory of the index for 100,000 products

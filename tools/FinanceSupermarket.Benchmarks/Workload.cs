@@ -1,3 +1,4 @@
+using FinanceSupermarket.Testing;
 using FinanceSupermarket.Matching;
 
 namespace FinanceSupermarket.Benchmarks;

@@ -45,7 +45,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", TestSigningKey);
         builder.UseSetting("Auth:DevTokens", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        // Background jobs run only in the fixtures that test the workflow; the others see requests stay as submitted.
+        // No Hangfire server: a test runs the due jobs itself (RunDueJobsAsync), so nothing happens on a thread it does not wait for.
         builder.UseSetting("Workflow:RunJobs", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
@@ -57,6 +57,12 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Runs this host's due background jobs now (the hosts run no Hangfire server), until none is due.</summary>
+    public Task RunDueJobsAsync() => DueJobs.RunAsync([this]);
+
+    /// <summary>Runs the due jobs of several nodes, which may share one database and its queue, until none is due on any.</summary>
+    public static Task RunDueJobsAsync(params ApiHost[] nodes) => DueJobs.RunAsync(nodes);
 
     /// <summary>A client over loopback, signed in as the given user (or anonymous).</summary>
     public HttpClient ClientAs(Role? role, string? enterpriseId = null, string? institutionId = null, string? region = null)

@@ -22,6 +22,9 @@ public abstract class ApiTestBase(string provider)
     protected HttpClient Anonymous { get; private set; } = null!;
     protected HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>Where this fixture's clock starts.</summary>
+    protected virtual DateTimeOffset StartsAt => Start;
+
     /// <summary>Extra configuration for this fixture's host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -29,7 +32,7 @@ public abstract class ApiTestBase(string provider)
     public async Task StartHostAsync()
     {
         var connectionString = await TestDatabases.CreateAsync(Provider, GetType().Name);
-        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(Start), Settings);
+        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(StartsAt), Settings);
         Anonymous = Host.ClientAs(null);
         Admin = Host.ClientAs(Role.Admin);
     }

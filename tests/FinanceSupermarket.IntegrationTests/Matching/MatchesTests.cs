@@ -131,6 +131,7 @@ public sealed class MatchesTests(string provider) : ApiTestBase(provider)
 
         var product = await ListProductAsync(bank, p => p["name"] = "跨节点贷");
 
+        // What is tested is the refresher's own timer on the second node, which runs on real time: a bounded wait (10 s).
         var seen = false;
         for (var attempt = 0; attempt < 50 && !seen; attempt++)
         {

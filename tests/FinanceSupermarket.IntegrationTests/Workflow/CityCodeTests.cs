@@ -22,7 +22,7 @@ public sealed class CityCodeTests(string provider) : WorkflowTestBase(provider)
 
         var owner = await RegisterEnterpriseAsync("440704");
         var request = await SubmitRequestAsync(owner);
-        var dispatched = await WaitForStatusAsync(owner, request, "dispatched");
+        var dispatched = await ReadOnceJobsRanAsync(owner, request, "dispatched");
         ((string)DispatchOf(dispatched, bank)["productId"]!).ShouldBe(product);
     }
 

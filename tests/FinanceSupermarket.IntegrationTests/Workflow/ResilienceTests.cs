@@ -4,7 +4,6 @@ using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
-using Hangfire;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +13,9 @@ namespace FinanceSupermarket.IntegrationTests.Workflow;
 /// <summary>
 /// Nothing lost, nothing doubled (issue 4, point 6): several nodes on one PostgreSQL database, a node killed between
 /// two workflow steps, a deadline passing while no node runs. Each test has a database of its own and starts and stops
-/// its own nodes on it; the fixture's host is not used.
+/// its own nodes on it; the fixture's host is not used. No node runs a Hangfire server: the test runs the due jobs on the
+/// nodes it names (<see cref="ApiHost.RunDueJobsAsync(ApiHost[])"/>) and the supervisor where a node's schedule would, so
+/// which node does a step, and when, is the test's choice rather than the machine's speed.
 /// </summary>
 [TestFixture]
 public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
@@ -25,9 +26,8 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     /// <summary>Monday 09:00 in Shanghai + 1 working day.</summary>
     private static readonly DateTimeOffset AnswerDue = Start.AddDays(1);
 
-    private static Dictionary<string, string?> NodeSettings(bool runJobs, TimeSpan redriveAfter) => new()
+    private static Dictionary<string, string?> NodeSettings(TimeSpan redriveAfter) => new()
     {
-        ["Workflow:RunJobs"] = runJobs ? "true" : "false",
         ["Workflow:InstitutionsPerRequest"] = PerRequest.ToString(),
         ["Workflow:RedriveAfter"] = redriveAfter.ToString(),
     };
@@ -36,24 +36,25 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     public async Task Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once()
     {
         await using var platform = await Platform.CreateAsync(Provider, nameof(Two_nodes_running_jobs_on_one_database_dispatch_each_request_exactly_once_and_escalate_each_overdue_dispatch_once));
-        var first = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
+        var first = platform.StartNode(NodeSettings(TimeSpan.Zero));
         var catalogue = await platform.SeedAsync(first, institutions: 5, enterprises: 4);
-        var second = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.Zero));
+        var second = platform.StartNode(NodeSettings(TimeSpan.Zero));
 
-        // While the requests come in, both nodes' supervisors run back to back; with a redrive delay of zero they race the
-        // publish jobs for every fresh request.
+        // While the requests come in, both nodes' supervisors and both nodes' job runs go back to back; with a redrive delay
+        // of zero the supervisors race the publish jobs for every fresh request.
         using var stop = new CancellationTokenSource();
         var supervisors = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested) await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second));
+            while (!stop.IsCancellationRequested)
+                await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second), ApiHost.RunDueJobsAsync(first, second));
         });
         var submissions = Enumerable.Range(0, 20).Select(i =>
             platform.SubmitAsync(i % 2 == 0 ? first : second, catalogue.Enterprises[i % catalogue.Enterprises.Length], 500_000m + i * 10_000m));
         var requests = await Task.WhenAll(submissions);
-        await platform.WaitUntilAsync("all 20 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Length);
         await stop.CancelAsync();
         await supervisors;
-        await platform.WaitForQuietQueueAsync(first);
+        await ApiHost.RunDueJobsAsync(first, second);
+        (await platform.CountRequestsAsync("dispatched")).ShouldBe(requests.Length);
 
         var state = await platform.ReadStateAsync();
         foreach (var request in requests)
@@ -73,7 +74,7 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         // The answer deadline passes; both supervisors find the same overdue dispatches at the same moment.
         platform.Clock.Advance(TimeSpan.FromDays(2));
         for (var round = 0; round < 3; round++) await Task.WhenAll(Platform.SuperviseAsync(first), Platform.SuperviseAsync(second));
-        await platform.WaitForQuietQueueAsync(first);
+        await ApiHost.RunDueJobsAsync(first, second);
         var escalated = await platform.ReadStateAsync();
         foreach (var request in requests)
         {
@@ -92,7 +93,7 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     {
         await using var platform = await Platform.CreateAsync(Provider, nameof(A_node_killed_between_publish_and_dispatch_leaves_requests_that_the_restarted_node_dispatches_exactly_once));
         // The first node serves HTTP only, and dies in the moment after a request is published and before it is dispatched.
-        var doomed = platform.StartNode(NodeSettings(runJobs: false, TimeSpan.FromSeconds(30)),
+        var doomed = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)),
             services => services.AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
         var catalogue = await platform.SeedAsync(doomed, institutions: 4, enterprises: 2);
         var requests = new List<string>();
@@ -112,11 +113,14 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         }
         await doomed.DisposeAsync();
 
-        // A minute later a node with jobs comes up on the same database.
+        // A minute later a node comes up on the same database: it runs the jobs the first one left queued (six publish
+        // jobs, three of them for requests already published), and its supervisor re-drives the rest.
         platform.Clock.Advance(TimeSpan.FromMinutes(1));
-        var restarted = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
-        await platform.WaitUntilAsync("all 6 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Count);
-        await platform.WaitForQuietQueueAsync(restarted);
+        var restarted = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)));
+        await restarted.RunDueJobsAsync();
+        await Platform.SuperviseAsync(restarted);
+        await restarted.RunDueJobsAsync();
+        (await platform.CountRequestsAsync("dispatched")).ShouldBe(requests.Count);
 
         var state = await platform.ReadStateAsync();
         foreach (var request in requests)
@@ -134,25 +138,24 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     public async Task An_answer_deadline_that_passes_while_no_node_runs_is_escalated_and_redispatched_when_a_node_comes_back()
     {
         await using var platform = await Platform.CreateAsync(Provider, nameof(An_answer_deadline_that_passes_while_no_node_runs_is_escalated_and_redispatched_when_a_node_comes_back));
-        var before = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
+        var before = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)));
         var catalogue = await platform.SeedAsync(before, institutions: 4, enterprises: 1);
         var requests = new List<string>();
         for (var i = 0; i < 3; i++) requests.Add(await platform.SubmitAsync(before, catalogue.Enterprises[0], 600_000m));
-        await platform.WaitUntilAsync("3 requests dispatched", async () => await platform.CountRequestsAsync("dispatched") == requests.Count);
-        await platform.WaitForQuietQueueAsync(before);
+        await before.RunDueJobsAsync();
+        (await platform.CountRequestsAsync("dispatched")).ShouldBe(requests.Count);
         await before.DisposeAsync();
 
-        // Down from Monday 09:00 to Wednesday 09:00: the Tuesday 09:00 answer deadline passes unseen.
+        // Down from Monday 09:00 to Wednesday 09:00: the Tuesday 09:00 answer deadline passes unseen. The node that comes
+        // back runs its supervisor at start-up, and the jobs that leaves.
         platform.Clock.Advance(TimeSpan.FromDays(2));
-        var after = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
-        await platform.WaitUntilAsync("every first dispatch overdue and the 4th institution asked", async () =>
-        {
-            var state = await platform.ReadStateAsync();
-            return requests.All(r => state.DispatchesOf(r).Count(d => d.Status == "overdue") == PerRequest && state.DispatchesOf(r).Any(d => d.Status == "pending"));
-        });
-        await platform.WaitForQuietQueueAsync(after);
+        var after = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)));
+        await Platform.SuperviseAsync(after);
+        await after.RunDueJobsAsync();
 
         var escalated = await platform.ReadStateAsync();
+        requests.ShouldAllBe(r => escalated.DispatchesOf(r).Count(d => d.Status == "overdue") == PerRequest && escalated.DispatchesOf(r).Any(d => d.Status == "pending"),
+            "every first dispatch overdue and the 4th institution asked");
         var spare = catalogue.Institutions[PerRequest];
         foreach (var request in requests)
         {
@@ -177,12 +180,12 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     {
         await using var platform = await Platform.CreateAsync(Provider, nameof(A_node_killed_after_a_decline_and_before_asking_the_next_institution_leaves_the_redispatch_to_the_supervisor));
         var killSwitch = new KillSwitch();
-        var doomed = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)),
+        var doomed = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)),
             services => services.AddSingleton(killSwitch).AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
         var catalogue = await platform.SeedAsync(doomed, institutions: 4, enterprises: 1);
         var request = await platform.SubmitAsync(doomed, catalogue.Enterprises[0], 700_000m);
-        await platform.WaitUntilAsync("the request dispatched", async () => await platform.CountRequestsAsync("dispatched") == 1);
-        await platform.WaitForQuietQueueAsync(doomed);
+        await doomed.RunDueJobsAsync();
+        (await platform.CountRequestsAsync("dispatched")).ShouldBe(1);
 
         // An hour later the best-ranked institution declines; the node dies after storing the decline and before asking the next one.
         platform.Clock.Advance(TimeSpan.FromHours(1));
@@ -193,10 +196,14 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reason = "授信额度已满" }).ShouldBe(HttpStatusCode.InternalServerError);
         await doomed.DisposeAsync();
 
+        // A minute later (past the 30 s redrive delay on the platform's clock) a node comes up: its start-up supervisor run
+        // finds the request short of an open dispatch, and the jobs it leaves run.
         platform.Clock.Advance(TimeSpan.FromMinutes(1));
-        var restarted = platform.StartNode(NodeSettings(runJobs: true, TimeSpan.FromSeconds(30)));
-        await platform.WaitUntilAsync("the 4th institution asked", async () => (await platform.ReadStateAsync()).InstitutionsOf(request).Length == PerRequest + 1);
-        await platform.WaitForQuietQueueAsync(restarted);
+        var restarted = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)));
+        await restarted.RunDueJobsAsync();
+        await Platform.SuperviseAsync(restarted);
+        await restarted.RunDueJobsAsync();
+        (await platform.ReadStateAsync()).InstitutionsOf(request).Length.ShouldBe(PerRequest + 1, "the 4th institution asked");
 
         var state = await platform.ReadStateAsync();
         state.DispatchesOf(request).Select(d => (d.InstitutionId, d.Status)).ShouldBe(
@@ -209,7 +216,7 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
     {
         await using var platform = await Platform.CreateAsync(Provider, nameof(A_request_that_keeps_failing_to_dispatch_does_not_stop_the_supervisor_from_dispatching_the_others));
         var killSwitch = new KillSwitch();
-        var node = platform.StartNode(NodeSettings(runJobs: false, TimeSpan.Zero),
+        var node = platform.StartNode(NodeSettings(TimeSpan.Zero),
             services => services.AddSingleton(killSwitch).AddScoped<IPipelineBehavior<DispatchRequest, int>, NodeDiesBeforeDispatch>());
         var catalogue = await platform.SeedAsync(node, institutions: 3, enterprises: 1);
         var poisoned = await platform.SubmitAsync(node, catalogue.Enterprises[0], 400_000m);
@@ -327,15 +334,6 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         {
             await using var connection = await OpenAsync();
             return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM financing_requests WHERE status = @Status", new { Status = status });
-        }
-
-        public Task WaitUntilAsync(string what, Func<Task<bool>> holds) => Eventually.Until(holds, done => done, what, seconds: 30);
-
-        /// <summary>Waits until the shared job queue has nothing enqueued or running, so that no late job can change what is asserted.</summary>
-        public Task WaitForQuietQueueAsync(ApiHost node)
-        {
-            var monitoring = node.Service<JobStorage>().GetMonitoringApi();
-            return WaitUntilAsync("an idle job queue", () => Task.FromResult(monitoring.EnqueuedCount("default") == 0 && monitoring.ProcessingCount() == 0));
         }
 
         /// <summary>What an operator would read from the database: every dispatch, timeline event and notification.</summary>

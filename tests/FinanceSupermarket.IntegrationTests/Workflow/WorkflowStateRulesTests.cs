@@ -37,14 +37,19 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         }
         var owner = await RegisterEnterpriseAsync(region);
         var request = await SubmitRequestAsync(owner, 800_000m);
-        var read = await WaitForStatusAsync(owner, request, "dispatched");
+        var read = await ReadOnceJobsRanAsync(owner, request, "dispatched");
         var dispatches = read["dispatches"]!.AsArray().ToDictionary(d => (string)d!["institutionId"]!, d => (string)d!["id"]!);
         dispatches.Keys.ShouldBe(ids.Take(2), ignoreOrder: true);
         return new Dispatched(region, owner, request, ids, dispatches);
     }
 
-    private Task<HttpResponseMessage> AnswerAsync(string institution, string dispatch, string answer, object body) =>
-        InstitutionClient(institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/{answer}", body);
+    /// <summary>An institution's answer, then the jobs it leaves due (a re-dispatch after a decline), as a server would run them.</summary>
+    private async Task<HttpResponseMessage> AnswerAsync(string institution, string dispatch, string answer, object body)
+    {
+        var response = await InstitutionClient(institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/{answer}", body);
+        await Host.RunDueJobsAsync();
+        return response;
+    }
 
     private async Task ApproveAsync(Dispatched c, string institution)
     {
@@ -66,6 +71,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
     {
         var before = await StoredStateAsync(c);
         var problem = await (await call().ShouldBe(status)).ReadJsonAsync();
+        await Host.RunDueJobsAsync();
         (await StoredStateAsync(c)).ShouldBe(before);
         return problem;
     }
@@ -188,6 +194,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         await ApproveAsync(c, c.Institutions[0]);
         await EnterpriseClient(c.Owner).PostJsonAsync($"/api/v1/financing-requests/{c.Request}/rating", new { score = 5, comment = "很快" })
             .ShouldBe(HttpStatusCode.OK);
+        await Host.RunDueJobsAsync();
 
         var problem = await RefusedAsync(c, HttpStatusCode.Conflict,
             () => EnterpriseClient(c.Owner).PostJsonAsync($"/api/v1/financing-requests/{c.Request}/rating", new { score = 1, comment = "改主意了" }));
@@ -254,7 +261,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         var owner = await RegisterEnterpriseAsync(region);
         var request = await SubmitRequestAsync(owner);
 
-        var expired = await WaitForStatusAsync(owner, request, "expired");
+        var expired = await ReadOnceJobsRanAsync(owner, request, "expired");
 
         ((string)expired["statusReason"]!).ShouldContain("No listed product matches this request");
         Events(expired).ShouldBe(["submitted", "published", "expired"]);

@@ -40,7 +40,7 @@ public class ExplanationTests
     [Test]
     public void Every_reason_has_a_snake_case_code_and_English_and_Chinese_text()
     {
-        var generator = new Benchmarks.ProductGenerator(11);
+        var generator = new Testing.ProductGenerator(11);
         var index = ProductIndex.Build(generator.Products(1_000));
         index.SetTrackRecords(generator.TrackRecords());
         var seen = 0;

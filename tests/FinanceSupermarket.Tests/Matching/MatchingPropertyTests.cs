@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using FinanceSupermarket.Benchmarks;
+using FinanceSupermarket.Testing;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Matching;
 

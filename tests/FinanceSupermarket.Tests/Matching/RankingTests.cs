@@ -96,7 +96,7 @@ public class RankingTests
     [Test]
     public void Scores_lie_between_0_and_100_and_the_list_is_best_first()
     {
-        var generator = new Benchmarks.ProductGenerator(7);
+        var generator = new Testing.ProductGenerator(7);
         var index = ProductIndex.Build(generator.Products(2_000));
         for (var i = 0; i < 200; i++)
         {

@@ -1,11 +1,11 @@
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Matching;
 
-namespace FinanceSupermarket.Benchmarks;
+namespace FinanceSupermarket.Testing;
 
 /// <summary>
 /// Realistic, reproducible products, enterprises and requests for benchmarks and property tests (one generator,
-/// linked into the test project). Regions are real GB/T 2260 codes of the four provinces in the seeds (Zhejiang
+/// shared by the unit tests and the benchmarks). Regions are real GB/T 2260 codes of the four provinces in the seeds (Zhejiang
 /// incl. Jiashan, Jiangsu incl. Kunshan, Shandong incl. Qingdao Huangdao, Guangdong incl. Jiangmen Jianghai);
 /// industries are GB/T 4754-2017 classes; product kinds and their guarantee modes follow the seeds' products.
 /// </summary>

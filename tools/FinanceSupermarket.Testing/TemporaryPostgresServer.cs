@@ -1,8 +1,5 @@
 // A throwaway PostgreSQL server for integration tests and benchmarks.
 //
-// Linked (not referenced) into the test and benchmark projects:
-//   <Compile Include="..\..\tools\Shared\TemporaryPostgresServer.cs" Link="Shared\TemporaryPostgresServer.cs" />
-//
 // Only the BCL is used. The server runs from a private folder under /tmp, listens on a
 // free port on 127.0.0.1 with trust authentication and durability switched off (fsync,
 // synchronous_commit, full_page_writes), and is removed again by DisposeAsync, by a
