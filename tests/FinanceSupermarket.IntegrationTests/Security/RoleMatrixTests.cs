@@ -74,11 +74,15 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
         _ownNotification = (long)notifications["items"]!.AsArray().Single(n => (string?)n!["requestId"] == _dispatchedRequest)!["id"]!;
     }
 
-    /// <summary>Publishes a request through the host's mediator (no background jobs here), which dispatches it at once; returns the own institution's dispatch.</summary>
+    /// <summary>Publishes a request through the host's mediator and dispatches it, as its two jobs would (no background jobs run here); returns the own institution's dispatch.</summary>
     private async Task<string> PublishAsync(string requestId)
     {
         await using (var scope = Host.Services.CreateAsyncScope())
-            (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(requestId))).ShouldBeTrue();
+        {
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
+            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
+        }
         var request = await (await InstitutionClient(_ownInstitution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(OK)).ReadJsonAsync();
         return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
     }

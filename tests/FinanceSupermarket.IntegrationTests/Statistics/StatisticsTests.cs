@@ -42,7 +42,9 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         await At(3, () => AnswerAsync(_bankA, _r2, "accept"));                       // R2 first answer 3 h, on time
         await At(4, () => AnswerAsync(_bankA, _r1, "feedback", new { outcome = "approved", amount = 900_000m, rate = 3.8m, termMonths = 12 })); // R1 result 4 h
         await At(26, () => AnswerAsync(_bankB, _r2, "decline", new { reason = "额度已满" }));  // late: due Tuesday 09:00
-        await At(27, () => AnswerAsync(_bankA, _r2, "feedback", new { outcome = "rejected", reason = "经营流水不足" })); // R2 expires, result 27 h
+        await At(26, () => DispatchAsync(_r2));                                      // the re-dispatch job finds no one else
+        await At(27, () => AnswerAsync(_bankA, _r2, "feedback", new { outcome = "rejected", reason = "经营流水不足" }));
+        await At(27, () => DispatchAsync(_r2));                                      // R2 expires, result 27 h
         await EnterpriseClient(e1).PostJsonAsync($"/api/v1/financing-requests/{_r1}/rating", new { score = 4 }).ShouldBe(HttpStatusCode.OK);
         await EnterpriseClient(e2).PostJsonAsync($"/api/v1/financing-requests/{_r2}/rating", new { score = 2 }).ShouldBe(HttpStatusCode.OK);
 
@@ -63,10 +65,19 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         }
     }
 
+    /// <summary>Publishes and dispatches one request, as its two jobs would (no background jobs run here, so R3 stays submitted).</summary>
     private async Task PublishAsync(string requestId)
     {
         await using var scope = Host.Services.CreateAsyncScope();
         (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(requestId))).ShouldBeTrue();
+        (await DispatchAsync(requestId)).ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>The dispatch step of one request, as the job after publishing, a decline or a rejection runs it.</summary>
+    private async Task<int> DispatchAsync(string requestId)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new DispatchRequest(requestId));
     }
 
     private async Task AnswerAsync(string institution, string requestId, string answer, object? body = null)

@@ -57,12 +57,16 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         _resolvedRequest = await ResolvedRequestAsync();
     }
 
-    /// <summary>A fresh request published through the host's mediator (no background jobs here), which dispatches it at once to the institution.</summary>
+    /// <summary>A fresh request published through the host's mediator and dispatches it, as its two jobs would (no background jobs run here) to the institution.</summary>
     private async Task<string> PendingDispatchAsync()
     {
         var requestId = await SubmitRequestAsync(_enterprise);
         await using (var scope = Host.Services.CreateAsyncScope())
-            (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(requestId))).ShouldBeTrue();
+        {
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
+            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
+        }
         var request = await (await InstitutionClient(_institution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
     }

@@ -103,7 +103,10 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         foreach (var request in published)
         {
             await using var scope = doomed.Services.CreateAsyncScope();
-            await Should.ThrowAsync<NodeKilledException>(async () => await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new PublishRequest(request)));
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            (await mediator.Send(new PublishRequest(request))).ShouldBeTrue();
+            // The dispatch step that follows publishing (its job) is where the node dies.
+            await Should.ThrowAsync<NodeKilledException>(async () => await mediator.Send(new DispatchRequest(request)));
         }
         foreach (var request in published)
         {
@@ -187,13 +190,15 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         await doomed.RunDueJobsAsync();
         (await platform.CountRequestsAsync("dispatched")).ShouldBe(1);
 
-        // An hour later the best-ranked institution declines; the node dies after storing the decline and before asking the next one.
+        // An hour later the best-ranked institution declines; the node dies in the re-dispatch job that follows the stored
+        // decline, before asking the next one, and its queue goes with it.
         platform.Clock.Advance(TimeSpan.FromHours(1));
         killSwitch.Armed = true;
         var best = doomed.ClientAs(Role.Institution, institutionId: catalogue.Institutions[0]);
         var inbox = await (await best.GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         var dispatch = (string)inbox["items"]![0]!["id"]!;
-        await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reason = "授信额度已满" }).ShouldBe(HttpStatusCode.InternalServerError);
+        await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reason = "授信额度已满" }).ShouldBe(HttpStatusCode.OK);
+        (await Should.ThrowAsync<InvalidOperationException>(doomed.RunDueJobsAsync())).InnerException.ShouldBeOfType<NodeKilledException>();
         await doomed.DisposeAsync();
 
         // A minute later (past the 30 s redrive delay on the platform's clock) a node comes up: its start-up supervisor run

@@ -77,9 +77,9 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
                 error = exception.Message;
             }
 
-            var delays = options.Value.WebhookRetryDelaysSeconds;
+            var delays = options.Value.RetryDelaysSeconds;
             var attempt = delivery.Attempts + 1;
-            var retry = attempt <= delays.Length ? TimeSpan.FromSeconds(delays[attempt - 1]) : (TimeSpan?)null;
+            var retry = attempt <= delays.Count ? TimeSpan.FromSeconds(delays[attempt - 1]) : (TimeSpan?)null;
             await connection.ExecuteAsync(FailedAttemptSql, new
             {
                 Id = delivery.Id, Status = retry is null ? "failed" : "pending", StatusCode = statusCode,
