@@ -126,7 +126,7 @@ public sealed class TransactSqlTests
         "Features.FinancingRequests.GetRequest.Handler.ByIdSql",
         "Features.FinancingRequests.GetRequest.Handler.DispatchesSql",
         "Features.FinancingRequests.GetRequest.Handler.TimelineSql",
-        "Features.FinancingRequests.MatchSubject.SelectSql",
+        "Features.Matching.MatchSubject.SelectSql",
         "Features.FinancingRequests.RateService.Handler.StateSql",
         "Features.FinancingRequests.RequestRow.SelectSql",
         "Features.FinancingRequests.SubmitRequest.Handler.EnterpriseSql",

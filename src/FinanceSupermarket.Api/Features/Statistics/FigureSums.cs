@@ -1,0 +1,190 @@
+using System.Data.Common;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using Microsoft.Extensions.Configuration;
+
+namespace FinanceSupermarket.Api.Features.Statistics;
+
+/// <summary>Sums of one group of requests, as the aggregate query returns them, and the group's delays.</summary>
+public class FigureSums
+{
+    /// <summary>The sums every figure is derived from; the empty group key is replaced by the grouping expression.</summary>
+    public const string SelectSql = """
+        SELECT '' AS GroupKey, COUNT(*) AS RequestedCount, COALESCE(SUM(r.amount), 0) AS RequestedAmount,
+               SUM(CASE WHEN r.published_at IS NOT NULL THEN 1 ELSE 0 END) AS PublishedCount,
+               SUM(CASE WHEN r.dispatched_at IS NOT NULL THEN 1 ELSE 0 END) AS DispatchedCount,
+               SUM(CASE WHEN r.accepted_at IS NOT NULL THEN 1 ELSE 0 END) AS AcceptedCount,
+               SUM(CASE WHEN r.approved_amount IS NOT NULL THEN 1 ELSE 0 END) AS ApprovedCount,
+               COALESCE(SUM(r.approved_amount), 0) AS ApprovedAmount,
+               SUM(CASE WHEN r.status IN ('resolved', 'expired') THEN 1 ELSE 0 END) AS DecidedCount,
+               SUM(CASE WHEN r.approved_amount IS NOT NULL AND r.first_loan = @True THEN 1 ELSE 0 END) AS FirstLoanApprovedCount,
+               COALESCE(SUM(CASE WHEN r.approved_credit = @True THEN r.approved_amount ELSE 0 END), 0) AS CreditApprovedAmount,
+               COALESCE(SUM(r.answers_due), 0) AS AnswersDue, COALESCE(SUM(r.answers_on_time), 0) AS AnswersOnTime,
+               SUM(CASE WHEN r.rating IS NOT NULL THEN 1 ELSE 0 END) AS RatedCount, COALESCE(SUM(r.rating), 0) AS RatingSum
+        FROM financing_requests r
+        """;
+
+    /// <summary>The delays whose median and 90th percentile are reported, per group.</summary>
+    public const string DelaysSql = """
+        SELECT '' AS GroupKey, r.hours_to_first_answer AS HoursToFirstAnswer, r.hours_to_result AS HoursToResult
+        FROM financing_requests r
+        """;
+
+    public string GroupKey { get; set; } = "";
+    public long RequestedCount { get; set; }
+    public decimal RequestedAmount { get; set; }
+    public long PublishedCount { get; set; }
+    public long DispatchedCount { get; set; }
+    public long AcceptedCount { get; set; }
+    public long ApprovedCount { get; set; }
+    public decimal ApprovedAmount { get; set; }
+    public long DecidedCount { get; set; }
+    public long FirstLoanApprovedCount { get; set; }
+    public decimal CreditApprovedAmount { get; set; }
+    public long AnswersDue { get; set; }
+    public long AnswersOnTime { get; set; }
+    public long RatedCount { get; set; }
+    public long RatingSum { get; set; }
+
+    /// <summary>The group's delays from submission to first answer and to result (not a column: filled beside the sums).</summary>
+    public Delays Delays { get; } = new();
+
+    public Figures ToFigures(TargetProgress? target) => new(
+        RequestedCount, Math.Round(RequestedAmount, 2), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Math.Round(ApprovedAmount, 2),
+        Ratio(ApprovedCount, DecidedCount), FirstLoanApprovedCount, ApprovedAmount == 0 ? null : (double)(CreditApprovedAmount / ApprovedAmount),
+        Ratio(AnswersOnTime, AnswersDue), Delays.FirstAnswer.Percentile(0.5), Delays.FirstAnswer.Percentile(0.9), Delays.Result.Percentile(0.5),
+        RatedCount == 0 ? null : Math.Round((double)RatingSum / RatedCount, 2), target);
+
+    private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    /// <summary>Adds another part of the same group (another period of it): sums and delays.</summary>
+    public void Add(FigureSums other)
+    {
+        RequestedCount += other.RequestedCount;
+        RequestedAmount += other.RequestedAmount;
+        PublishedCount += other.PublishedCount;
+        DispatchedCount += other.DispatchedCount;
+        AcceptedCount += other.AcceptedCount;
+        ApprovedCount += other.ApprovedCount;
+        ApprovedAmount += other.ApprovedAmount;
+        DecidedCount += other.DecidedCount;
+        FirstLoanApprovedCount += other.FirstLoanApprovedCount;
+        CreditApprovedAmount += other.CreditApprovedAmount;
+        AnswersDue += other.AnswersDue;
+        AnswersOnTime += other.AnswersOnTime;
+        RatedCount += other.RatedCount;
+        RatingSum += other.RatingSum;
+        Delays.FirstAnswer.AddRange(other.Delays.FirstAnswer);
+        Delays.Result.AddRange(other.Delays.Result);
+    }
+
+    /// <summary>Takes out a part of the group that lies outside the period (the days of a month read whole from the rollup).</summary>
+    public void Subtract(FigureSums other)
+    {
+        RequestedCount -= other.RequestedCount;
+        RequestedAmount -= other.RequestedAmount;
+        PublishedCount -= other.PublishedCount;
+        DispatchedCount -= other.DispatchedCount;
+        AcceptedCount -= other.AcceptedCount;
+        ApprovedCount -= other.ApprovedCount;
+        ApprovedAmount -= other.ApprovedAmount;
+        DecidedCount -= other.DecidedCount;
+        FirstLoanApprovedCount -= other.FirstLoanApprovedCount;
+        CreditApprovedAmount -= other.CreditApprovedAmount;
+        AnswersDue -= other.AnswersDue;
+        AnswersOnTime -= other.AnswersOnTime;
+        RatedCount -= other.RatedCount;
+        RatingSum -= other.RatingSum;
+        Delays.FirstAnswer.Remove(other.Delays.FirstAnswer);
+        Delays.Result.Remove(other.Delays.Result);
+    }
+
+    /// <summary>The configuration switch that turns the rollup off, so that every figure is read from the request rows.</summary>
+    public const string UseRollupSetting = "Statistics:UseRollup";
+
+    /// <summary>
+    /// The figures' sums and delays over the scope's requests, per group of <paramref name="by"/> (a breakdown's grouping),
+    /// or as one group with the key "" when <paramref name="by"/> is null (the summary). Where the dialect keeps the
+    /// rollup, the period's months come from it, and only the days of part-covered months from the request rows (see
+    /// Rollup.PlanFor).
+    /// </summary>
+    public static async Task<IReadOnlyList<FigureSums>> LoadAsync(DbConnection connection, SqlDialect dialect, IConfiguration configuration,
+        StatisticsScope scope, string? by)
+    {
+        var keySql = KeySql(scope, by);
+        Dictionary<string, FigureSums> groups;
+        if (dialect.KeepsStatisticsRollup && configuration.GetValue(UseRollupSetting, true) && Rollup.Serves(scope, by)
+            && Rollup.PlanFor(scope) is { } plan)
+        {
+            groups = await Rollup.LoadAsync(connection, scope, by, plan.FirstMonth, plan.LastMonth);
+            foreach (var (from, to) in plan.Added)
+                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                {
+                    if (groups.TryGetValue(part.GroupKey, out var group)) group.Add(part);
+                    else groups[part.GroupKey] = part;
+                }
+            foreach (var (from, to) in plan.Subtracted)
+                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                    groups.GetValueOrDefault(part.GroupKey)?.Subtract(part);
+        }
+        else
+        {
+            groups = await LoadRowsAsync(connection, scope, keySql);
+        }
+
+        if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
+        // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
+        return groups.Values.Where(group => group.RequestedCount > 0).ToArray();
+    }
+
+    /// <summary>
+    /// The grouping expression over financing_requests r: the same keys the rollup gives (Rollup.LoadAsync; its month is
+    /// that of submitted_day, which SubmitRequest writes beside submitted_month).
+    /// </summary>
+    public static string KeySql(StatisticsScope scope, string? by) => by switch
+    {
+        null => WholeScope,
+        "region" => $"SUBSTRING(r.region_code, 1, {RegionKeyLength(scope)})",
+        "industry" => "SUBSTRING(r.industry_code, 1, 3)",
+        "institution" => "COALESCE(r.approved_institution_id, '')",
+        "product_kind" => "COALESCE(r.approved_product_kind, '')",
+        "month" => "r.submitted_month",
+        _ => throw new ArgumentOutOfRangeException(nameof(by), by, null),
+    };
+
+    /// <summary>A region breakdown goes one level below the scope's region: province → city → county.</summary>
+    public static int RegionKeyLength(StatisticsScope scope) => Math.Min(6, scope.Region.Length + 2);
+
+    /// <summary>The grouping expression of the summary: one group holding the whole scope.</summary>
+    public const string WholeScope = "''";
+
+    /// <summary>Runs the sums and the delays for a grouping key expression over the scope's request rows.</summary>
+    private static async Task<Dictionary<string, FigureSums>> LoadRowsAsync(DbConnection connection, StatisticsScope scope, string groupKeySql)
+    {
+        var parameters = new DynamicParameters(scope.Parameters);
+        parameters.Add("True", true);
+        var grouped = groupKeySql != WholeScope;
+        var sums = (await connection.QueryAsync<FigureSums>(Keyed(SelectSql, groupKeySql) + StatisticsScope.WhereSql
+                                                            + (grouped ? $" GROUP BY {groupKeySql}" : ""), parameters))
+            .ToDictionary(group => group.GroupKey ??= "");
+        var rows = await connection.QueryAsync<DelayRow>(Keyed(DelaysSql, groupKeySql) + StatisticsScope.WhereSql
+                                                         + " AND (r.hours_to_first_answer IS NOT NULL OR r.hours_to_result IS NOT NULL)", parameters);
+        foreach (var row in rows)
+        {
+            // Under concurrent writes the second query may see a request the first did not: it joins its group then.
+            if (!sums.TryGetValue(row.GroupKey ?? "", out var group)) sums[row.GroupKey ?? ""] = group = new FigureSums { GroupKey = row.GroupKey ?? "" };
+            if (row.HoursToFirstAnswer is { } first) group.Delays.FirstAnswer.Add((double)first);
+            if (row.HoursToResult is { } result) group.Delays.Result.Add((double)result);
+        }
+        return sums;
+    }
+
+    private static string Keyed(string sql, string groupKeySql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {groupKeySql} AS GroupKey");
+
+    private sealed class DelayRow
+    {
+        public string? GroupKey { get; set; }
+        public decimal? HoursToFirstAnswer { get; set; }
+        public decimal? HoursToResult { get; set; }
+    }
+}
