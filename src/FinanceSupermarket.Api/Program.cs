@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Features.Blacklist;
 using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
@@ -30,6 +31,7 @@ builder.Services.AddPlatformHttp();
 builder.Services.AddWorkflow(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
+builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddMediator(options =>
 {
@@ -40,6 +42,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 
 var app = builder.Build();
 app.MigrateAtStartUp();
+app.UseAccounts();
 await app.SeedAtStartUpAsync();
 // The matching index holds the catalog before the first request asks for matches.
 await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
@@ -48,6 +51,7 @@ app.UsePlatformHttp();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCurrentUser();
+app.UseRateLimiter();
 app.UsePlatformJobs();
 app.UseWorkflow();
 
@@ -60,6 +64,7 @@ app.MapDispatches();
 app.MapNotifications();
 app.MapStatistics();
 app.MapBlacklist();
+app.MapAccounts();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();

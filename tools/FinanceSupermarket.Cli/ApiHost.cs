@@ -1,5 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Reflection;
+using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.Extensions.Hosting;
 
@@ -13,7 +16,25 @@ namespace FinanceSupermarket.Cli;
 /// </summary>
 public static class ApiHost
 {
-    public static IHost Build(IReadOnlyList<string> args)
+    /// <summary>The API's host with the command line's content root, environment, provider and connection string.</summary>
+    public static IHost Build(ParseResult parse)
+    {
+        var configuration = PlatformSettings.Read(parse);
+        var args = new List<string>
+        {
+            "--contentRoot", PlatformSettings.ContentRootOf(parse), "--applicationName", "FinanceSupermarket.Api",
+            "--environment", PlatformSettings.Environment(parse).EnvironmentName,
+        };
+        if (parse.GetValue(PlatformSettings.Provider) is { } provider) args.Add($"--{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}={provider}");
+        if (parse.GetValue(PlatformSettings.ConnectionString) is { } connectionString)
+            args.AddRange([$"--{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}", connectionString]);
+        // These commands sign no token; a throwaway key lets the API's start-up checks pass outside Development without one.
+        if (string.IsNullOrEmpty(configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"]))
+            args.Add($"--{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}={Convert.ToHexString(RandomNumberGenerator.GetBytes(32))}");
+        return Build(args);
+    }
+
+    private static IHost Build(IReadOnlyList<string> args)
     {
         IHost? built = null;
         using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>

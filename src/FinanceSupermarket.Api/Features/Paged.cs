@@ -1,3 +1,5 @@
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
 using FluentValidation;
 
 namespace FinanceSupermarket.Api.Features;
@@ -21,6 +23,17 @@ public sealed record PageWindow(int Page, int PageSize)
     public static PageWindow Of(IPagedQuery query, int defaultPageSize = 20) => new(query.Page ?? 1, query.PageSize ?? defaultPageSize);
 
     public Paged<T> With<T>(IReadOnlyList<T> items, long total) => new(items, total, Page, PageSize);
+
+    /// <summary>Reads this page of an ordered SELECT (paged in the dialect's words) and the total its COUNT(*) gives.</summary>
+    public async Task<Paged<T>> ReadAsync<T>(Db db, string countSql, string orderedPageSql, object? parameters, CancellationToken cancellationToken)
+    {
+        var all = new DynamicParameters(parameters);
+        all.AddDynamicParams(new { Skip, Take });
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(countSql, all);
+        var items = (await connection.QueryAsync<T>(db.Dialect.Page(orderedPageSql), all)).ToArray();
+        return With(items, total);
+    }
 }
 
 public static class PagingRules

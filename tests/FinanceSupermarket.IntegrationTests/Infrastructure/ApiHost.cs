@@ -47,6 +47,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // No Hangfire server: a test runs the due jobs itself (RunDueJobsAsync), so nothing happens on a thread it does not wait for.
         builder.UseSetting("Workflow:RunJobs", "false");
+        // Every test calls from 127.0.0.1: the rate limits are tested on their own (AccountsTests), with small limits set there.
+        builder.UseSetting("Accounts:AttemptsPerAddress", "1000000");
+        builder.UseSetting("Accounts:AttemptsPerLogin", "1000000");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
         builder.ConfigureTestServices(services =>

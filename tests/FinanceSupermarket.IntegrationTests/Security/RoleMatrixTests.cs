@@ -32,13 +32,23 @@ public enum Caller
     Admin,
 }
 
+/// <summary>Where the callers' tokens come from: the development endpoint's (a role and a tenant), or real sign-ins of people.</summary>
+public enum TokenSource { DevTokens, SignIns }
+
 /// <summary>
 /// Every endpoint of the contract against every kind of caller: 401 without a token, 403 for a role the endpoint is
-/// not for, 404 for another tenant's resource (DESIGN.md, HTTP contract). A denied call must also change nothing.
+/// not for, 404 for another tenant's resource (DESIGN.md, HTTP contract). A denied call must also change nothing. The
+/// matrix runs with development tokens and with tokens of people who signed in: the enterprises' owners, the
+/// institutions' managers, regulator offices' analysts and an admin (the last three with their second factor).
 /// </summary>
-[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
-public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
+[TestFixtureSource(nameof(Sources))]
+public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTestBase(provider)
 {
+    public static IEnumerable<TestFixtureData> Sources() =>
+        from provider in Providers.All
+        from tokens in Enum.GetValues<TokenSource>()
+        select new TestFixtureData(provider, tokens);
+
     private sealed record Endpoint(HttpMethod Method, Func<RoleMatrixTests, Task<string>> Path, Func<RoleMatrixTests, object?>? Body = null);
 
     // The resources: an enterprise with a request and an institution with products, all in Jiashan (330421); a second
@@ -54,6 +64,8 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
     private string _dispatchedRequest = "";
     private string _ownDispatch = "";
     private long _ownNotification;
+    private SignedIn _ownManager = null!;
+    private readonly Dictionary<Caller, HttpClient> _signedIn = [];
 
     [OneTimeSetUp]
     public async Task CreateResourcesAsync()
@@ -72,7 +84,43 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
         _ownDispatch = await PublishAsync(_dispatchedRequest);
         var notifications = await (await EnterpriseClient(_ownEnterprise).GetAsync("/api/v1/notifications").ShouldBe(OK)).ReadJsonAsync();
         _ownNotification = (long)notifications["items"]!.AsArray().Single(n => (string?)n!["requestId"] == _dispatchedRequest)!["id"]!;
+
+        // People in the organisations above, invited by the (development) admin; the own manager also looks after API clients in both runs.
+        _ownManager = await MemberAsync("institution", _ownInstitution, "manager");
+        if (tokens == TokenSource.DevTokens) return;
+        _signedIn[Caller.OwnEnterprise] = (await MemberAsync("enterprise", _ownEnterprise, "owner")).Client;
+        _signedIn[Caller.OtherEnterprise] = (await MemberAsync("enterprise", _otherEnterprise, "owner")).Client;
+        _signedIn[Caller.OwnInstitution] = _ownManager.Client;
+        _signedIn[Caller.OtherInstitution] = (await MemberAsync("institution", _otherInstitution, "manager")).Client;
+        _signedIn[Caller.RegulatorInRegion] = (await MemberAsync("regulator", await OfficeAsync("33"), "analyst")).Client;
+        _signedIn[Caller.RegulatorOfOtherRegion] = (await MemberAsync("regulator", await OfficeAsync("32"), "analyst")).Client;
+        _signedIn[Caller.Admin] = (await MemberAsync("platform", "platform", "admin")).Client;
     }
+
+    /// <summary>A new person invited into the organisation with the role, signed in (with a second factor where the role needs one).</summary>
+    private async Task<SignedIn> MemberAsync(string kind, string organisationId, string role)
+    {
+        var (login, _) = await Host.InviteNewPersonAsync(Admin, kind, organisationId, role);
+        var signedIn = await Host.SignInAsync(login);
+        if (!signedIn.Session["mfaSetupRequired"]!.GetValue<bool>()) return signedIn;
+        await Host.TurnOnMfaAsync(signedIn);
+        return await Host.RefreshAsync(signedIn);
+    }
+
+    private async Task<string> OfficeAsync(string region) =>
+        (string)(await (await Admin.PostJsonAsync("/api/v1/admin/regulator-offices", new { name = "监管机构（测试）", region }).ShouldBe(Created)).ReadJsonAsync())["id"]!;
+
+    private async Task<string> InvitationAsync() =>
+        (string)(await (await Admin.PostJsonAsync("/api/v1/invitations", new { organisationKind = "enterprise", organisationId = _ownEnterprise, role = "member" })
+            .ShouldBe(Created)).ReadJsonAsync())["id"]!;
+
+    private async Task<string> MembershipAsync() => (await Host.InviteNewPersonAsync(Admin, "enterprise", _ownEnterprise, "member")).MembershipId;
+
+    private async Task<string> ApiClientAsync() =>
+        (string)(await (await _ownManager.Client.PostJsonAsync($"/api/v1/institutions/{_ownInstitution}/api-clients", new { name = "信贷系统" })
+            .ShouldBe(Created)).ReadJsonAsync())["clientId"]!;
+
+    private static string Unused() => People.NewLogin("matrix");
 
     /// <summary>Publishes a request through the host's mediator and dispatches it, as its two jobs would (no background jobs run here); returns the own institution's dispatch.</summary>
     private async Task<string> PublishAsync(string requestId)
@@ -160,64 +208,129 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
             t => new { creditCode = NewCreditCode("330421"), reason = "失信被执行人" }),
         ["DELETE /admin/blacklist/{creditCode}"] = new(HttpMethod.Delete, async t => $"/api/v1/admin/blacklist/{await t.BlacklistedCodeAsync()}"),
         ["DELETE /admin/blacklist/{unknown}"] = new(HttpMethod.Delete, t => Task.FromResult($"/api/v1/admin/blacklist/{NewCreditCode("330421")}")),
+        ["POST /auth/sign-up"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-up"), t => new { login = Unused(), password = People.Password, displayName = "新用户" }),
+        ["POST /auth/sign-in (an unknown login)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-in"), t => new { login = Unused(), password = People.Password }),
+        ["POST /auth/refresh (an unknown token)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/refresh"), t => new { refreshToken = "not-a-refresh-token" }),
+        ["POST /auth/sign-out"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-out"), t => new { }),
+        ["GET /auth/me"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/auth/me")),
+        ["POST /auth/mfa/setup"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/mfa/setup"), t => new { }),
+        ["POST /auth/mfa/confirm (not a code)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/mfa/confirm"), t => new { code = "abc" }),
+        ["POST /auth/password-reset"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/password-reset"), t => new { login = Unused() }),
+        ["POST /auth/password-reset/confirm (an unknown login)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/password-reset/confirm"),
+            t => new { login = Unused(), code = "123456", newPassword = "Another-Secret-2026" }),
+        ["POST /auth/token (JSON, not a form)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/token"), t => new { grant_type = "client_credentials" }),
+        ["POST /invitations (to the own enterprise)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/invitations"),
+            t => new { organisationKind = "enterprise", organisationId = t._ownEnterprise, role = "member" }),
+        ["DELETE /invitations/{id}"] = new(HttpMethod.Delete, async t => $"/api/v1/invitations/{await t.InvitationAsync()}"),
+        ["POST /invitations/accept (an unknown code)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/invitations/accept"), t => new { code = "no-such-code" }),
+        ["GET /memberships (the own enterprise's)"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/memberships?organisationKind=enterprise&organisationId={t._ownEnterprise}")),
+        ["DELETE /memberships/{id}"] = new(HttpMethod.Delete, async t => $"/api/v1/memberships/{await t.MembershipAsync()}"),
+        ["DELETE /memberships/{unknown}"] = new(HttpMethod.Delete, t => Task.FromResult($"/api/v1/memberships/{Guid.NewGuid()}")),
+        ["POST /institutions/{id}/api-clients"] = new(HttpMethod.Post, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/api-clients"), t => new { name = "信贷系统" }),
+        ["GET /institutions/{id}/api-clients"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/api-clients")),
+        ["DELETE /institutions/{id}/api-clients/{clientId}"] = new(HttpMethod.Delete, async t => $"/api/v1/institutions/{t._ownInstitution}/api-clients/{await t.ApiClientAsync()}"),
+        ["POST /admin/regulator-offices"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/admin/regulator-offices"), t => new { name = "嘉兴监管（测试）", region = "3304" }),
+        ["GET /admin/people"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/people")),
+        ["POST /admin/people/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/admin/people/{await t.Host.SignUpAsync(Unused())}/deactivate", t => new { }),
+        ["GET /admin/messages"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/messages")),
+        ["GET /admin/security-events"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/security-events")),
     };
 
     // Columns: anonymous, own enterprise, other enterprise, own institution, other institution, regulator in region, regulator of another region, admin.
-    private static readonly (string Endpoint, HttpStatusCode[] Expected)[] Matrix =
+    // A row with a third array expects that instead with development tokens, which name a role and a tenant but no person.
+    private static readonly (string Endpoint, HttpStatusCode[] Expected, HttpStatusCode[]? WithDevTokens)[] Matrix =
     [
         // Enterprises write their own profile; another enterprise cannot take over its credit code.
-        ("POST /enterprises (the own profile's body)", [Unauthorized, OK, Conflict, Forbidden, Forbidden, Forbidden, Forbidden, OK]),
-        ("GET /enterprises/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK]),
-        ("GET /enterprises/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("POST /institutions", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created]),
-        ("GET /institutions/{id}", [OK, OK, OK, OK, OK, OK, OK, OK]),
+        ("POST /enterprises (the own profile's body)", [Unauthorized, OK, Conflict, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /enterprises/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK], null),
+        ("GET /enterprises/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        ("POST /institutions", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created], null),
+        ("GET /institutions/{id}", [OK, OK, OK, OK, OK, OK, OK, OK], null),
         // "Other institution" lists a product of its own: the token decides whose product it is.
-        ("POST /products", [Unauthorized, Forbidden, Forbidden, Created, Created, Forbidden, Forbidden, Forbidden]),
-        ("PUT /products/{id}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("POST /products/{id}/delist", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("GET /products (shelves)", [OK, OK, OK, OK, OK, OK, OK, OK]),
-        ("GET /products/{id} (listed)", [OK, OK, OK, OK, OK, OK, OK, OK]),
-        ("GET /products/{id} (delisted)", [NotFound, NotFound, NotFound, OK, NotFound, NotFound, NotFound, OK]),
-        ("GET /products/{unknown}", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("POST /financing-requests", [Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        ("POST /products", [Unauthorized, Forbidden, Forbidden, Created, Created, Forbidden, Forbidden, Forbidden], null),
+        ("PUT /products/{id}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("POST /products/{id}/delist", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("GET /products (shelves)", [OK, OK, OK, OK, OK, OK, OK, OK], null),
+        ("GET /products/{id} (listed)", [OK, OK, OK, OK, OK, OK, OK, OK], null),
+        ("GET /products/{id} (delisted)", [NotFound, NotFound, NotFound, OK, NotFound, NotFound, NotFound, OK], null),
+        ("GET /products/{unknown}", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        ("POST /financing-requests", [Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
         // Institutions see requests only once dispatched to them; nothing is dispatched yet.
-        ("GET /financing-requests/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK]),
-        ("GET /financing-requests/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("POST /financing-requests/{id}/cancel", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
-        ("POST /dev/tokens", [OK, OK, OK, OK, OK, OK, OK, OK]),
+        ("GET /financing-requests/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK], null),
+        ("GET /financing-requests/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        ("POST /financing-requests/{id}/cancel", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
+        ("POST /dev/tokens", [OK, OK, OK, OK, OK, OK, OK, OK], null),
         // Once dispatched, the request is readable by the institution it went to, and still by no other.
-        ("GET /financing-requests/{id} (dispatched)", [Unauthorized, OK, NotFound, OK, NotFound, OK, NotFound, OK]),
-        ("GET /financing-requests/{id}/matches", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK]),
-        ("GET /financing-requests/{unknown}/matches", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("POST /financing-requests/{id}/rating", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        ("GET /financing-requests/{id} (dispatched)", [Unauthorized, OK, NotFound, OK, NotFound, OK, NotFound, OK], null),
+        ("GET /financing-requests/{id}/matches", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK], null),
+        ("GET /financing-requests/{unknown}/matches", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        ("POST /financing-requests/{id}/rating", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
         // Each institution has an inbox of its own; another institution's dispatch does not exist for it.
-        ("GET /dispatches (inbox)", [Unauthorized, Forbidden, Forbidden, OK, OK, Forbidden, Forbidden, Forbidden]),
-        ("GET /dispatches/{id}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("GET /dispatches/{unknown}", [Unauthorized, Forbidden, Forbidden, NotFound, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("POST /dispatches/{id}/accept", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("POST /dispatches/{id}/decline", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
-        ("POST /dispatches/{id}/feedback", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden]),
+        ("GET /dispatches (inbox)", [Unauthorized, Forbidden, Forbidden, OK, OK, Forbidden, Forbidden, Forbidden], null),
+        ("GET /dispatches/{id}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("GET /dispatches/{unknown}", [Unauthorized, Forbidden, Forbidden, NotFound, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("POST /dispatches/{id}/accept", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("POST /dispatches/{id}/decline", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("POST /dispatches/{id}/feedback", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
         // Everyone signed in has a notification list (its own); someone else's notification is not found.
-        ("GET /notifications", [Unauthorized, OK, OK, OK, OK, OK, OK, OK]),
-        ("POST /notifications/{id}/read (the own enterprise's)", [Unauthorized, NoContent, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("POST /notifications/{unknown}/read", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        ("GET /notifications", [Unauthorized, OK, OK, OK, OK, OK, OK, OK], null),
+        ("POST /notifications/{id}/read (the own enterprise's)", [Unauthorized, NoContent, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        ("POST /notifications/{unknown}/read", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         // Statistics are the regulators'; a region outside the regulator's own prefix is refused, never narrowed or widened.
-        ("GET /statistics/summary (the caller's own region)", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden]),
-        ("GET /statistics/summary?region=330421", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden]),
-        ("GET /statistics/breakdown?by=region&region=33", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden]),
-        ("GET /statistics/overdue", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden]),
-        ("GET /statistics/export?format=csv&region=3304", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden]),
-        ("PUT /statistics/targets", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK]),
-        ("GET /admin/blacklist", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK]),
-        ("POST /admin/blacklist", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created]),
-        ("DELETE /admin/blacklist/{creditCode}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent]),
-        ("DELETE /admin/blacklist/{unknown}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        ("GET /statistics/summary (the caller's own region)", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden], null),
+        ("GET /statistics/summary?region=330421", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden], null),
+        ("GET /statistics/breakdown?by=region&region=33", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden], null),
+        ("GET /statistics/overdue", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden], null),
+        ("GET /statistics/export?format=csv&region=3304", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, Forbidden, Forbidden], null),
+        ("PUT /statistics/targets", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/blacklist", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("POST /admin/blacklist", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created], null),
+        ("DELETE /admin/blacklist/{creditCode}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
+        ("DELETE /admin/blacklist/{unknown}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound], null),
+        // Accounts: signing up, in and out, and resetting a password are open to anyone; a session's own endpoints are a person's.
+        ("POST /auth/sign-up", [Created, Created, Created, Created, Created, Created, Created, Created], null),
+        ("POST /auth/sign-in (an unknown login)", [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized], null),
+        ("POST /auth/refresh (an unknown token)", [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized], null),
+        ("POST /auth/sign-out", [Unauthorized, NoContent, NoContent, NoContent, NoContent, NoContent, NoContent, NoContent],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        ("GET /auth/me", [Unauthorized, OK, OK, OK, OK, OK, OK, OK], [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        // The owners have no second factor yet and may start one; the others have theirs on already.
+        ("POST /auth/mfa/setup", [Unauthorized, OK, OK, Conflict, Conflict, Conflict, Conflict, Conflict],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        ("POST /auth/mfa/confirm (not a code)", [Unauthorized, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest], null),
+        ("POST /auth/password-reset", [Accepted, Accepted, Accepted, Accepted, Accepted, Accepted, Accepted, Accepted], null),
+        ("POST /auth/password-reset/confirm (an unknown login)", [BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest], null),
+        ("POST /auth/token (JSON, not a form)", [BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest], null),
+        // An organisation's people are looked after by its owner or manager and by admins; a development token names no owner.
+        ("POST /invitations (to the own enterprise)", [Unauthorized, Created, NotFound, NotFound, NotFound, NotFound, NotFound, Created],
+            [Unauthorized, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, Created]),
+        ("DELETE /invitations/{id}", [Unauthorized, NoContent, NotFound, NotFound, NotFound, NotFound, NotFound, NoContent],
+            [Unauthorized, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NoContent]),
+        ("POST /invitations/accept (an unknown code)", [Unauthorized, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        ("GET /memberships (the own enterprise's)", [Unauthorized, OK, NotFound, NotFound, NotFound, NotFound, NotFound, OK],
+            [Unauthorized, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, OK]),
+        ("DELETE /memberships/{id}", [Unauthorized, NoContent, NotFound, NotFound, NotFound, NotFound, NotFound, NoContent],
+            [Unauthorized, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NoContent]),
+        ("DELETE /memberships/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
+        // API clients are the institution's manager's.
+        ("POST /institutions/{id}/api-clients", [Unauthorized, Forbidden, Forbidden, Created, NotFound, Forbidden, Forbidden, Forbidden],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden]),
+        ("GET /institutions/{id}/api-clients", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden]),
+        ("DELETE /institutions/{id}/api-clients/{clientId}", [Unauthorized, Forbidden, Forbidden, NoContent, NotFound, Forbidden, Forbidden, Forbidden],
+            [Unauthorized, Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden]),
+        ("POST /admin/regulator-offices", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created], null),
+        ("GET /admin/people", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("POST /admin/people/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
+        ("GET /admin/messages", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/security-events", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
     ];
 
     public static IEnumerable<TestCaseData> Cases() =>
         from row in Matrix
         from caller in Enum.GetValues<Caller>()
-        select new TestCaseData(row.Endpoint, caller, row.Expected[(int)caller]);
+        select new TestCaseData(row.Endpoint, caller, row.Expected[(int)caller], (row.WithDevTokens ?? row.Expected)[(int)caller]);
 
     [Test]
     public void The_matrix_covers_every_endpoint_for_every_caller()
@@ -232,15 +345,17 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
 
         rows.ShouldBe(served, ignoreOrder: true);
         Matrix.Select(row => row.Endpoint).ShouldBe(Endpoints.Keys, ignoreOrder: true);
-        Matrix.ShouldAllBe(row => row.Expected.Length == Enum.GetValues<Caller>().Length);
+        Matrix.ShouldAllBe(row => row.Expected.Length == Enum.GetValues<Caller>().Length && (row.WithDevTokens ?? row.Expected).Length == row.Expected.Length);
     }
 
     /// <summary>"GET /products/{id}" whatever the parameter is called in the route ({id:long}) or in the row ({unknown}).</summary>
     private static string Route(string method, string path) => $"{method} {Regex.Replace(path, "{[^}]*}", "{}").TrimEnd('/')}";
 
     [TestCaseSource(nameof(Cases))]
-    public async Task Each_caller_gets_the_status_its_role_and_tenancy_allow_and_a_denied_call_changes_nothing(string endpoint, Caller caller, HttpStatusCode expected)
+    public async Task Each_caller_gets_the_status_its_role_and_tenancy_allow_and_a_denied_call_changes_nothing(
+        string endpoint, Caller caller, HttpStatusCode signedIn, HttpStatusCode withDevTokens)
     {
+        var expected = tokens == TokenSource.SignIns ? signedIn : withDevTokens;
         var call = Endpoints[endpoint];
         var path = await call.Path(this);
         using var request = new HttpRequestMessage(call.Method, path);
@@ -352,7 +467,7 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
         return (await connection.QueryAsync<string?>("SELECT request_id FROM dispatches WHERE institution_id = @Id", new { Id = institutionId })).ToArray();
     }
 
-    private HttpClient ClientFor(Caller caller) => caller switch
+    private HttpClient ClientFor(Caller caller) => _signedIn.TryGetValue(caller, out var person) ? person : caller switch
     {
         Caller.Anonymous => Anonymous,
         Caller.OwnEnterprise => EnterpriseClient(_ownEnterprise),
@@ -386,7 +501,8 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
         await using var connection = await Host.Service<Db>().OpenAsync();
         var parts = new List<string>();
         foreach (var table in new[] { "enterprises", "institutions", "products", "product_regions", "financing_requests", "request_events",
-                     "request_matches", "dispatches", "notifications", "webhook_deliveries", "blacklist", "region_targets" })
+                     "request_matches", "dispatches", "notifications", "webhook_deliveries", "blacklist", "region_targets",
+                     "people", "memberships", "invitations", "api_clients", "regulator_offices", "message_outbox" })
             parts.Add($"{table}={await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")}");
         parts.Add($"catalog={await connection.ExecuteScalarAsync<long>("SELECT version FROM catalog_version")}");
         parts.Add(await connection.ExecuteScalarAsync<string>("SELECT name || '|' || status || '|' || CAST(max_amount AS VARCHAR(40)) FROM products WHERE id = @Id", new { Id = _product }) ?? "");
@@ -401,6 +517,11 @@ public sealed class RoleMatrixTests(string provider) : ApiTestBase(provider)
         parts.Add(string.Join(";", await connection.QueryAsync<string>(
             "SELECT region_code || '/' || CAST(year AS VARCHAR(10)) || '/' || CAST(approved_amount AS VARCHAR(40)) || '/' || CAST(approved_count AS VARCHAR(20)) FROM region_targets ORDER BY region_code, year")));
         parts.Add(string.Join(";", await connection.QueryAsync<string>("SELECT credit_code FROM blacklist ORDER BY credit_code")));
+        // Accounts: who is active, which memberships and invitations stand, which API clients are revoked.
+        parts.Add($"inactive={await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM people WHERE active = @False", new { False = false })}");
+        parts.Add($"removed={await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM memberships WHERE removed_at IS NOT NULL")}");
+        parts.Add($"closed={await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations WHERE withdrawn_at IS NOT NULL OR accepted_at IS NOT NULL")}");
+        parts.Add($"revoked={await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_clients WHERE revoked_at IS NOT NULL")}");
         return string.Join(", ", parts);
     }
 }

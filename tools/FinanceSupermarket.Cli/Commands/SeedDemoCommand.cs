@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using FinanceSupermarket.Api.Features.Demo;
-using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,20 +16,7 @@ public sealed class SeedDemoCommand : Command
     {
         SetAction(async (parse, cancellationToken) =>
         {
-            var configuration = PlatformSettings.Read(parse);
-            var args = new List<string>
-            {
-                "--contentRoot", PlatformSettings.ContentRootOf(parse), "--applicationName", "FinanceSupermarket.Api",
-                "--environment", PlatformSettings.Environment(parse).EnvironmentName,
-            };
-            if (parse.GetValue(PlatformSettings.Provider) is { } provider) args.Add($"--{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}={provider}");
-            if (parse.GetValue(PlatformSettings.ConnectionString) is { } connectionString)
-                args.AddRange([$"--{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}", connectionString]);
-            // Seeding signs no token; a throwaway key lets the API's start-up checks pass outside Development without one.
-            if (string.IsNullOrEmpty(configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"]))
-                args.Add($"--{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}={Convert.ToHexString(RandomNumberGenerator.GetBytes(32))}");
-
-            using var host = ApiHost.Build(args);
+            using var host = ApiHost.Build(parse);
             var options = host.Services.GetRequiredService<DatabaseOptions>();
             var db = host.Services.GetRequiredService<Db>();
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FinanceSupermarket.Cli.SeedDemo");

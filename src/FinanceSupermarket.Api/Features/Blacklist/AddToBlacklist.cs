@@ -31,6 +31,7 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
             try
             {
                 await unit.ExecuteAsync(InsertSql, entry);
+                await unit.RecordAsync(entry.AddedAt, "blacklist", command.CreditCode, "added", command.Reason);
                 return entry;
             }
             catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))

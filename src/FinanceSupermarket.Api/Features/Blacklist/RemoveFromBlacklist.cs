@@ -8,13 +8,15 @@ namespace FinanceSupermarket.Api.Features.Blacklist;
 
 public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<Unit>
 {
-    public sealed class Handler(UnitOfWork unit) : ICommandHandler<RemoveFromBlacklist, Unit>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<RemoveFromBlacklist, Unit>
     {
         private const string DeleteSql = "DELETE FROM blacklist WHERE credit_code = @CreditCode";
 
         public async ValueTask<Unit> Handle(RemoveFromBlacklist command, CancellationToken cancellationToken)
         {
-            return await unit.ExecuteAsync(DeleteSql, new { command.CreditCode }) > 0 ? Unit.Value : throw new NotFoundException("The blacklist entry");
+            if (await unit.ExecuteAsync(DeleteSql, new { command.CreditCode }) == 0) throw new NotFoundException("The blacklist entry");
+            await unit.RecordAsync(clock.GetUtcNow(), "blacklist", command.CreditCode, "removed");
+            return Unit.Value;
         }
     }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -41,6 +42,8 @@ public sealed record RegisterEnterprise(
 
     public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<RegisterEnterprise, Result>
     {
+        private const string ClaimedAlready =
+            "This 统一社会信用代码 is registered already: ask the enterprise's owner to invite you (POST /api/v1/invitations).";
         private const string FindByCreditCodeSql = "SELECT id FROM enterprises WHERE credit_code = @CreditCode";
         private const string ExistsSql = "SELECT COUNT(*) FROM enterprises WHERE id = @Id";
 
@@ -61,10 +64,12 @@ public sealed record RegisterEnterprise(
         public async ValueTask<Result> Handle(RegisterEnterprise command, CancellationToken cancellationToken)
         {
             var holder = await unit.QuerySingleOrDefaultAsync<string>(FindByCreditCodeSql, new { command.CreditCode });
-            // An enterprise user is bound to one id; an admin registers by credit code.
-            var id = user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
+            // A person with no enterprise yet registers one and becomes its owner; an enterprise user is bound to one id;
+            // an admin registers by credit code.
+            var claiming = user.IsPerson && user.Is(Role.Enterprise) && user.EnterpriseId is null;
+            var id = claiming ? Guid.CreateVersion7().ToString() : user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
             if (holder is not null && holder != id)
-                throw new ConflictException("This credit code is already registered to another enterprise.");
+                throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
 
             var exists = await unit.ExecuteScalarAsync<long>(ExistsSql, new { Id = id }) > 0;
             var row = new
@@ -82,8 +87,10 @@ public sealed record RegisterEnterprise(
             catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
                 // Another enterprise registered the same credit code between the check and the write.
-                throw new ConflictException("This credit code is already registered to another enterprise.");
+                throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
             }
+            if (claiming) await Memberships.AddAsync(unit, user.PersonId!, MembershipKind.Enterprise, id, MembershipRole.Owner, row.Now);
+            await unit.RecordAsync(row.Now, "enterprise", id, exists ? "changed" : "registered", command.Name);
             return new Result(id, Created: !exists);
         }
     }

@@ -14,7 +14,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
     {
         private const string ByIdSql = RequestRow.SelectSql + " WHERE id = @Id";
         private const string TimelineSql = """
-            SELECT at, event, detail FROM request_events
+            SELECT at, event, detail, institution_id AS InstitutionId, actor_name AS ActorName, actor_organisation AS ActorOrganisation FROM request_events
             WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id IS NULL OR institution_id = @InstitutionId)
             ORDER BY id
             """;
@@ -37,9 +37,15 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
                 .ToArray();
             if (row is null || !CanSee(row, dispatches.Length > 0)) throw new NotFoundException("The financing request");
             var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, scope))
-                .Select(entry => new TimelineEntry(entry.At, entry.Event, entry.Detail)).ToArray();
+                .Select(entry => new TimelineEntry(entry.At, entry.Event, entry.Detail, ActorSeenBy(entry))).ToArray();
             return row.ToView(timeline, dispatches);
         }
+
+        /// <summary>An institution sees the names of its own people only; the enterprise, regulators and admins see who took each step.</summary>
+        private TimelineActor? ActorSeenBy(TimelineRow entry) =>
+            entry.ActorName is null || user.Is(Role.Institution) && entry.InstitutionId != user.InstitutionId
+                ? null
+                : new TimelineActor(entry.ActorName, entry.ActorOrganisation ?? "");
 
         private bool CanSee(RequestRow row, bool dispatchedToCaller) =>
             user.MayRead(row.EnterpriseId, row.RegionCode) || user.Is(Role.Institution) && dispatchedToCaller;
@@ -60,6 +66,9 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             public DateTimeOffset At { get; set; }
             public string Event { get; set; } = "";
             public string? Detail { get; set; }
+            public string? InstitutionId { get; set; }
+            public string? ActorName { get; set; }
+            public string? ActorOrganisation { get; set; }
         }
     }
 

@@ -2,7 +2,11 @@ using FinanceSupermarket.Domain;
 
 namespace FinanceSupermarket.Api.Features.FinancingRequests;
 
-public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Detail);
+/// <summary>A step of the request's life; Actor names who took it (none for the platform's own steps).</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Detail, TimelineActor? Actor);
+
+/// <summary>The person (or API client) who took a step and their organisation, as they were named then.</summary>
+public sealed record TimelineActor(string Name, string Organisation);
 
 public sealed record DispatchSummary(
     string Id, string InstitutionId, string ProductId, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt, string? Outcome);

@@ -45,6 +45,7 @@ public sealed record RegisterInstitution(
                 Id = id, command.Name, Kind = EnumText.ToText(command.Kind!.Value), RegionCodes = string.Join(',', command.RegionCodes),
                 command.WebhookUrl, command.WebhookSecret, Now = clock.GetUtcNow(),
             });
+            await unit.RecordAsync(clock.GetUtcNow(), "institution", id, "registered", command.Name);
             return new CreatedBody(id);
         }
     }

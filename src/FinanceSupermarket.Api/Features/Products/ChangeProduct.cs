@@ -34,6 +34,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
             var changed = await unit.ExecuteAsync(UpdateSql, ProductStore.Columns(command.Id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()));
             if (changed == 0) throw new NotFoundException("The product");
             await ProductStore.SaveRegionsAsync(unit, command.Id, institutionId, command.Body);
+            await unit.RecordAsync(clock.GetUtcNow(), "product", command.Id, "changed", command.Body.Name);
             return Unit.Value;
         }
     }

@@ -25,6 +25,7 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
             });
             if (delisted == 0) throw new ConflictException($"The product is already {status}.");
             await ProductStore.StampCatalogVersionAsync(unit, command.Id);
+            await unit.RecordAsync(clock.GetUtcNow(), "product", command.Id, "delisted");
             return Unit.Value;
         }
     }

@@ -6,10 +6,18 @@ namespace FinanceSupermarket.Api.Features.Workflow;
 public static class RequestTimeline
 {
     private const string AppendSql = """
-        INSERT INTO request_events (request_id, at, event, detail, institution_id) VALUES (@RequestId, @At, @Event, @Detail, @InstitutionId)
+        INSERT INTO request_events (request_id, at, event, detail, institution_id, actor_id, actor_name, actor_organisation)
+        VALUES (@RequestId, @At, @Event, @Detail, @InstitutionId, @ActorId, @ActorName, @ActorOrganisation)
         """;
 
-    /// <summary>Adds a step; one that concerns a single institution names it, so that other institutions do not see it.</summary>
+    /// <summary>
+    /// Adds a step taken by the unit's actor (none for the platform's own steps); one that concerns a single institution
+    /// names it, so that other institutions do not see it.
+    /// </summary>
     public static Task AppendAsync(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null) =>
-        unit.ExecuteAsync(AppendSql, new { RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId });
+        unit.ExecuteAsync(AppendSql, new
+        {
+            RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId,
+            ActorId = unit.Actor?.Id, ActorName = unit.Actor?.Name, ActorOrganisation = unit.Actor?.Organisation,
+        });
 }

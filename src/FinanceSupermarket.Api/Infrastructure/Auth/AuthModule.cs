@@ -123,7 +123,7 @@ public static class AuthModule
     public static IApplicationBuilder UseCurrentUser(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            context.RequestServices.GetRequiredService<CurrentUser>().SetFrom(context.User);
+            context.RequestServices.GetRequiredService<CurrentUser>().SetFrom(context.User, context.Connection.RemoteIpAddress?.ToString());
             await next(context);
         });
 }

@@ -16,6 +16,26 @@ public sealed class CurrentUser
     /// <summary>A regulator's region code prefix; empty means the whole country.</summary>
     public string? Region { get; private set; }
 
+    /// <summary>The person signed in (or the API client), their session and chosen membership; null for development tokens.</summary>
+    public string? PersonId { get; private set; }
+    public string? SessionId { get; private set; }
+    public string? MembershipId { get; private set; }
+    public string? OrganisationRole { get; private set; }
+    public string? ClientId { get; private set; }
+
+    /// <summary>Who the timeline names for a step this caller takes: the person (or API client) and their organisation.</summary>
+    public string? Name { get; private set; }
+    public string? Organisation { get; private set; }
+
+    /// <summary>The caller's network address, for security events and rate limits.</summary>
+    public string? ClientAddress { get; private set; }
+
+    /// <summary>Signed in as a person (a session), whatever membership.</summary>
+    public bool IsPerson => PersonId is not null && ClientId is null;
+
+    /// <summary>Who a recorded change names: the person or API client and their organisation; null for the platform's own steps and development tokens.</summary>
+    public Actor? Actor => PersonId is null ? null : new Actor(PersonId, Name ?? "", Organisation ?? "");
+
     public bool Is(Role role) => Role == role;
 
     public string RequireEnterpriseId() => Is(Domain.Role.Enterprise) && EnterpriseId is not null
@@ -37,12 +57,20 @@ public sealed class CurrentUser
     public bool MayRead(string enterpriseId, string regionCode) =>
         Is(Domain.Role.Admin) || Is(Domain.Role.Enterprise) && EnterpriseId == enterpriseId || RegulatorCovers(regionCode);
 
-    public void SetFrom(ClaimsPrincipal principal)
+    public void SetFrom(ClaimsPrincipal principal, string? clientAddress)
     {
         Role = EnumText.TryParse<Role>(principal.FindFirst(PlatformClaims.Role)?.Value, out var role) ? role : null;
         EnterpriseId = principal.FindFirst(PlatformClaims.EnterpriseId)?.Value;
         InstitutionId = principal.FindFirst(PlatformClaims.InstitutionId)?.Value;
         Region = principal.FindFirst(PlatformClaims.Region)?.Value;
+        PersonId = principal.FindFirst(PlatformClaims.Subject)?.Value;
+        SessionId = principal.FindFirst(PlatformClaims.Session)?.Value;
+        MembershipId = principal.FindFirst(PlatformClaims.Membership)?.Value;
+        OrganisationRole = principal.FindFirst(PlatformClaims.OrganisationRole)?.Value;
+        ClientId = principal.FindFirst(PlatformClaims.ClientId)?.Value;
+        Name = principal.FindFirst(PlatformClaims.Name)?.Value;
+        Organisation = principal.FindFirst(PlatformClaims.Organisation)?.Value;
+        ClientAddress = clientAddress;
     }
 
     /// <summary>Acts as a given user outside HTTP (demo data seeding, background jobs).</summary>
@@ -54,5 +82,8 @@ public sealed class CurrentUser
         Region = region;
     }
 }
+
+/// <summary>The person (or API client) who took a step, as named then: what the timeline and the audit log keep.</summary>
+public sealed record Actor(string Id, string Name, string Organisation);
 
 public sealed class ForbiddenException(string message) : Exception(message);

@@ -5,6 +5,7 @@ using DbUp;
 using DbUp.Builder;
 using Hangfire;
 using Hangfire.InMemory;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Data.Sqlite;
 
 namespace FinanceSupermarket.Api.Infrastructure.Database;
@@ -31,6 +32,14 @@ public abstract partial class SqlDialect
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
         public override bool IsUniqueViolation(Exception exception) =>
             exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+        // One node, one writer: a key written on a second connection while a unit of work holds the file's write lock would
+        // wait for it forever. The keys live in a folder beside the database file instead.
+        public override IXmlRepository KeyRing(Db db, ILoggerFactory logging)
+        {
+            var file = new SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+            return new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file) + "-keys")), logging);
+        }
 
         public override string EmbeddedConnectionString(string contentRoot) =>
             $"Data Source={Path.Combine(contentRoot, "data", "finance-supermarket.db")}";

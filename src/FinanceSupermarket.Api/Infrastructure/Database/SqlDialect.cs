@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using System.Data;
 using System.Data.Common;
 using DbUp.Builder;
@@ -39,6 +40,9 @@ public abstract partial class SqlDialect
     /// for whole months are then read from it (Features/Statistics/Rollup.cs) instead of from every request row.
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
+
+    /// <summary>Where ASP.NET Core Data Protection keeps its key ring: in the database, shared by every node.</summary>
+    public virtual IXmlRepository KeyRing(Db db, ILoggerFactory logging) => new DatabaseKeyRing(db);
 
     /// <summary>The database when no connection string is configured: only the embedded SQLite file has one.</summary>
     public virtual string? EmbeddedConnectionString(string contentRoot) => null;

@@ -8,3 +8,9 @@ public sealed class ConflictException(string message) : Exception(message);
 
 /// <summary>A well-formed request that cannot be processed, e.g. an idempotency key reused with another body (422).</summary>
 public sealed class UnprocessableException(string message) : Exception(message);
+
+/// <summary>Too many attempts of something rate-limited (429, with Retry-After).</summary>
+public sealed class TooManyRequestsException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

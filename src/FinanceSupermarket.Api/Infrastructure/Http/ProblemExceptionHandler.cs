@@ -30,6 +30,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             NotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = notFound.Message },
             ConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
             UnprocessableException unprocessable => new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Unprocessable request", Detail = unprocessable.Message },
+            TooManyRequestsException tooMany => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = tooMany.Message },
             ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
             _ => null,
         };
@@ -37,6 +38,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
         logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
         context.Response.StatusCode = problem.Status!.Value;
+        if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Mediator;
 
@@ -11,8 +12,13 @@ namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 /// (jobs to enqueue, the matching index to refresh): those events are published only after the commit, so a rolled-back
 /// change starts nothing. Scoped: one per HTTP request or job.
 /// </summary>
-public sealed class UnitOfWork(Db db)
+public sealed class UnitOfWork(Db db, CurrentUser user)
 {
+    private const string RecordSql = """
+        INSERT INTO audit_log (at, subject, subject_id, action, detail, actor_id, actor_name, actor_organisation)
+        VALUES (@At, @Subject, @SubjectId, @Action, @Detail, @ActorId, @ActorName, @ActorOrganisation)
+        """;
+
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private readonly List<INotification> _raised = [];
@@ -24,6 +30,20 @@ public sealed class UnitOfWork(Db db)
 
     /// <summary>Events raised by the handlers, for the behaviour to publish after commit.</summary>
     internal IReadOnlyList<INotification> Raised => _raised;
+
+    /// <summary>Who this unit's changes are recorded as made by: the signed-in person or API client; null for the platform's own steps.</summary>
+    public Actor? Actor => user.Actor;
+
+    /// <summary>
+    /// Records a change that has no timeline of its own (a product listed, a target set, a blacklist entry) in the audit
+    /// log, naming the unit's actor, in the same transaction as the change.
+    /// </summary>
+    public Task RecordAsync(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null) =>
+        ExecuteAsync(RecordSql, new
+        {
+            At = at, Subject = subject, SubjectId = subjectId, Action = action, Detail = detail,
+            ActorId = Actor?.Id, ActorName = Actor?.Name, ActorOrganisation = Actor?.Organisation,
+        });
 
     /// <summary>Something to start once the change is committed (an in-process notification, handled after commit).</summary>
     public void Raise(INotification @event)

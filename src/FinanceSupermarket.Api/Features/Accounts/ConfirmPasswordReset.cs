@@ -1,0 +1,81 @@
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace FinanceSupermarket.Api.Features.Accounts;
+
+/// <summary>
+/// Sets a new password with the reset code. A code is good once, for 15 minutes and five tries; the new password ends
+/// every session of the person and lifts a lockout.
+/// </summary>
+public sealed record ConfirmPasswordReset(string Login, string Code, string NewPassword) : Mediator.ICommand<bool>
+{
+    public sealed class Validator : AbstractValidator<ConfirmPasswordReset>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Login).NotEmpty().MaximumLength(200);
+            RuleFor(x => x.Code).NotEmpty().Matches("^[0-9]{6}$").WithMessage("Must be the 6-digit code that was sent.");
+            RuleFor(x => x.NewPassword).Password(x => x.Login);
+        }
+    }
+
+    public sealed class Handler(UnitOfWork unit, IPasswordHasher<Person> hasher, Sessions sessions, SignInAttempts attempts, CurrentUser user,
+        IOptions<AccountsOptions> options, TimeProvider clock) : ICommandHandler<ConfirmPasswordReset, bool>
+    {
+        private const string LatestSql = """
+            SELECT id, code_hash AS CodeHash, attempts FROM password_resets
+            WHERE person_id = @PersonId AND used_at IS NULL AND expires_at > @Now AND attempts < @MaxAttempts
+            ORDER BY created_at DESC
+            """;
+        private const string WrongCodeSql = "UPDATE password_resets SET attempts = attempts + 1 WHERE id = @Id";
+        private const string UsedSql = "UPDATE password_resets SET used_at = @Now WHERE person_id = @PersonId AND used_at IS NULL";
+        private const string NewPasswordSql = """
+            UPDATE people SET password_hash = @Hash, failed_sign_ins = 0, locked_until = NULL, updated_at = @Now WHERE id = @Id
+            """;
+
+        /// <summary>False when the code is wrong, spent or expired (a wrong try is counted).</summary>
+        public async ValueTask<bool> Handle(ConfirmPasswordReset command, CancellationToken cancellationToken)
+        {
+            attempts.Take(user.ClientAddress, command.Login);
+            var now = clock.GetUtcNow();
+            var person = await Person.ByLoginAsync(unit, command.Login);
+            if (person is not { Active: true }) return false;
+            var reset = (await unit.QueryAsync<ResetRow>(LatestSql, new { PersonId = person.Id, Now = now, MaxAttempts = options.Value.ResetCodeAttempts }))
+                .FirstOrDefault();
+            if (reset is null) return false;
+            if (reset.CodeHash != Secrets.Hash(command.Code))
+            {
+                await unit.ExecuteAsync(WrongCodeSql, new { reset.Id });
+                return false;
+            }
+            await unit.ExecuteAsync(UsedSql, new { PersonId = person.Id, Now = now });
+            await unit.ExecuteAsync(NewPasswordSql, new { person.Id, Hash = hasher.HashPassword(person, command.NewPassword), Now = now });
+            await sessions.RevokeAllOfPersonAsync(person.Id, "password reset", now);
+            await SecurityEvents.RecordAsync(unit, now, SecurityEvents.PasswordReset, person.Id, person.Login, user.ClientAddress);
+            return true;
+        }
+
+        private sealed class ResetRow
+        {
+            public string Id { get; set; } = "";
+            public string CodeHash { get; set; } = "";
+            public int Attempts { get; set; }
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/password-reset/confirm", async (ConfirmPasswordReset command, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(command, ct)
+                    ? Results.NoContent()
+                    : Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["code"] = ["The code is wrong or no longer valid; ask for a new one."],
+                    }, title: "One or more fields are invalid"))
+            .AllowAnonymous()
+            .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithSummary("Set a new password with the reset code (204); ends every session of the person");
+}

@@ -1,0 +1,36 @@
+using System.Reflection;
+using FluentValidation;
+
+namespace FinanceSupermarket.Api.Features.Accounts;
+
+/// <summary>
+/// The minimum password policy, in the spirit of 等保 2.0 (GB/T 22239-2019, 身份鉴别: 口令具有复杂度要求): at least ten
+/// characters, not the login, not a commonly used password (Data/common-passwords.txt, from a published list).
+/// </summary>
+public static class PasswordPolicy
+{
+    public const int MinimumLength = 10;
+
+    private static readonly Lazy<HashSet<string>> Common = new(LoadCommon);
+
+    public static IRuleBuilderOptions<T, string> Password<T>(this IRuleBuilder<T, string> rule, Func<T, string?> login) =>
+        rule.NotEmpty().WithMessage($"Choose a password of at least {MinimumLength} characters.")
+            .MinimumLength(MinimumLength).WithMessage($"Must be at least {MinimumLength} characters long.")
+            .MaximumLength(200)
+            .Must((message, password) => login(message) is not { } l || !string.Equals(Logins.Normalise(l), password.Trim(), StringComparison.OrdinalIgnoreCase))
+            .WithMessage("Must not be the login.")
+            .Must(password => !IsCommon(password)).WithMessage("This password is too common; choose another.");
+
+    public static bool IsCommon(string password) => Common.Value.Contains(password);
+
+    private static HashSet<string> LoadCommon()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("FinanceSupermarket.Api.Features.Accounts.Data.common-passwords.txt")
+                           ?? throw new InvalidOperationException("The common-password list is not embedded in the assembly.");
+        using var reader = new StreamReader(stream);
+        var passwords = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0 && !line.StartsWith('#')) passwords.Add(line);
+        return passwords;
+    }
+}
