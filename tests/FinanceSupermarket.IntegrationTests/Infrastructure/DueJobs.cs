@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
+using FinanceSupermarket.Api.Infrastructure.Database;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FinanceSupermarket.IntegrationTests.Infrastructure;
@@ -32,33 +33,61 @@ internal static class DueJobs
         }
     }
 
+    /// <summary>
+    /// The nodes that share one job queue (one PostgreSQL database; each in-memory store is its own) share one of these:
+    /// a node takes a job only under the gate, and only when the queue holds more jobs than the nodes are running. Then a
+    /// fetch always finds a job at once and needs no time bound. (A bound cancelled under load could fire after the
+    /// storage had marked the row fetched: the job was then invisible for Hangfire's 30-minute invisibility timeout while
+    /// the queue still counted it, and the run spun until then.)
+    /// </summary>
+    private sealed class SharedQueue
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public int Running;
+    }
+
+    private static readonly Dictionary<object, SharedQueue> Queues = [];
+
+    private static SharedQueue QueueOf(ApiHost node, JobStorage storage)
+    {
+        object key = storage is Hangfire.InMemory.InMemoryStorage ? storage : node.Service<Db>().ConnectionString;
+        lock (Queues) return Queues.TryGetValue(key, out var queue) ? queue : Queues[key] = new SharedQueue();
+    }
+
     private static async Task<int> DrainAsync(ApiHost node)
     {
         var storage = node.Service<JobStorage>();
         var jobs = node.Service<IBackgroundJobClient>();
         var monitoring = storage.GetMonitoringApi();
+        var shared = QueueOf(node, storage);
         var ran = 0;
         while (true)
         {
-            EnqueueDueScheduledJobs(monitoring, jobs, node.Clock.GetUtcNow().UtcDateTime);
-            // The count first, because fetching from an empty queue waits for a job to arrive.
-            if (monitoring.EnqueuedCount(Queue) == 0) return ran;
             using var connection = storage.GetConnection();
             IFetchedJob fetched;
+            await shared.Gate.WaitAsync();
             try
             {
-                // Another node sharing the database may take the job first; the bound only keeps this fetch from waiting for the next.
-                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                fetched = connection.FetchNextJob([Queue], bound.Token);
+                EnqueueDueScheduledJobs(monitoring, jobs, node.Clock.GetUtcNow().UtcDateTime);
+                // The queue's count includes the jobs the nodes have fetched and are running.
+                if (monitoring.EnqueuedCount(Queue) <= shared.Running) return ran;
+                fetched = connection.FetchNextJob([Queue], CancellationToken.None);
+                shared.Running++;
             }
-            catch (OperationCanceledException)
+            finally
             {
-                continue;
+                shared.Gate.Release();
             }
-            using (fetched)
+            try
             {
-                await PerformAsync(node, connection, fetched, jobs);
+                using (fetched) await PerformAsync(node, connection, fetched, jobs);
                 ran++;
+            }
+            finally
+            {
+                await shared.Gate.WaitAsync();
+                shared.Running--;
+                shared.Gate.Release();
             }
         }
     }

@@ -26,12 +26,12 @@ public sealed record ConfirmPasswordReset(string Login, string Code, string NewP
     public sealed class Handler(UnitOfWork unit, IPasswordHasher<Person> hasher, Sessions sessions, SignInAttempts attempts, CurrentUser user,
         IOptions<AccountsOptions> options, TimeProvider clock) : ICommandHandler<ConfirmPasswordReset, bool>
     {
-        private const string LatestSql = """
-            SELECT id, code_hash AS CodeHash, attempts FROM password_resets
-            WHERE person_id = @PersonId AND used_at IS NULL AND expires_at > @Now AND attempts < @MaxAttempts
-            ORDER BY created_at DESC
+        private const string MatchSql = """
+            SELECT COUNT(*) FROM password_resets
+            WHERE person_id = @PersonId AND code_hash = @CodeHash AND used_at IS NULL AND expires_at > @Now AND attempts < @MaxAttempts
             """;
-        private const string WrongCodeSql = "UPDATE password_resets SET attempts = attempts + 1 WHERE id = @Id";
+        // A wrong code counts against every open reset of the person: guesses are limited whatever was asked for.
+        private const string WrongCodeSql = "UPDATE password_resets SET attempts = attempts + 1 WHERE person_id = @PersonId AND used_at IS NULL";
         private const string UsedSql = "UPDATE password_resets SET used_at = @Now WHERE person_id = @PersonId AND used_at IS NULL";
         private const string NewPasswordSql = """
             UPDATE people SET password_hash = @Hash, failed_sign_ins = 0, locked_until = NULL, updated_at = @Now WHERE id = @Id
@@ -44,12 +44,13 @@ public sealed record ConfirmPasswordReset(string Login, string Code, string NewP
             var now = clock.GetUtcNow();
             var person = await Person.ByLoginAsync(unit, command.Login);
             if (person is not { Active: true }) return false;
-            var reset = (await unit.QueryAsync<ResetRow>(LatestSql, new { PersonId = person.Id, Now = now, MaxAttempts = options.Value.ResetCodeAttempts }))
-                .FirstOrDefault();
-            if (reset is null) return false;
-            if (reset.CodeHash != Secrets.Hash(command.Code))
+            var matches = await unit.ExecuteScalarAsync<long>(MatchSql, new
             {
-                await unit.ExecuteAsync(WrongCodeSql, new { reset.Id });
+                PersonId = person.Id, CodeHash = Secrets.Hash(command.Code), Now = now, MaxAttempts = options.Value.ResetCodeAttempts,
+            });
+            if (matches == 0)
+            {
+                await unit.ExecuteAsync(WrongCodeSql, new { PersonId = person.Id });
                 return false;
             }
             await unit.ExecuteAsync(UsedSql, new { PersonId = person.Id, Now = now });
@@ -57,13 +58,6 @@ public sealed record ConfirmPasswordReset(string Login, string Code, string NewP
             await sessions.RevokeAllOfPersonAsync(person.Id, "password reset", now);
             await SecurityEvents.RecordAsync(unit, now, SecurityEvents.PasswordReset, person.Id, person.Login, user.ClientAddress);
             return true;
-        }
-
-        private sealed class ResetRow
-        {
-            public string Id { get; set; } = "";
-            public string CodeHash { get; set; } = "";
-            public int Attempts { get; set; }
         }
     }
 

@@ -17,9 +17,9 @@ public static class PasswordPolicy
         rule.NotEmpty().WithMessage($"Choose a password of at least {MinimumLength} characters.")
             .MinimumLength(MinimumLength).WithMessage($"Must be at least {MinimumLength} characters long.")
             .MaximumLength(200)
-            .Must((message, password) => login(message) is not { } l || !string.Equals(Logins.Normalise(l), password.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Must((message, password) => password is null || login(message) is not { } l || !string.Equals(Logins.Normalise(l), password.Trim(), StringComparison.OrdinalIgnoreCase))
             .WithMessage("Must not be the login.")
-            .Must(password => !IsCommon(password)).WithMessage("This password is too common; choose another.");
+            .Must(password => password is null || !IsCommon(password)).WithMessage("This password is too common; choose another.");
 
     public static bool IsCommon(string password) => Common.Value.Contains(password);
 

@@ -20,6 +20,8 @@ public sealed record RequestPasswordReset(string Login) : Mediator.ICommand
     public sealed class Handler(UnitOfWork unit, IMessageSender messages, SignInAttempts attempts, CurrentUser user,
         IOptions<AccountsOptions> options, TimeProvider clock) : ICommandHandler<RequestPasswordReset>
     {
+        // A new code replaces any earlier one: only the latest message counts.
+        private const string SupersedeSql = "UPDATE password_resets SET used_at = @Now WHERE person_id = @PersonId AND used_at IS NULL";
         private const string InsertSql = """
             INSERT INTO password_resets (id, person_id, code_hash, created_at, expires_at, attempts) VALUES (@Id, @PersonId, @CodeHash, @Now, @ExpiresAt, 0)
             """;
@@ -33,6 +35,7 @@ public sealed record RequestPasswordReset(string Login) : Mediator.ICommand
 
             var code = Secrets.NewDigits(6);
             var lifetime = options.Value.ResetCodeLifetime;
+            await unit.ExecuteAsync(SupersedeSql, new { PersonId = person.Id, Now = now });
             await unit.ExecuteAsync(InsertSql, new
             {
                 Id = Guid.CreateVersion7().ToString(), PersonId = person.Id, CodeHash = Secrets.Hash(code), Now = now, ExpiresAt = now + lifetime,
