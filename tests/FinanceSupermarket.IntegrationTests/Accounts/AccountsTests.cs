@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Dapper;
+using FinanceSupermarket.Api.Features.Accounts;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 using static System.Net.HttpStatusCode;
@@ -324,6 +327,22 @@ public sealed class AccountsTests(string provider) : ApiTestBase(provider)
         var events = await (await Admin.GetAsync($"/api/v1/admin/security-events?login={Uri.EscapeDataString(login)}").ShouldBe(OK)).ReadJsonAsync();
         events["items"]!.AsArray().Select(e => (string)e!["kind"]!).ShouldBe(["sign_in_failed", "signed_in", "signed_up"]);
         await signedIn.Client.GetAsync("/api/v1/admin/security-events").ShouldBe(Forbidden);
+    }
+
+    [Test]
+    public async Task The_first_admin_made_by_the_command_line_sets_up_a_second_factor_and_then_acts_as_admin()
+    {
+        var login = People.NewLogin("firstadmin");
+        await using (var scope = Host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CreateAdmin(login, People.Password, "平台管理员"));
+
+        var setupOnly = await Host.SignInAsync(login);
+        setupOnly.Session["mfaSetupRequired"]!.GetValue<bool>().ShouldBeTrue();
+        await setupOnly.Client.GetAsync("/api/v1/admin/people").ShouldBe(Forbidden);
+        await Host.TurnOnMfaAsync(setupOnly);
+        var admin = await Host.RefreshAsync(setupOnly);
+        await admin.Client.GetAsync("/api/v1/admin/people").ShouldBe(OK);
+        (await SecurityEventsAsync("admin_created", login)).ShouldBe(1);
     }
 
     // ------------------------------------------------------------------ helpers
