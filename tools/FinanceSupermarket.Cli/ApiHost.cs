@@ -34,7 +34,7 @@ public static class ApiHost
         return Build(args);
     }
 
-    private static IHost Build(IReadOnlyList<string> args)
+    public static IHost Build(IReadOnlyList<string> args)
     {
         IHost? built = null;
         using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>

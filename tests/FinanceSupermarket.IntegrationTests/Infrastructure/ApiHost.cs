@@ -50,6 +50,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         // Every test calls from 127.0.0.1: the rate limits are tested on their own (AccountsTests), with small limits set there.
         builder.UseSetting("Accounts:AttemptsPerAddress", "1000000");
         builder.UseSetting("Accounts:AttemptsPerLogin", "1000000");
+        // Most fixtures file several needs of one enterprise with the same terms, each meant as a need of its own; holding
+        // near duplicates is tested on its own (Workflow/NearDuplicateTests) with the platform's default tolerance.
+        builder.UseSetting("Workflow:NearDuplicateTolerance", "0");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new TestLoggerProvider()));
         builder.ConfigureTestServices(services =>

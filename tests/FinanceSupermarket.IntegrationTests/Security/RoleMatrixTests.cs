@@ -148,9 +148,17 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
     /// <summary>A fresh request of the own enterprise that the own institution approved: resolved, so it may be rated.</summary>
     private async Task<string> ResolvedRequestAsync()
     {
-        var dispatch = await AcceptedDispatchAsync();
-        var answer = await (await InstitutionClient(_ownInstitution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", Approval).ShouldBe(OK)).ReadJsonAsync();
+        var dispatch = await ApprovedDispatchAsync();
+        var answer = await (await InstitutionClient(_ownInstitution).GetAsync($"/api/v1/dispatches/{dispatch}").ShouldBe(OK)).ReadJsonAsync();
         return (string)answer["requestId"]!;
+    }
+
+    /// <summary>A fresh dispatch of the own institution whose approval resolved its request.</summary>
+    private async Task<string> ApprovedDispatchAsync()
+    {
+        var dispatch = await AcceptedDispatchAsync();
+        await InstitutionClient(_ownInstitution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", Approval).ShouldBe(OK);
+        return dispatch;
     }
 
     private static readonly object Approval = new { outcome = "approved", amount = 1_000_000m, rate = 4.35m, termMonths = 12 };
@@ -208,6 +216,16 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
             t => new { creditCode = NewCreditCode("330421"), reason = "失信被执行人" }),
         ["DELETE /admin/blacklist/{creditCode}"] = new(HttpMethod.Delete, async t => $"/api/v1/admin/blacklist/{await t.BlacklistedCodeAsync()}"),
         ["DELETE /admin/blacklist/{unknown}"] = new(HttpMethod.Delete, t => Task.FromResult($"/api/v1/admin/blacklist/{NewCreditCode("330421")}")),
+        ["POST /financing-requests/{id}/confirm"] = new(HttpMethod.Post, async t => $"/api/v1/financing-requests/{await t.ResolvedRequestAsync()}/confirm", t => new { }),
+        ["POST /financing-requests/{id}/dispute"] = new(HttpMethod.Post, async t => $"/api/v1/financing-requests/{await t.ResolvedRequestAsync()}/dispute",
+            t => new { reason = "批复金额不符" }),
+        ["POST /financing-requests/{id}/new-need (not held)"] = new(HttpMethod.Post, t => Task.FromResult($"/api/v1/financing-requests/{t._request}/new-need"), t => new { }),
+        ["POST /dispatches/{id}/correction"] = new(HttpMethod.Post, async t => $"/api/v1/dispatches/{await t.ApprovedDispatchAsync()}/correction",
+            t => new { amount = 900_000m, rate = 4.35m, termMonths = 12, reason = "录入错误" }),
+        ["GET /statistics/disputes"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/statistics/disputes")),
+        ["GET /institutions"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/institutions")),
+        ["POST /institutions/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}/deactivate",
+            t => new { reason = "退出平台" }),
         ["POST /auth/sign-up"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-up"), t => new { login = Unused(), password = People.Password, displayName = "新用户" }),
         ["POST /auth/sign-in (an unknown login)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-in"), t => new { login = Unused(), password = People.Password }),
         ["POST /auth/refresh (an unknown token)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/refresh"), t => new { refreshToken = "not-a-refresh-token" }),
@@ -287,6 +305,14 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("POST /admin/blacklist", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created], null),
         ("DELETE /admin/blacklist/{creditCode}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         ("DELETE /admin/blacklist/{unknown}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound], null),
+        // The enterprise's word on the posted result, and a held need confirmed as new, are the owner's; a correction the approving institution's.
+        ("POST /financing-requests/{id}/confirm", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
+        ("POST /financing-requests/{id}/dispute", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
+        ("POST /financing-requests/{id}/new-need (not held)", [Unauthorized, Conflict, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
+        ("POST /dispatches/{id}/correction", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
+        ("GET /statistics/disputes", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden], null),
+        ("GET /institutions", [OK, OK, OK, OK, OK, OK, OK, OK], null),
+        ("POST /institutions/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         // Accounts: signing up, in and out, and resetting a password are open to anyone; a session's own endpoints are a person's.
         ("POST /auth/sign-up", [Created, Created, Created, Created, Created, Created, Created, Created], null),
         ("POST /auth/sign-in (an unknown login)", [Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized], null),

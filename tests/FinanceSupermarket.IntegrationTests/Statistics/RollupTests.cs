@@ -51,13 +51,13 @@ public sealed class RollupTests() : ApiTestBase(Providers.PostgreSql)
                 case 0 or 1:   // accepted in a few hours, approved later the same day or the next, rated
                     await AnswerAsync(bank, request, submitted.AddHours(1 + day % 3), "accept");
                     await AnswerAsync(bank, request, submitted.AddHours(5 + day % 7 * 4), "feedback",
-                        new { outcome = "approved", amount = 250_000m + day * 5_000m, rate = 4.2m, termMonths = 12 });
+                        new { outcome = "approved", amount = 250_000m + day * 5_000m, rate = 4.6m, termMonths = 12 });
                     await EnterpriseClient(owner).PostJsonAsync($"/api/v1/financing-requests/{request}/rating", new { score = 1 + day % 5 }).ShouldBe(HttpStatusCode.OK);
                     break;
                 case 2:        // declined late, the other bank rejects
                     await AnswerAsync(bank, request, submitted.AddHours(30), "decline", new { reason = "额度已满" });
                     await AnswerAsync(banks[(day + 1) % 2], request, submitted.AddHours(31), "accept");
-                    await AnswerAsync(banks[(day + 1) % 2], request, submitted.AddHours(33), "feedback", new { outcome = "rejected", reason = "经营流水不足" });
+                    await AnswerAsync(banks[(day + 1) % 2], request, submitted.AddHours(33), "feedback", new { outcome = "rejected", reasonCode = "weak_repayment_capacity", reason = "经营流水不足" });
                     break;
                 case 3:        // cancelled by the enterprise
                     Host.Clock.SetUtcNow(submitted.AddHours(2));

@@ -43,7 +43,7 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         await At(4, () => AnswerAsync(_bankA, _r1, "feedback", new { outcome = "approved", amount = 900_000m, rate = 3.8m, termMonths = 12 })); // R1 result 4 h
         await At(26, () => AnswerAsync(_bankB, _r2, "decline", new { reason = "额度已满" }));  // late: due Tuesday 09:00
         await At(26, () => DispatchAsync(_r2));                                      // the re-dispatch job finds no one else
-        await At(27, () => AnswerAsync(_bankA, _r2, "feedback", new { outcome = "rejected", reason = "经营流水不足" }));
+        await At(27, () => AnswerAsync(_bankA, _r2, "feedback", new { outcome = "rejected", reasonCode = "weak_repayment_capacity", reason = "经营流水不足" }));
         await At(27, () => DispatchAsync(_r2));                                      // R2 expires, result 27 h
         await EnterpriseClient(e1).PostJsonAsync($"/api/v1/financing-requests/{_r1}/rating", new { score = 4 }).ShouldBe(HttpStatusCode.OK);
         await EnterpriseClient(e2).PostJsonAsync($"/api/v1/financing-requests/{_r2}/rating", new { score = 2 }).ShouldBe(HttpStatusCode.OK);
@@ -119,7 +119,7 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         ((long)f["requestedCount"]!).ShouldBe(4);
         ((decimal)f["approvedAmount"]!).ShouldBe(1_500_000m);          // 900,000 + 600,000
         ((double)f["approvalRate"]!).ShouldBe(2.0 / 3, 1e-9);          // R1 R4 approved of R1 R2 R4
-        ((long)f["firstLoanApprovedCount"]!).ShouldBe(2);
+        ((long)f["firstLoanApprovedCount"]!).ShouldBe(1);              // R4 is e1's second approval: no longer a first loan
         ((double)f["creditLoanShare"]!).ShouldBe(0.6, 1e-9);           // 900,000 of 1,500,000
         ((double)f["onTimeAnswerRate"]!).ShouldBe(0.5);                // 2 of 4
         ((double)f["medianHoursToFirstAnswer"]!).ShouldBe(3.0);        // 2, 3, 30

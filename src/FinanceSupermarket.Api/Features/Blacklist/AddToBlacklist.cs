@@ -1,4 +1,5 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -9,7 +10,10 @@ using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Blacklist;
 
-/// <summary>The platform operator bars an enterprise from matching (e.g. 失信被执行人); its requests then get no matches and say why.</summary>
+/// <summary>
+/// The platform operator bars an enterprise from matching (e.g. 失信被执行人): its requests then get no matches and say
+/// why, its open requests end with the reason, and their open dispatches are closed, so nothing more reaches institutions.
+/// </summary>
 public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator.ICommand<BlacklistEntry>
 {
     public sealed class Validator : AbstractValidator<AddToBlacklist>
@@ -21,9 +25,14 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
         }
     }
 
-    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<AddToBlacklist, BlacklistEntry>
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, TimeProvider clock) : ICommandHandler<AddToBlacklist, BlacklistEntry>
     {
         private const string InsertSql = "INSERT INTO blacklist (credit_code, reason, added_at) VALUES (@CreditCode, @Reason, @AddedAt)";
+        private const string OpenRequestsSql = """
+            SELECT r.id AS RequestId, r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.submitted_at AS SubmittedAt
+            FROM financing_requests r JOIN enterprises e ON e.id = r.enterprise_id
+            WHERE e.credit_code = @CreditCode AND r.status IN ('submitted', 'published', 'dispatched')
+            """;
 
         public async ValueTask<BlacklistEntry> Handle(AddToBlacklist command, CancellationToken cancellationToken)
         {
@@ -32,6 +41,15 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
             {
                 await unit.ExecuteAsync(InsertSql, entry);
                 await unit.RecordAsync(entry.AddedAt, "blacklist", command.CreditCode, "added", command.Reason);
+                foreach (var open in await unit.QueryAsync<OpenRequest>(OpenRequestsSql, new { command.CreditCode }))
+                {
+                    var request = new RequestStep(open.RequestId, open.EnterpriseId, open.RegionCode)
+                    {
+                        SubmittedAt = open.SubmittedAt, Detail = $"列入名单，需求终止 / blacklisted: {command.Reason}",
+                    };
+                    await steps.TryMoveAsync(Transitions.Blacklisted, request, entry.AddedAt);
+                    await steps.MoveOpenDispatchesAsync(Transitions.ClosedByBlacklist, request, except: null, entry.AddedAt);
+                }
                 return entry;
             }
             catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
@@ -39,6 +57,14 @@ public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator
                 throw new ConflictException("This credit code is already on the blacklist.");
             }
         }
+    }
+
+    private sealed class OpenRequest
+    {
+        public string RequestId { get; set; } = "";
+        public string EnterpriseId { get; set; } = "";
+        public string RegionCode { get; set; } = "";
+        public DateTimeOffset SubmittedAt { get; set; }
     }
 
     public static void Map(RouteGroupBuilder group) =>

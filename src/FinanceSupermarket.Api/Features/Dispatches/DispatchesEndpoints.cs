@@ -12,5 +12,6 @@ public static class DispatchesEndpoints
         AcceptDispatch.Map(group);
         DeclineDispatch.Map(group);
         GiveFeedback.Map(group);
+        CorrectResult.Map(group);
     }
 }

@@ -12,7 +12,13 @@ namespace FinanceSupermarket.Api.Features.Dispatches;
 
 public enum FeedbackOutcome { Approved, Rejected, Withdrawn }
 
-public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, string? Reason);
+/// <summary>Why an institution did not approve, from a list the regulator can count, besides the institution's own words.</summary>
+public enum RejectionReason
+{
+    WeakRepaymentCapacity, InsufficientCollateral, PoorCreditRecord, OutsideCreditPolicy, IncompleteDocuments, EnterpriseWithdrew, Other,
+}
+
+public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, string? Reason, RejectionReason? ReasonCode = null);
 
 /// <summary>
 /// 第一时间反馈 (seeds/002 task 6): the institution's final result. The first approval resolves the request — its amount
@@ -37,6 +43,8 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
             });
             RuleFor(x => x.Body.Reason).NotEmpty().OverridePropertyName("Reason").When(x => x.Body.Outcome is FeedbackOutcome.Rejected or FeedbackOutcome.Withdrawn)
                 .WithMessage("Say why the request was rejected or withdrawn.");
+            RuleFor(x => x.Body.ReasonCode).NotNull().OverridePropertyName("ReasonCode").When(x => x.Body.Outcome is FeedbackOutcome.Rejected)
+                .WithMessage("Choose the reason: weak_repayment_capacity, insufficient_collateral, poor_credit_record, outside_credit_policy, incomplete_documents, enterprise_withdrew or other.");
             RuleFor(x => x.Body.Reason).Text(500).OverridePropertyName("Reason");
         }
     }
@@ -52,13 +60,14 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
             var approved = outcome == FeedbackOutcome.Approved;
             var dispatch = await OwnDispatch.LoadAsync(unit, command.Id, institutionId);
             var terms = approved ? new ApprovedTerms(body.Amount!.Value, body.Rate!.Value, body.TermMonths!.Value) : null;
+            if (terms is not null) dispatch.RequireWithinReason(terms);
             var step = dispatch.Step(now) with
             {
-                Detail = body.Reason, Terms = terms,
+                Detail = body.ReasonCode is { } reasonCode && !approved ? $"{EnumText.ToText(reasonCode)}: {body.Reason}" : body.Reason, Terms = terms,
                 Values = new
                 {
                     Outcome = EnumText.ToText(outcome), Amount = terms?.Amount, Rate = terms?.Rate, TermMonths = terms?.TermMonths,
-                    Reason = approved ? null : body.Reason,
+                    Reason = approved ? null : body.Reason, ReasonCode = body.ReasonCode is { } code && !approved ? EnumText.ToText(code) : null,
                 },
             };
             var transition = outcome switch
@@ -73,7 +82,7 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
             var request = new RequestStep(dispatch.RequestId, dispatch.EnterpriseId, dispatch.RegionCode)
             {
                 SubmittedAt = dispatch.SubmittedAt, Detail = terms!.ToString(),
-                Approval = new Approval(terms.Amount, institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes),
+                Approval = new Approval(terms.Amount, terms.Rate, institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes),
             };
             if (!await steps.TryMoveAsync(Transitions.Resolved, request, now))
                 throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");

@@ -2,6 +2,8 @@ using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
+using FluentValidation;
+using FluentValidation.Results;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
@@ -12,7 +14,10 @@ public sealed class OwnDispatch
         SELECT d.id, d.request_id AS RequestId, d.institution_id AS InstitutionId, d.product_id AS ProductId, d.status,
                d.answer_due_at AS AnswerDueAt, d.feedback_due_at AS FeedbackDueAt, p.approval_days AS ApprovalDays,
                r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.status AS RequestStatus, r.submitted_at AS SubmittedAt,
-               p.kind AS ProductKind, p.guarantee_modes AS ProductGuaranteeModes, i.name AS InstitutionName
+               p.kind AS ProductKind, p.guarantee_modes AS ProductGuaranteeModes, i.name AS InstitutionName,
+               r.amount AS RequestedAmount, p.min_amount AS MinAmount, p.max_amount AS MaxAmount, p.min_rate AS MinRate, p.max_rate AS MaxRate,
+               p.min_term_months AS MinTermMonths, p.max_term_months AS MaxTermMonths, d.outcome, d.approved_amount AS ApprovedAmount,
+               d.approved_rate AS ApprovedRate, d.approved_term_months AS ApprovedTermMonths
         FROM dispatches d
         JOIN products p ON p.id = d.product_id
         JOIN financing_requests r ON r.id = d.request_id
@@ -35,6 +40,42 @@ public sealed class OwnDispatch
     public string ProductKind { get; set; } = "";
     public string ProductGuaranteeModes { get; set; } = "";
     public string InstitutionName { get; set; } = "";
+
+    // What a result must lie within: the request's amount and the matched product's ranges.
+    public decimal RequestedAmount { get; set; }
+    public decimal MinAmount { get; set; }
+    public decimal MaxAmount { get; set; }
+    public decimal MinRate { get; set; }
+    public decimal MaxRate { get; set; }
+    public int MinTermMonths { get; set; }
+    public int MaxTermMonths { get; set; }
+
+    // The result posted, if any.
+    public string? Outcome { get; set; }
+    public decimal? ApprovedAmount { get; set; }
+    public decimal? ApprovedRate { get; set; }
+    public int? ApprovedTermMonths { get; set; }
+
+    public ApprovedTerms? PostedTerms => ApprovedAmount is { } amount && ApprovedRate is { } rate && ApprovedTermMonths is { } term
+        ? new ApprovedTerms(amount, rate, term) : null;
+
+    /// <summary>
+    /// An approval's terms must be ones the matched product offers, for no more than was asked: one careless or dishonest
+    /// answer must not inflate the matchmaking amount (撮合融资金额) regulators report. 400 naming each field out of range.
+    /// </summary>
+    public void RequireWithinReason(ApprovedTerms terms)
+    {
+        var failures = new List<ValidationFailure>();
+        var most = Math.Min(MaxAmount, RequestedAmount);
+        if (terms.Amount < MinAmount || terms.Amount > most)
+            failures.Add(new ValidationFailure("Amount",
+                $"Must be from {MinAmount:0.##} to {most:0.##} yuan: the product lends {MinAmount:0.##}–{MaxAmount:0.##} and the enterprise asked for {RequestedAmount:0.##}."));
+        if (terms.Rate < MinRate || terms.Rate > MaxRate)
+            failures.Add(new ValidationFailure("Rate", $"Must be from {MinRate:0.###}% to {MaxRate:0.###}%, the product's annual rates."));
+        if (terms.TermMonths < MinTermMonths || terms.TermMonths > MaxTermMonths)
+            failures.Add(new ValidationFailure("TermMonths", $"Must be from {MinTermMonths} to {MaxTermMonths} months, the product's terms."));
+        if (failures.Count > 0) throw new ValidationException(failures);
+    }
 
     public static async Task<OwnDispatch> LoadAsync(UnitOfWork unit, string id, string institutionId) =>
         await unit.QuerySingleOrDefaultAsync<OwnDispatch>(OwnSql, new { Id = id, InstitutionId = institutionId })

@@ -21,30 +21,17 @@ public sealed record CancelRequest(string Id, string? Reason) : Mediator.IComman
 
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<CancelRequest>
     {
-        private const string StateSql = """
-            SELECT status, region_code AS RegionCode, submitted_at AS SubmittedAt FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId
-            """;
-
         public async ValueTask<Unit> Handle(CancelRequest command, CancellationToken cancellationToken)
         {
-            var enterpriseId = user.RequireEnterpriseId();
             var now = clock.GetUtcNow();
-            var state = await unit.QuerySingleOrDefaultAsync<State>(StateSql, new { command.Id, EnterpriseId = enterpriseId })
-                        ?? throw new NotFoundException("The financing request");
-            var request = new RequestStep(command.Id, enterpriseId, state.RegionCode) { SubmittedAt = state.SubmittedAt, Detail = command.Reason };
+            var state = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
+            var request = state.Step(command.Reason);
             if (!await steps.TryMoveAsync(Transitions.Cancelled, request, now))
                 throw new ConflictException($"The request is {state.Status} and can no longer be cancelled.");
 
             // The institutions still working on it are told, and their dispatches closed.
             await steps.MoveOpenDispatchesAsync(Transitions.ClosedByCancel, request, except: null, now);
             return Unit.Value;
-        }
-
-        private sealed class State
-        {
-            public string Status { get; set; } = "";
-            public string RegionCode { get; set; } = "";
-            public DateTimeOffset SubmittedAt { get; set; }
         }
     }
 

@@ -10,5 +10,8 @@ public static class FinancingRequestsEndpoints
         CancelRequest.Map(group);
         GetMatches.Map(group);
         RateService.Map(group);
+        ConfirmResult.Map(group);
+        DisputeResult.Map(group);
+        ConfirmNewNeed.Map(group);
     }
 }

@@ -24,29 +24,15 @@ public sealed record RateService(string Id, int Score, string? Comment) : Mediat
 
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<RateService>
     {
-        private const string StateSql = "SELECT status, rating, region_code AS RegionCode FROM financing_requests WHERE id = @Id AND enterprise_id = @EnterpriseId";
-
         public async ValueTask<Unit> Handle(RateService command, CancellationToken cancellationToken)
         {
-            var enterpriseId = user.RequireEnterpriseId();
-            var state = await unit.QuerySingleOrDefaultAsync<State>(StateSql, new { command.Id, EnterpriseId = enterpriseId })
-                        ?? throw new NotFoundException("The financing request");
-            var step = new RequestStep(command.Id, enterpriseId, state.RegionCode)
-            {
-                Detail = $"{command.Score}/5 {command.Comment}".Trim(), Values = new { command.Score, command.Comment },
-            };
+            var state = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
+            var step = state.Step($"{command.Score}/5 {command.Comment}".Trim()) with { Values = new { command.Score, command.Comment } };
             if (!await steps.TryMoveAsync(Transitions.Rated, step, clock.GetUtcNow()))
                 throw new ConflictException(state.Rating is not null
                     ? "The service was already rated."
                     : $"The request is {state.Status}; rate the service once it is resolved or expired.");
             return Unit.Value;
-        }
-
-        private sealed class State
-        {
-            public string Status { get; set; } = "";
-            public int? Rating { get; set; }
-            public string RegionCode { get; set; } = "";
         }
     }
 

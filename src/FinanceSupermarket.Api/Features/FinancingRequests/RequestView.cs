@@ -14,7 +14,8 @@ public sealed record DispatchSummary(
 public sealed record RequestView(
     string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
     decimal? MaxRate, DateOnly? NeededBy, string? Description, RequestStatus Status, string? StatusReason, DateTimeOffset SubmittedAt,
-    int? Rating, string? RatingComment, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<DispatchSummary> Dispatches);
+    int? Rating, string? RatingComment, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<DispatchSummary> Dispatches,
+    string? DuplicateOf, string? ResultStatus, string? DisputeReason);
 
 /// <summary>A financing_requests row as Dapper reads it.</summary>
 public sealed class RequestRow
@@ -22,7 +23,8 @@ public sealed class RequestRow
     public const string SelectSql = """
         SELECT id, enterprise_id AS EnterpriseId, region_code AS RegionCode, amount, term_months AS TermMonths, purpose,
                guarantee_modes AS GuaranteeModes, max_rate AS MaxRate, needed_by AS NeededBy, description, status,
-               status_reason AS StatusReason, submitted_at AS SubmittedAt, rating, rating_comment AS RatingComment
+               status_reason AS StatusReason, submitted_at AS SubmittedAt, rating, rating_comment AS RatingComment,
+               duplicate_of AS DuplicateOf, result_status AS ResultStatus, dispute_reason AS DisputeReason
         FROM financing_requests
         """;
 
@@ -42,9 +44,17 @@ public sealed class RequestRow
     public int? Rating { get; set; }
     public string? RatingComment { get; set; }
 
+    /// <summary>Held as like this open request of the enterprise, until it says this is a new need.</summary>
+    public string? DuplicateOf { get; set; }
+
+    /// <summary>The enterprise's word on the posted result: posted, confirmed or disputed.</summary>
+    public string? ResultStatus { get; set; }
+    public string? DisputeReason { get; set; }
+
     public RequestStatus RequestStatus => EnumText.Parse<RequestStatus>(Status);
 
     public RequestView ToView(IReadOnlyList<TimelineEntry> timeline, IReadOnlyList<DispatchSummary> dispatches) => new(
         Id, EnterpriseId, Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes),
-        MaxRate, NeededBy, Description, RequestStatus, StatusReason, SubmittedAt, Rating, RatingComment, timeline, dispatches);
+        MaxRate, NeededBy, Description, RequestStatus, StatusReason, SubmittedAt, Rating, RatingComment, timeline, dispatches,
+        DuplicateOf, ResultStatus, DisputeReason);
 }

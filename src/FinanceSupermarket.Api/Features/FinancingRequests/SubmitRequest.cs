@@ -10,6 +10,7 @@ using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FluentValidation;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace FinanceSupermarket.Api.Features.FinancingRequests;
 
@@ -44,7 +45,8 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
         }
     }
 
-    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<SubmitRequest, Result>
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, IOptions<WorkflowOptions> options, TimeProvider clock)
+        : ICommandHandler<SubmitRequest, Result>
     {
         private const string EnterpriseSql = """
             SELECT region_code AS RegionCode, industry_code AS IndustryCode, has_loan_history AS HasLoanHistory FROM enterprises WHERE id = @EnterpriseId
@@ -60,6 +62,15 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
             VALUES (@Id, @EnterpriseId, @RegionCode, @IndustryCode, @Amount, @TermMonths, @Purpose, @GuaranteeModes,
                     @MaxRate, @NeededBy, @Description, @Status, @IdempotencyKey, @BodyHash, @Now, @Now)
             """;
+
+        // The same need twice: another open request of the enterprise with the same purpose, its amount within the tolerance (20 %).
+        private const string LikeOpenSql = """
+            SELECT id FROM financing_requests
+            WHERE enterprise_id = @EnterpriseId AND id <> @Id AND purpose = @Purpose AND amount BETWEEN @Low AND @High
+              AND status IN ('submitted', 'published', 'dispatched')
+            ORDER BY submitted_at
+            """;
+        private const string LinkSql = "UPDATE financing_requests SET duplicate_of = @DuplicateOf WHERE id = @Id";
 
         public async ValueTask<Result> Handle(SubmitRequest command, CancellationToken cancellationToken)
         {
@@ -89,9 +100,18 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
                 if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash) is { } winner) return winner;
                 throw;
             }
-            await steps.TryMoveAsync(Transitions.Submitted, new RequestStep(id, enterpriseId, enterprise.RegionCode)
+            var detail = $"{body.Amount:N2} yuan for {body.TermMonths} months";
+            var tolerance = options.Value.NearDuplicateTolerance;
+            var like = tolerance <= 0 ? null : await unit.QuerySingleOrDefaultAsync<string>(unit.Dialect.Top(LikeOpenSql), new
             {
-                SubmittedAt = now, Detail = $"{body.Amount:N2} yuan for {body.TermMonths} months", FirstLoan = !enterprise.HasLoanHistory,
+                Id = id, EnterpriseId = enterpriseId, Purpose = EnumText.ToText(body.Purpose!.Value),
+                Low = body.Amount * (1 - tolerance), High = body.Amount * (1 + tolerance), Take = 1,
+            });
+            if (like is not null) await unit.ExecuteAsync(LinkSql, new { Id = id, DuplicateOf = like });
+            await steps.TryMoveAsync(like is null ? Transitions.Submitted : Transitions.SubmittedAsDuplicate, new RequestStep(id, enterpriseId, enterprise.RegionCode)
+            {
+                SubmittedAt = now, FirstLoan = !enterprise.HasLoanHistory,
+                Detail = like is null ? detail : $"{detail}; held: like open request {like} — confirm it is a new need / 与未完成的需求相似，待企业确认是否为新需求",
             }, now);
             return new Result(id, RequestStatus.Submitted, Replayed: false);
         }

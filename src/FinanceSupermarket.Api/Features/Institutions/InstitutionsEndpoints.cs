@@ -7,5 +7,7 @@ public static class InstitutionsEndpoints
         var group = app.MapGroup("/api/v1/institutions").WithTags("Institutions");
         RegisterInstitution.Map(group);
         GetInstitution.Map(group);
+        ListInstitutions.Map(group);
+        DeactivateInstitution.Map(group);
     }
 }

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Matching;
@@ -15,7 +16,7 @@ public sealed record CatalogChanged : Mediator.INotification
 /// <summary>The writes that listing and changing a product share: the row's terms, its offered regions, the catalog version.</summary>
 internal static class ProductStore
 {
-    private const string InstitutionRegionsSql = "SELECT region_codes FROM institutions WHERE id = @InstitutionId";
+    private const string InstitutionRegionsSql = "SELECT region_codes FROM institutions WHERE id = @InstitutionId AND deactivated_at IS NULL";
     private const string DeleteRegionsSql = "DELETE FROM product_regions WHERE product_id = @ProductId";
     private const string InsertRegionSql = "INSERT INTO product_regions (product_id, region_prefix) VALUES (@ProductId, @RegionPrefix)";
     private const string BumpCatalogVersionSql = "UPDATE catalog_version SET version = version + 1 WHERE id = 1";
@@ -39,7 +40,9 @@ internal static class ProductStore
     /// </summary>
     public static async Task SaveRegionsAsync(UnitOfWork unit, string productId, string institutionId, ProductTerms terms)
     {
-        var served = (await unit.QuerySingleAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId })).Split(',');
+        // A deactivated institution lists and changes nothing: nothing new reaches it or comes from it.
+        var served = (await unit.QuerySingleOrDefaultAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId })
+                      ?? throw new ForbiddenException("The institution is deactivated; it can no longer list or change products.")).Split(',');
         var offered = terms.RegionCodes is { Count: > 0 } own ? own : served;
         // Prefixes as the matching engine reads them: "440700" (GB/T 2260's way of writing a city) is the city "4407",
         // so it serves 440781, and is stored as "4407" for the shelves' region filter.

@@ -24,6 +24,17 @@ public class FigureSums
         FROM financing_requests r
         """;
 
+    /// <summary>
+    /// The approvals' rate weights and the disputed approvals, per group: read from the request rows on every path (their
+    /// few rows are approvals only), beside the sums that the rollup may give.
+    /// </summary>
+    public const string ApprovalsSql = """
+        SELECT '' AS GroupKey, COALESCE(SUM(CASE WHEN r.approved_rate IS NOT NULL THEN r.approved_amount * r.approved_rate ELSE 0 END), 0) AS RateWeight,
+               COALESCE(SUM(CASE WHEN r.approved_rate IS NOT NULL THEN r.approved_amount ELSE 0 END), 0) AS RatedAmount,
+               SUM(CASE WHEN r.disputed_amount IS NOT NULL THEN 1 ELSE 0 END) AS DisputedCount, COALESCE(SUM(r.disputed_amount), 0) AS DisputedAmount
+        FROM financing_requests r
+        """;
+
     /// <summary>The delays whose median and 90th percentile are reported, per group.</summary>
     public const string DelaysSql = """
         SELECT '' AS GroupKey, r.hours_to_first_answer AS HoursToFirstAnswer, r.hours_to_result AS HoursToResult
@@ -46,6 +57,12 @@ public class FigureSums
     public long RatedCount { get; set; }
     public long RatingSum { get; set; }
 
+    /// <summary>Filled beside the sums from <see cref="ApprovalsSql"/>.</summary>
+    public decimal RateWeight { get; set; }
+    public decimal RatedAmount { get; set; }
+    public long DisputedCount { get; set; }
+    public decimal DisputedAmount { get; set; }
+
     /// <summary>The group's delays from submission to first answer and to result (not a column: filled beside the sums).</summary>
     public Delays Delays { get; } = new();
 
@@ -53,7 +70,8 @@ public class FigureSums
         RequestedCount, Math.Round(RequestedAmount, 2), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Math.Round(ApprovedAmount, 2),
         Ratio(ApprovedCount, DecidedCount), FirstLoanApprovedCount, ApprovedAmount == 0 ? null : (double)(CreditApprovedAmount / ApprovedAmount),
         Ratio(AnswersOnTime, AnswersDue), Delays.FirstAnswer.Percentile(0.5), Delays.FirstAnswer.Percentile(0.9), Delays.Result.Percentile(0.5),
-        RatedCount == 0 ? null : Math.Round((double)RatingSum / RatedCount, 2), target);
+        RatedCount == 0 ? null : Math.Round((double)RatingSum / RatedCount, 2), target,
+        RatedAmount == 0 ? null : Math.Round(RateWeight / RatedAmount, 3), DisputedCount, Math.Round(DisputedAmount, 2));
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
@@ -132,6 +150,7 @@ public class FigureSums
             groups = await LoadRowsAsync(connection, scope, keySql);
         }
 
+        await AddApprovalsAsync(connection, scope, keySql, groups);
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
         // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
         return groups.Values.Where(group => group.RequestedCount > 0).ToArray();
@@ -177,6 +196,19 @@ public class FigureSums
             if (row.HoursToResult is { } result) group.Delays.Result.Add((double)result);
         }
         return sums;
+    }
+
+    private static async Task AddApprovalsAsync(DbConnection connection, StatisticsScope scope, string groupKeySql, Dictionary<string, FigureSums> groups)
+    {
+        var parameters = new DynamicParameters(scope.Parameters);
+        var sql = Keyed(ApprovalsSql, groupKeySql) + StatisticsScope.WhereSql + " AND (r.approved_amount IS NOT NULL OR r.disputed_amount IS NOT NULL)"
+                  + (groupKeySql != WholeScope ? $" GROUP BY {groupKeySql}" : "");
+        foreach (var row in await connection.QueryAsync<FigureSums>(sql, parameters))
+        {
+            var key = row.GroupKey ?? "";
+            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new FigureSums { GroupKey = key };
+            (group.RateWeight, group.RatedAmount, group.DisputedCount, group.DisputedAmount) = (row.RateWeight, row.RatedAmount, row.DisputedCount, row.DisputedAmount);
+        }
     }
 
     private static string Keyed(string sql, string groupKeySql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {groupKeySql} AS GroupKey");

@@ -4,7 +4,7 @@ using FinanceSupermarket.Domain;
 namespace FinanceSupermarket.Api.Features.Statistics;
 
 /// <summary>The approval that resolved a request, as the figures count it.</summary>
-public sealed record Approval(decimal Amount, string InstitutionId, string ProductKind, string ProductGuaranteeModes);
+public sealed record Approval(decimal Amount, decimal Rate, string InstitutionId, string ProductKind, string ProductGuaranteeModes);
 
 /// <summary>
 /// The only writer of each request's own figures (the columns of database/*/0003_statistics.sql, listed in
@@ -18,6 +18,7 @@ public static class RequestFigures
     [
         "submitted_day", "submitted_month", "first_loan", "accepted_at", "hours_to_first_answer", "hours_to_result",
         "answers_due", "answers_on_time", "approved_amount", "approved_credit", "approved_institution_id", "approved_product_kind",
+        "approved_rate", "disputed_amount",
     ];
 
     private const string SubmittedSql = """
@@ -32,10 +33,27 @@ public static class RequestFigures
         WHERE id = @RequestId
         """;
     private const string UnansweredSql = "UPDATE financing_requests SET answers_due = answers_due + 1 WHERE id = @RequestId";
+    // 首贷: counted as a first loan only when the enterprise had no loan when it was approved, so a first-loan firm's
+    // second approval is not a first loan again; from then on the enterprise has loan history.
     private const string ApprovedSql = """
-        UPDATE financing_requests SET approved_amount = @Amount, approved_credit = @Credit, approved_institution_id = @InstitutionId,
-            approved_product_kind = @ProductKind, hours_to_result = @Hours
+        UPDATE financing_requests SET approved_amount = @Amount, approved_rate = @Rate, approved_credit = @Credit,
+            approved_institution_id = @InstitutionId, approved_product_kind = @ProductKind, hours_to_result = @Hours,
+            first_loan = CASE WHEN EXISTS (SELECT 1 FROM enterprises e WHERE e.id = financing_requests.enterprise_id AND e.has_loan_history = @False)
+                              THEN @True ELSE @False END
         WHERE id = @RequestId
+        """;
+    private const string LoanHistorySql = """
+        UPDATE enterprises SET has_loan_history = @True WHERE id = (SELECT enterprise_id FROM financing_requests WHERE id = @RequestId)
+        """;
+    private const string CorrectedSql = """
+        UPDATE financing_requests SET approved_amount = @Amount, approved_rate = @Rate, disputed_amount = NULL WHERE id = @RequestId
+        """;
+    // A disputed approval leaves the matchmaking amount (and the approved count, rate and first-loan count) until settled.
+    private const string DisputedSql = """
+        UPDATE financing_requests SET disputed_amount = approved_amount, approved_amount = NULL WHERE id = @RequestId AND approved_amount IS NOT NULL
+        """;
+    private const string SettledSql = """
+        UPDATE financing_requests SET approved_amount = disputed_amount, disputed_amount = NULL WHERE id = @RequestId AND disputed_amount IS NOT NULL
         """;
     private const string ExpiredSql = "UPDATE financing_requests SET hours_to_result = @Hours WHERE id = @RequestId";
 
@@ -57,13 +75,26 @@ public static class RequestFigures
     /// The approval that resolved the request: its amount is the matchmaking amount (撮合融资金额). It counts as a credit
     /// loan (信用贷) when the product is a credit loan or takes no security at all.
     /// </summary>
-    public static Task ApprovedAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now, Approval approval) =>
-        unit.ExecuteAsync(ApprovedSql, new
+    public static async Task ApprovedAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now, Approval approval)
+    {
+        await unit.ExecuteAsync(ApprovedSql, new
         {
-            RequestId = requestId, approval.Amount, approval.InstitutionId, approval.ProductKind,
+            RequestId = requestId, approval.Amount, approval.Rate, approval.InstitutionId, approval.ProductKind,
             Credit = approval.ProductKind == EnumText.ToText(ProductKind.CreditLoan) || approval.ProductGuaranteeModes == EnumText.ToText(GuaranteeMode.Credit),
-            Hours = Hours(submittedAt, now),
+            Hours = Hours(submittedAt, now), True = true, False = false,
         });
+        await unit.ExecuteAsync(LoanHistorySql, new { RequestId = requestId, True = true });
+    }
+
+    /// <summary>The institution corrected its approval: the figures follow the corrected terms exactly (a dispute ends with it).</summary>
+    public static Task CorrectedAsync(UnitOfWork unit, string requestId, decimal amount, decimal rate) =>
+        unit.ExecuteAsync(CorrectedSql, new { RequestId = requestId, Amount = amount, Rate = rate });
+
+    /// <summary>The enterprise disputes the posted result: it is counted apart until settled.</summary>
+    public static Task DisputedAsync(UnitOfWork unit, string requestId) => unit.ExecuteAsync(DisputedSql, new { RequestId = requestId });
+
+    /// <summary>The enterprise confirms the result after all: a disputed amount counts again.</summary>
+    public static Task SettledAsync(UnitOfWork unit, string requestId) => unit.ExecuteAsync(SettledSql, new { RequestId = requestId });
 
     public static Task ExpiredAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now) =>
         unit.ExecuteAsync(ExpiredSql, new { RequestId = requestId, Hours = Hours(submittedAt, now) });

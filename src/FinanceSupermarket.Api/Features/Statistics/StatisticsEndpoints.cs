@@ -8,6 +8,7 @@ public static class StatisticsEndpoints
     {
         var group = app.MapGroup("/api/v1/statistics").WithTags("Statistics").RequireAuthorization(AuthModule.Policies.Regulator);
         ListOverdue.Map(group);
+        ListDisputes.Map(group);
         GetSummary.Map(group);
         GetBreakdown.Map(group);
         ExportStatistics.Map(group);

@@ -36,7 +36,7 @@ public sealed record SuperviseDeadlines : IRequest<SuperviseDeadlines.Report>
         // times give that follow-up its grace period.
         private const string StalledSql = """
             SELECT r.id, r.status FROM financing_requests r
-            WHERE (r.status IN ('submitted', 'published') AND r.updated_at <= @Before)
+            WHERE (r.status IN ('submitted', 'published') AND r.duplicate_of IS NULL AND r.updated_at <= @Before)
                OR (r.status = 'dispatched'
                    AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.request_id = r.id AND d.updated_at > @Before)
                    AND (SELECT COUNT(*) FROM dispatches d WHERE d.request_id = r.id AND d.status IN ('pending', 'accepted')) < @PerRequest

@@ -50,7 +50,7 @@ public sealed record DispatchStep(
 
 public sealed record ApprovedTerms(decimal Amount, decimal Rate, int TermMonths)
 {
-    public override string ToString() => $"{Amount:N2} yuan at {Rate}% for {TermMonths} months";
+    public override string ToString() => $"{Amount:N2} yuan at {Rate:0.###}% for {TermMonths} months";
 }
 
 /// <summary>A step the workflow takes after a transition has committed, as a background job.</summary>
@@ -103,6 +103,21 @@ public static class Transitions
         (unit, step, _) => RequestFigures.SubmittedAsync(unit, step.RequestId, step.SubmittedAt.PlatformDay(), step.FirstLoan), Nobody,
         NextStep.Publish);
 
+    /// <summary>
+    /// A second open request of the enterprise for the same purpose and about the same amount is held, linked to the first,
+    /// until the enterprise says it is a new need (<see cref="NewNeedConfirmed"/>): institutions never see one need twice.
+    /// </summary>
+    public static readonly RequestTransition SubmittedAsDuplicate = new("submitted", [], RequestStatus.Submitted, "",
+        step => step.Detail,
+        (unit, step, _) => RequestFigures.SubmittedAsync(unit, step.RequestId, step.SubmittedAt.PlatformDay(), step.FirstLoan),
+        (step, _) => [new(Recipient.Enterprise(step.EnterpriseId, step.RegionCode), "held_as_duplicate",
+            "该需求与您未完成的需求相似，请确认是否为新的融资需求。This request looks like one you have open: confirm it is a new need to publish it.",
+            step.RequestId)]);
+
+    /// <summary>The enterprise says a held request is a new need: it is published like any other.</summary>
+    public static readonly RequestTransition NewNeedConfirmed = new("new_need_confirmed", [RequestStatus.Submitted], null, "duplicate_of = NULL",
+        _ => "企业确认为新需求 / confirmed as a new need", null, Nobody, NextStep.Publish, Condition: " AND duplicate_of IS NOT NULL");
+
     /// <summary>The need is on the platform with its ranking stored; 第一时间督导: dispatch follows at once.</summary>
     public static readonly RequestTransition Published = new("published", [RequestStatus.Submitted], RequestStatus.Published, "published_at = @Now",
         step => step.Detail, null,
@@ -127,9 +142,35 @@ public static class Transitions
     /// 第一时间反馈 (seeds/002 task 6): the first approval resolves the request; its amount is the matchmaking amount
     /// (撮合融资金额) regulators count.
     /// </summary>
-    public static readonly RequestTransition Resolved = new("resolved", [RequestStatus.Dispatched], RequestStatus.Resolved, "resolved_at = @Now",
+    public static readonly RequestTransition Resolved = new("resolved", [RequestStatus.Dispatched], RequestStatus.Resolved,
+        "resolved_at = @Now, result_status = 'posted'",
         step => $"融资对接成功 / matched: {step.Detail}",
         (unit, step, now) => RequestFigures.ApprovedAsync(unit, step.RequestId, step.SubmittedAt, now, step.Approval!), Nobody);
+
+    /// <summary>The enterprise confirms the posted result (after a dispute too: the amount then counts again).</summary>
+    public static readonly RequestTransition ResultConfirmed = new("result_confirmed", [RequestStatus.Resolved], null, "result_status = 'confirmed'",
+        _ => "企业确认结果 / result confirmed", (unit, step, _) => RequestFigures.SettledAsync(unit, step.RequestId), Nobody,
+        Condition: " AND result_status IN ('posted', 'disputed')");
+
+    /// <summary>The enterprise disputes the posted result: listed for the regulator and counted apart until settled.</summary>
+    public static readonly RequestTransition ResultDisputed = new("result_disputed", [RequestStatus.Resolved], null,
+        "result_status = 'disputed', dispute_reason = @Detail, disputed_at = @Now", step => $"企业对结果有异议 / result disputed: {step.Detail}",
+        (unit, step, _) => RequestFigures.DisputedAsync(unit, step.RequestId),
+        (step, _) => [new(Recipient.Regulators(step.RegionCode), "result_disputed", $"企业对撮合结果有异议（{step.Detail}）。", step.RequestId)],
+        Condition: " AND result_status = 'posted'");
+
+    /// <summary>
+    /// The approving institution corrected its result (<see cref="ResultCorrectedByInstitution"/> tells): the figures follow
+    /// the corrected terms, and the result awaits the enterprise's word again.
+    /// </summary>
+    public static readonly RequestTransition ResultCorrected = new("result_corrected", [RequestStatus.Resolved], null,
+        "result_status = 'posted', dispute_reason = NULL, disputed_at = NULL", null,
+        (unit, step, _) => RequestFigures.CorrectedAsync(unit, step.RequestId, step.Approval!.Amount, step.Approval.Rate), Nobody);
+
+    /// <summary>An enterprise on the blacklist: its open requests end, saying why, and nothing new reaches institutions.</summary>
+    public static readonly RequestTransition Blacklisted = new("blacklisted", Open, RequestStatus.Expired, "status_reason = @Detail, resolved_at = @Now",
+        step => step.Detail, (unit, step, now) => RequestFigures.ExpiredAsync(unit, step.RequestId, step.SubmittedAt, now),
+        (step, _) => [new(Recipient.Regulators(step.RegionCode), "expired", $"融资需求 {step.RequestId} 已终止：{step.Detail}", step.RequestId)]);
 
     /// <summary>The enterprise withdraws its need while it is open; the institutions still working on it are told by <see cref="ClosedByCancel"/>.</summary>
     public static readonly RequestTransition Cancelled = new("cancelled", Open, RequestStatus.Cancelled, "status_reason = @Detail", step => step.Detail,
@@ -196,7 +237,8 @@ public static class Transitions
         NextStep.Dispatch);
 
     private const string FeedbackColumns = """
-        outcome = @Outcome, approved_amount = @Amount, approved_rate = @Rate, approved_term_months = @TermMonths, reject_reason = @Reason, feedback_at = @Now
+        outcome = @Outcome, approved_amount = @Amount, approved_rate = @Rate, approved_term_months = @TermMonths, reject_reason = @Reason,
+        reject_reason_code = @ReasonCode, feedback_at = @Now
         """;
 
     /// <summary>The institution's final result is an approval; the request is resolved by <see cref="Resolved"/>.</summary>
@@ -225,13 +267,38 @@ public static class Transitions
         (step, _) => [new(Recipient.Institution(step.InstitutionId, step.RegionCode), "superseded",
             "该融资需求已由其他机构批准，派单关闭。Another institution approved this request; your dispatch is closed.", step.RequestId)]);
 
+    /// <summary>A correction of a posted approval: who, when, old → new terms and why, for the enterprise and the regulator.</summary>
+    public static readonly DispatchTransition ResultCorrectedByInstitution = new("result_corrected", [DispatchStatus.Closed], DispatchStatus.Closed,
+        "approved_amount = @Amount, approved_rate = @Rate, approved_term_months = @TermMonths", step => $"{step.InstitutionName}: {step.Detail}", null,
+        (step, _) =>
+        [
+            new(Recipient.Enterprise(step.EnterpriseId, step.RegionCode), "result_corrected", $"{step.InstitutionName} 更正了审批结果：{step.Detail}", step.RequestId),
+            new(Recipient.Regulators(step.RegionCode), "result_corrected", $"{step.InstitutionName} 更正了审批结果：{step.Detail}", step.RequestId),
+        ]);
+
+    /// <summary>The enterprise was put on the blacklist: its dispatches still open are closed, saying why.</summary>
+    public static readonly DispatchTransition ClosedByBlacklist = new("closed_blacklisted", Working, DispatchStatus.Closed, "", null, null,
+        (step, _) => [new(Recipient.Institution(step.InstitutionId, step.RegionCode), "closed",
+            $"该企业已列入名单，派单关闭：{step.Detail}。The enterprise was blacklisted; the dispatch is closed.", step.RequestId)]);
+
+    /// <summary>An admin deactivated the institution: its open dispatches close and each request goes on to the next institution.</summary>
+    public static readonly DispatchTransition ClosedByDeactivation = new("institution_deactivated", Working, DispatchStatus.Closed, "",
+        step => $"{step.InstitutionName}: {step.Detail}", null, Nobody, NextStep.Dispatch);
+
     /// <summary>The enterprise cancelled: the dispatches still open are closed and their institutions told.</summary>
     public static readonly DispatchTransition ClosedByCancel = new("cancelled", Working, DispatchStatus.Closed, "", null, null,
         (step, _) => [new(Recipient.Institution(step.InstitutionId, step.RegionCode), "cancelled",
             "企业已撤回该融资需求。The enterprise withdrew this financing request.", step.RequestId)]);
 
-    public static IEnumerable<RequestTransition> OfRequests => [Submitted, Published, Dispatched, Expired, Resolved, Cancelled, Rated];
+    public static IEnumerable<RequestTransition> OfRequests =>
+    [
+        Submitted, SubmittedAsDuplicate, NewNeedConfirmed, Published, Dispatched, Expired, Resolved, ResultConfirmed, ResultDisputed, ResultCorrected,
+        Blacklisted, Cancelled, Rated,
+    ];
 
     public static IEnumerable<DispatchTransition> OfDispatches =>
-        [FirstDispatch, Redispatch, Accepted, Declined, Overdue, Approved, Rejected, Withdrawn, Superseded, ClosedByCancel];
+    [
+        FirstDispatch, Redispatch, Accepted, Declined, Overdue, Approved, Rejected, Withdrawn, ResultCorrectedByInstitution, Superseded,
+        ClosedByBlacklist, ClosedByDeactivation, ClosedByCancel,
+    ];
 }

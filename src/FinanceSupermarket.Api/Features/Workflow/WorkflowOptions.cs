@@ -20,6 +20,12 @@ public sealed class WorkflowOptions
     /// <summary>A step still not done this long after it became due is re-driven by the supervisor.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A new request of an enterprise with another open request for the same purpose and an amount within this fraction of
+    /// it is held as a near duplicate until the enterprise says it is a new need; 0 holds none.
+    /// </summary>
+    public decimal NearDuplicateTolerance { get; set; } = 0.2m;
+
     /// <summary>A data folder of extra working-day calendar files (cn-2027.json …), beside the shipped ones.</summary>
     public string? CalendarFolder { get; set; }
 }

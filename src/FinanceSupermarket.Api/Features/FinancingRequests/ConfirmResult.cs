@@ -1,0 +1,33 @@
+using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using Mediator;
+
+namespace FinanceSupermarket.Api.Features.FinancingRequests;
+
+/// <summary>The enterprise confirms the result the institution posted (or, after a dispute, accepts it after all).</summary>
+public sealed record ConfirmResult(string Id) : Mediator.ICommand
+{
+    public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<ConfirmResult>
+    {
+        public async ValueTask<Unit> Handle(ConfirmResult command, CancellationToken cancellationToken)
+        {
+            var request = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
+            if (!await steps.TryMoveAsync(Transitions.ResultConfirmed, request.Step(), clock.GetUtcNow()))
+                throw new ConflictException(request.ResultStatus is null
+                    ? $"The request is {request.Status}: there is no approved result to confirm."
+                    : $"The result is {request.ResultStatus} already.");
+            return Unit.Value;
+        }
+    }
+
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/{id}/confirm", async (string id, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new ConfirmResult(id), ct);
+                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+            })
+            .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .WithSummary("Confirm the approved result the institution posted (owner)");
+}
