@@ -230,6 +230,7 @@ public sealed class TransactSqlTests
         "Features.Products.ProductStore.StampProductSql",
         "Features.Statistics.FigureSums.DelaysSql",
         "Features.Statistics.FigureSums.SelectSql",
+        "Features.Statistics.GroupNames.InstitutionNamesSql",
         "Features.Statistics.ListOverdue.Handler.CountSql",
         "Features.Statistics.ListOverdue.Handler.FromSql",
         "Features.Statistics.ListOverdue.Handler.PageSql",

@@ -212,7 +212,7 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         var csvBytes = await csvResponse.Content.ReadAsByteArrayAsync();
         csvBytes.Take(3).ShouldBe(Encoding.UTF8.GetPreamble());        // Excel then reads UTF-8
         var lines = Encoding.UTF8.GetString(csvBytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldStartWith("分组,申请笔数,申请金额（元）");
+        lines[0].ShouldStartWith("分组,名称,申请笔数,申请金额（元）");
         lines[0].ShouldContain("撮合融资金额（元）");
         lines.Length.ShouldBe(4);                                       // headings, total, March, April
         lines[1].ShouldContain("1500000");
