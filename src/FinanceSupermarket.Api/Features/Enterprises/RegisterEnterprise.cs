@@ -6,9 +6,9 @@ using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Enterprises;
 

@@ -4,9 +4,9 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Institutions;
 

@@ -2,9 +2,9 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Products;
 

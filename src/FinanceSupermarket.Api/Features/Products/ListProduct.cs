@@ -1,9 +1,9 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Products;
 

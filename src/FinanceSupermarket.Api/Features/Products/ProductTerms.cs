@@ -1,7 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
-using FluentValidation;
 using FinanceSupermarket.Domain.Reference;
+using FluentValidation;
 
 namespace FinanceSupermarket.Api.Features.Products;
 

@@ -2,7 +2,6 @@ using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 using MiniExcelLibs;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 

@@ -3,7 +3,6 @@ using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 

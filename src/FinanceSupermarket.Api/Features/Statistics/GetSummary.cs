@@ -1,7 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
-using Mediator;
 using FinanceSupermarket.Domain.Reference;
+using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 

@@ -1,8 +1,8 @@
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Validation;
-using FluentValidation;
 using FinanceSupermarket.Domain.Reference;
+using FluentValidation;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 
