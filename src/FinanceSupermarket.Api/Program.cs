@@ -28,6 +28,7 @@ builder.Services.AddPlatformDatabase(database, builder.Environment.ContentRootPa
 builder.Services.AddPlatformJobs(builder.Configuration, database, database.ResolvedConnectionString(builder.Environment.ContentRootPath));
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
+builder.Services.AddReferenceData(builder.Configuration);
 builder.Services.AddWorkflow(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();

@@ -193,7 +193,7 @@ internal static class ReasonText
 }
 
 /// <summary>The vocabulary in English and Chinese words (DESIGN.md).</summary>
-internal static class Words
+public static class Words
 {
     public static string En(EnterpriseSize s) => s switch
     {

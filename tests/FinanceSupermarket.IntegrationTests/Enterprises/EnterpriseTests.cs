@@ -39,7 +39,7 @@ public sealed class EnterpriseTests(string provider) : ApiTestBase(provider)
 
         body["name"] = "嘉善测试电子股份有限公司";
         body["size"] = "medium";
-        body["employees"] = 260;
+        body["employees"] = 360;                    // 工业 with 12,345万元: medium by 工信部联企业〔2011〕300号
         body["annualRevenue"] = 123_456_789.01m;
         body["tags"] = new[] { "specialized", "green" };
         body["taxCreditLevel"] = "B";
@@ -52,7 +52,7 @@ public sealed class EnterpriseTests(string provider) : ApiTestBase(provider)
         var read = await ReadAsync(EnterpriseClient(id), id);
         ((string)read["name"]!).ShouldBe("嘉善测试电子股份有限公司");
         ((string)read["size"]!).ShouldBe("medium");
-        ((int)read["employees"]!).ShouldBe(260);
+        ((int)read["employees"]!).ShouldBe(360);
         ((decimal)read["annualRevenue"]!).ShouldBe(123_456_789.01m);
         read["tags"]!.AsArray().Select(tag => (string)tag!).ShouldBe(["specialized", "green"]);
         ((string)read["taxCreditLevel"]!).ShouldBe("B");

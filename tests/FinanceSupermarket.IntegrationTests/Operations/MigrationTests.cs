@@ -29,6 +29,7 @@ public sealed class MigrationTests(string provider)
             $"FinanceSupermarket.Api.database.{folder}.0004_statistics_rollup.sql",
             $"FinanceSupermarket.Api.database.{folder}.0005_accounts.sql",
             $"FinanceSupermarket.Api.database.{folder}.0006_integrity.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0007_enterprise_size_basis.sql",
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -244,6 +244,7 @@ public sealed class TransactSqlTests
         "Features.Statistics.ListDisputes.Handler.CountSql",
         "Features.Statistics.ListDisputes.Handler.FromSql",
         "Features.Statistics.ListDisputes.Handler.PageSql",
+        "Features.Statistics.GroupNames.InstitutionNamesSql",
         "Features.Statistics.ListOverdue.Handler.CountSql",
         "Features.Statistics.ListOverdue.Handler.FromSql",
         "Features.Statistics.ListOverdue.Handler.PageSql",

@@ -205,6 +205,36 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
     }
 
     [Test]
+    public async Task Breakdown_groups_and_the_export_name_every_code_and_institution()
+    {
+        async Task<SortedDictionary<string, string?>> NamesAsync(string by) =>
+            new((await GetAsync(RegulatorClient("37"), $"/api/v1/statistics/breakdown?by={by}&from=2026-01-01&to=2026-12-31"))["groups"]!.AsArray()
+                .ToDictionary(group => (string)group!["key"]!, group => (string?)group!["name"]), StringComparer.Ordinal);
+
+        (await NamesAsync("region")).ShouldBe(new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["3702"] = "青岛市", ["3706"] = "烟台市" });
+        (await NamesAsync("industry")).ShouldBe(new SortedDictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["C34"] = "通用设备制造业", ["C39"] = "计算机、通信和其他电子设备制造业", ["F51"] = "批发业",
+        });
+        (await NamesAsync("institution")).ShouldBe(new SortedDictionary<string, string?>(StringComparer.Ordinal) { [_bankA] = "测试农商银行", [_bankB] = "测试农商银行", [""] = "未获批" });
+        (await NamesAsync("product_kind")).ShouldBe(new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["credit_loan"] = "信用贷", ["receivables"] = "应收账款融资", [""] = "未获批" });
+
+        var csv = Encoding.UTF8.GetString(await (await RegulatorClient("37")
+            .GetAsync("/api/v1/statistics/export?format=csv&by=institution&from=2026-01-01&to=2026-12-31").ShouldBe(HttpStatusCode.OK))
+            .Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldStartWith("分组,名称,");
+        lines[1].ShouldStartWith("\"合计 37 2026-01-01–2026-12-31\",山东省,");
+        lines.ShouldContain(line => line.StartsWith($"{_bankA},测试农商银行,"));
+        lines.ShouldContain(line => line.StartsWith("（无）,未获批,"));
+        var byIndustry = Encoding.UTF8.GetString(await (await RegulatorClient("37")
+            .GetAsync("/api/v1/statistics/export?format=csv&by=industry&industry=C&from=2026-01-01&to=2026-12-31").ShouldBe(HttpStatusCode.OK))
+            .Content.ReadAsByteArrayAsync());
+        byIndustry.ShouldContain("C39,计算机、通信和其他电子设备制造业,");
+        byIndustry.ShouldContain("山东省 · 制造业");
+    }
+
+    [Test]
     public async Task The_export_opens_as_a_spreadsheet_with_chinese_headings()
     {
         var csvResponse = await RegulatorClient("37").GetAsync("/api/v1/statistics/export?format=csv&by=month&from=2026-01-01&to=2026-12-31").ShouldBe(HttpStatusCode.OK);
@@ -212,7 +242,7 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         var csvBytes = await csvResponse.Content.ReadAsByteArrayAsync();
         csvBytes.Take(3).ShouldBe(Encoding.UTF8.GetPreamble());        // Excel then reads UTF-8
         var lines = Encoding.UTF8.GetString(csvBytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldStartWith("分组,申请笔数,申请金额（元）");
+        lines[0].ShouldStartWith("分组,名称,申请笔数,申请金额（元）");
         lines[0].ShouldContain("撮合融资金额（元）");
         lines.Length.ShouldBe(4);                                       // headings, total, March, April
         lines[1].ShouldContain("1500000");

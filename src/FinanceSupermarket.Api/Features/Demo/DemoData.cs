@@ -91,7 +91,7 @@ public static class DemoData
             [new(8_000_000, 12, FinancingPurpose.Trade, [Credit, Pledge], 6.0m, null, "出口订单备货")]),
         new("91370211MA3P2W9X4", "青岛蓝海新材料有限公司（演示）", "370211", "C26", EnterpriseSize.Small, 85, 52_000_000, new(2014, 11, 8),
             [EnterpriseTag.Green, EnterpriseTag.HighTech], TaxCreditLevel.B, true, []),
-        new("91440704MA4Y7H2J5", "江门江海五金制品厂（演示）", "440704", "C33", EnterpriseSize.Micro, 25, 9_000_000, new(2020, 6, 15),
+        new("91440704MA4Y7H2J5", "江门江海五金制品厂（演示）", "440704", "C33", EnterpriseSize.Micro, 15, 9_000_000, new(2020, 6, 15),
             [], TaxCreditLevel.M, false, []),
     ];
 

@@ -1,4 +1,5 @@
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Enterprises;
 
@@ -7,8 +8,9 @@ public sealed class EnterpriseRow
 {
     public const string SelectSql = """
         SELECT id, credit_code AS CreditCode, name, region_code AS RegionCode, industry_code AS IndustryCode, size,
-               employees, annual_revenue AS AnnualRevenue, established_on AS EstablishedOn, tags,
-               tax_credit_level AS TaxCreditLevel, has_loan_history AS HasLoanHistory
+               size_reason AS SizeReason, employees, annual_revenue AS AnnualRevenue, total_assets AS TotalAssets,
+               established_on AS EstablishedOn, tags, tax_credit_level AS TaxCreditLevel, has_loan_history AS HasLoanHistory,
+               registered_elsewhere_reason AS RegisteredElsewhereReason
         FROM enterprises
         """;
 
@@ -18,17 +20,26 @@ public sealed class EnterpriseRow
     public string RegionCode { get; set; } = "";
     public string IndustryCode { get; set; } = "";
     public string Size { get; set; } = "";
+    public string? SizeReason { get; set; }
     public int? Employees { get; set; }
     public decimal? AnnualRevenue { get; set; }
+    public decimal? TotalAssets { get; set; }
     public DateOnly EstablishedOn { get; set; }
     public string Tags { get; set; } = "";
     public string TaxCreditLevel { get; set; } = "";
     public bool HasLoanHistory { get; set; }
+    public string? RegisteredElsewhereReason { get; set; }
 
-    public EnterpriseView ToView() => new(Id, CreditCode, Name, RegionCode, IndustryCode, EnumText.Parse<EnterpriseSize>(Size),
-        Employees, AnnualRevenue, EstablishedOn, EnumText.Split<EnterpriseTag>(Tags), EnumText.Parse<TaxCreditLevel>(TaxCreditLevel), HasLoanHistory);
+    public EnterpriseView ToView(ReferenceData codes) => new(Id, CreditCode, Name, RegionCode, codes.RegionName(RegionCode), IndustryCode,
+        codes.IndustryName(IndustryCode), EnumText.Parse<EnterpriseSize>(Size), SizeReason, Employees, AnnualRevenue, TotalAssets, EstablishedOn,
+        EnumText.Split<EnterpriseTag>(Tags), EnumText.Parse<TaxCreditLevel>(TaxCreditLevel), HasLoanHistory, RegisteredElsewhereReason);
 }
 
+/// <summary>
+/// The profile with the names of its codes (嘉善县 330421, C39 计算机、通信和其他电子设备制造业), the size the rules gave it and
+/// why, and, when its credit code was issued in another province, the enterprise's reason.
+/// </summary>
 public sealed record EnterpriseView(
-    string Id, string CreditCode, string Name, string RegionCode, string IndustryCode, EnterpriseSize Size, int? Employees,
-    decimal? AnnualRevenue, DateOnly EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel TaxCreditLevel, bool HasLoanHistory);
+    string Id, string CreditCode, string Name, string RegionCode, string? RegionName, string IndustryCode, string? IndustryName,
+    EnterpriseSize Size, string? SizeReason, int? Employees, decimal? AnnualRevenue, decimal? TotalAssets, DateOnly EstablishedOn,
+    IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel TaxCreditLevel, bool HasLoanHistory, string? RegisteredElsewhereReason);

@@ -3,13 +3,14 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Enterprises;
 
 public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
 {
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetEnterprise, EnterpriseView>
+    public sealed class Handler(Db db, CurrentUser user, ReferenceData codes) : IQueryHandler<GetEnterprise, EnterpriseView>
     {
         private const string ByIdSql = EnterpriseRow.SelectSql + " WHERE id = @Id";
 
@@ -18,7 +19,7 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<EnterpriseRow>(ByIdSql, new { query.Id });
             var visible = row is not null && user.MayRead(row.Id, row.RegionCode);
-            return visible ? row!.ToView() : throw new NotFoundException("The enterprise");
+            return visible ? row!.ToView(codes) : throw new NotFoundException("The enterprise");
         }
     }
 

@@ -6,27 +6,44 @@ using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Enterprises;
 
-/// <summary>Registers an enterprise profile, or updates it. An enterprise user writes the profile its token is bound to.</summary>
+/// <summary>
+/// Registers an enterprise profile, or updates it. An enterprise user writes the profile its token is bound to.
+/// The size is derived from industry, employees, revenue and total assets (工信部联企业〔2011〕300号), not taken on trust;
+/// the credit code's registration authority (characters 3–8) must lie in the region's province unless the enterprise
+/// says why it is registered elsewhere.
+/// </summary>
 public sealed record RegisterEnterprise(
     string CreditCode, string Name, string RegionCode, string IndustryCode, EnterpriseSize? Size, int? Employees,
     decimal? AnnualRevenue, DateOnly? EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel? TaxCreditLevel,
-    bool? HasLoanHistory) : Mediator.ICommand<RegisterEnterprise.Result>
+    bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null) : Mediator.ICommand<RegisterEnterprise.Result>
 {
-    public sealed record Result(string Id, bool Created);
+    public sealed record Result(string Id, bool Created, EnterpriseSize Size, string SizeReason);
+
+    /// <summary>The answer: the id, and the size the profile was stored with and why (it may differ from the stated one).</summary>
+    public sealed record Body(string Id, EnterpriseSize Size, string SizeReason);
 
     public sealed class Validator : AbstractValidator<RegisterEnterprise>
     {
-        public Validator(TimeProvider clock)
+        public Validator(TimeProvider clock, ReferenceData codes)
         {
             RuleFor(x => x.CreditCode).CreditCode();
             RuleFor(x => x.Name).Name();
-            RuleFor(x => x.RegionCode).RegionCode();
-            RuleFor(x => x.IndustryCode).IndustryCode();
+            RuleFor(x => x.RegionCode).RegionCode(codes);
+            RuleFor(x => x.IndustryCode).IndustryCode(codes);
+            // GB 32100-2015: characters 3–8 of the credit code are the registration authority's division code. A firm may
+            // be registered by another province's authority (a national registrar, a move); then it says so, and the
+            // profile shows it, instead of the region silently disagreeing with the code.
+            RuleFor(x => x.CreditCode).Must((x, _) => ProvincesAgree(x)).WithMessage(x => ProvinceMismatch(x, codes)).When(Comparable);
+            RuleFor(x => x.RegionCode).Must((x, _) => ProvincesAgree(x)).WithMessage(x => ProvinceMismatch(x, codes)).When(Comparable);
+            RuleFor(x => x.RegisteredElsewhereReason).Text(500);
+            RuleFor(x => x.TotalAssets!.Value).GreaterThanOrEqualTo(0).LessThanOrEqualTo(DomainRules.MaxAmount * 100)
+                .PrecisionScale(18, 2, true).OverridePropertyName("totalAssets").When(x => x.TotalAssets is not null);
             RuleFor(x => x.Size).NotNull().WithMessage("Must be one of micro, small, medium, large.");
             RuleFor(x => x.Employees).InclusiveBetween(0, 1_000_000).When(x => x.Employees is not null);
             RuleFor(x => x.AnnualRevenue!.Value).GreaterThanOrEqualTo(0).LessThanOrEqualTo(DomainRules.MaxAmount * 100)
@@ -38,9 +55,23 @@ public sealed record RegisterEnterprise(
             RuleFor(x => x.TaxCreditLevel).NotNull().WithMessage("Must be one of A, B, M, C, D.");
             RuleFor(x => x.HasLoanHistory).NotNull();
         }
+
+        private static bool Comparable(RegisterEnterprise x) =>
+            Domain.CreditCode.IsValid(x.CreditCode) && x.RegionCode is { Length: 6 } && string.IsNullOrWhiteSpace(x.RegisteredElsewhereReason);
+
+        private static bool ProvincesAgree(RegisterEnterprise x) => x.CreditCode.AsSpan(2, 2).SequenceEqual(x.RegionCode.AsSpan(0, 2));
+
+        private static string ProvinceMismatch(RegisterEnterprise x, ReferenceData codes)
+        {
+            var issuedIn = x.CreditCode.Substring(2, 2);
+            var region = x.RegionCode[..2];
+            return $"The credit code was issued by a registration authority of province {issuedIn} ({codes.RegionName(issuedIn) ?? "unknown"}, " +
+                   $"characters 3–8: {x.CreditCode.Substring(2, 6)}), the region {x.RegionCode} lies in province {region} " +
+                   $"({codes.RegionName(region) ?? "unknown"}): correct one of them, or say in registeredElsewhereReason why the enterprise is registered elsewhere.";
+        }
     }
 
-    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<RegisterEnterprise, Result>
+    public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock, ReferenceData codes) : ICommandHandler<RegisterEnterprise, Result>
     {
         private const string ClaimedAlready =
             "This 统一社会信用代码 is registered already: ask the enterprise's owner to invite you (POST /api/v1/invitations).";
@@ -48,16 +79,18 @@ public sealed record RegisterEnterprise(
         private const string ExistsSql = "SELECT COUNT(*) FROM enterprises WHERE id = @Id";
 
         private const string InsertSql = """
-            INSERT INTO enterprises (id, credit_code, name, region_code, industry_code, size, employees, annual_revenue,
-                                     established_on, tags, tax_credit_level, has_loan_history, created_at, updated_at)
-            VALUES (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @Employees, @AnnualRevenue,
-                    @EstablishedOn, @Tags, @TaxCreditLevel, @HasLoanHistory, @Now, @Now)
+            INSERT INTO enterprises (id, credit_code, name, region_code, industry_code, size, size_reason, employees, annual_revenue,
+                                     total_assets, established_on, tags, tax_credit_level, has_loan_history, registered_elsewhere_reason,
+                                     created_at, updated_at)
+            VALUES (@Id, @CreditCode, @Name, @RegionCode, @IndustryCode, @Size, @SizeReason, @Employees, @AnnualRevenue,
+                    @TotalAssets, @EstablishedOn, @Tags, @TaxCreditLevel, @HasLoanHistory, @RegisteredElsewhereReason, @Now, @Now)
             """;
 
         private const string UpdateSql = """
             UPDATE enterprises SET credit_code = @CreditCode, name = @Name, region_code = @RegionCode, industry_code = @IndustryCode,
-                size = @Size, employees = @Employees, annual_revenue = @AnnualRevenue, established_on = @EstablishedOn, tags = @Tags,
-                tax_credit_level = @TaxCreditLevel, has_loan_history = @HasLoanHistory, updated_at = @Now
+                size = @Size, size_reason = @SizeReason, employees = @Employees, annual_revenue = @AnnualRevenue, total_assets = @TotalAssets,
+                established_on = @EstablishedOn, tags = @Tags, tax_credit_level = @TaxCreditLevel, has_loan_history = @HasLoanHistory,
+                registered_elsewhere_reason = @RegisteredElsewhereReason, updated_at = @Now
             WHERE id = @Id
             """;
 
@@ -72,12 +105,14 @@ public sealed record RegisterEnterprise(
                 throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
 
             var exists = await unit.ExecuteScalarAsync<long>(ExistsSql, new { Id = id }) > 0;
+            var (size, sizeReason) = SizeOf(command);
             var row = new
             {
                 Id = id, command.CreditCode, command.Name, command.RegionCode, command.IndustryCode,
-                Size = EnumText.ToText(command.Size!.Value), command.Employees, command.AnnualRevenue,
+                Size = EnumText.ToText(size), SizeReason = sizeReason, command.Employees, command.AnnualRevenue, command.TotalAssets,
                 EstablishedOn = command.EstablishedOn!.Value, Tags = EnumText.Join(command.Tags),
                 TaxCreditLevel = EnumText.ToText(command.TaxCreditLevel!.Value), HasLoanHistory = command.HasLoanHistory!.Value,
+                RegisteredElsewhereReason = string.IsNullOrWhiteSpace(command.RegisteredElsewhereReason) ? null : command.RegisteredElsewhereReason.Trim(),
                 Now = clock.GetUtcNow(),
             };
             try
@@ -91,15 +126,36 @@ public sealed record RegisterEnterprise(
             }
             if (claiming) await Memberships.AddAsync(unit, user.PersonId!, MembershipKind.Enterprise, id, MembershipRole.Owner, row.Now);
             await unit.RecordAsync(row.Now, "enterprise", id, exists ? "changed" : "registered", command.Name);
-            return new Result(id, Created: !exists);
+            return new Result(id, Created: !exists, size, sizeReason);
         }
+
+        /// <summary>
+        /// The size the rules give, stored over the stated one. Re-classifying rather than refusing is what an SME owner
+        /// expects: 小型 in everyday speech is "not a big firm", the notice's thresholds are a table few owners have read,
+        /// and the employees and revenue they gave already decide it; a refusal would block the profile over a word.
+        /// The reason says what was changed and why, so that wrong figures can be corrected. Where the rules cannot
+        /// decide (a measure not given, an industry they do not size), the stated size stands and the reason says so.
+        /// </summary>
+        private (EnterpriseSize Size, string Reason) SizeOf(RegisterEnterprise command)
+        {
+            var stated = command.Size!.Value;
+            var derived = codes.SizeRules.Derive(command.IndustryCode, command.Employees, command.AnnualRevenue, command.TotalAssets);
+            return derived.Size switch
+            {
+                null => (stated, $"Stated size {Text(stated)} kept, not checked: {derived.Basis}"),
+                { } size when size == stated => (stated, $"Confirmed: {derived.Basis}"),
+                { } size => (size, $"Stated size {Text(stated)} re-classified as {Text(size)}: {derived.Basis}"),
+            };
+        }
+
+        private static string Text(EnterpriseSize size) => EnumText.ToText(size);
     }
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/", async (RegisterEnterprise command, IMediator mediator, CancellationToken ct) =>
             {
                 var result = await mediator.Send(command, ct);
-                var body = new CreatedBody(result.Id);
+                var body = new Body(result.Id, result.Size, result.SizeReason);
                 return result.Created ? Results.Created($"/api/v1/enterprises/{result.Id}", body) : Results.Ok(body);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)

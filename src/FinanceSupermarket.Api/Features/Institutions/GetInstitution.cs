@@ -3,6 +3,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Institutions;
@@ -10,7 +11,9 @@ namespace FinanceSupermarket.Api.Features.Institutions;
 /// <summary>An institution's public profile; its webhook settings only to itself and admins.</summary>
 public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
 {
-    public sealed record View(string Id, string Name, InstitutionKind Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl);
+    /// <summary>The profile; <c>Regions</c> are the region codes served beside their names.</summary>
+    public sealed record View(
+        string Id, string Name, InstitutionKind Kind, IReadOnlyList<string> RegionCodes, IReadOnlyList<NamedCode> Regions, string? WebhookUrl);
 
     private sealed class Row
     {
@@ -21,7 +24,7 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
         public string? WebhookUrl { get; set; }
     }
 
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetInstitution, View>
+    public sealed class Handler(Db db, CurrentUser user, ReferenceData codes) : IQueryHandler<GetInstitution, View>
     {
         private const string ByIdSql = "SELECT id, name, kind, region_codes AS RegionCodes, webhook_url AS WebhookUrl FROM institutions WHERE id = @Id";
 
@@ -30,7 +33,9 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<Row>(ByIdSql, new { query.Id }) ?? throw new NotFoundException("The institution");
             var seesSettings = user.Is(Role.Admin) || user.Is(Role.Institution) && user.InstitutionId == row.Id;
-            return new View(row.Id, row.Name, EnumText.Parse<InstitutionKind>(row.Kind), row.RegionCodes.Split(','), seesSettings ? row.WebhookUrl : null);
+            var regions = row.RegionCodes.Split(',');
+            return new View(row.Id, row.Name, EnumText.Parse<InstitutionKind>(row.Kind), regions, NamedCode.Regions(codes, regions),
+                seesSettings ? row.WebhookUrl : null);
         }
     }
 

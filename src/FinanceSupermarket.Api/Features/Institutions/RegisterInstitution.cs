@@ -4,6 +4,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -16,12 +17,12 @@ public sealed record RegisterInstitution(
 {
     public sealed class Validator : AbstractValidator<RegisterInstitution>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
             RuleFor(x => x.Name).Name();
             RuleFor(x => x.Kind).NotNull().WithMessage("Must be one of bank, guarantee, insurance, small_loan, leasing, fund.");
             RuleFor(x => x.RegionCodes).NotEmpty().DistinctList(50);
-            RuleForEach(x => x.RegionCodes).RegionPrefix();
+            RuleForEach(x => x.RegionCodes).RegionPrefix(codes);
             RuleFor(x => x.WebhookUrl).Text(500)
                 .Must(url => url is null || Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
                 .WithMessage("Must be an absolute http(s) address.");

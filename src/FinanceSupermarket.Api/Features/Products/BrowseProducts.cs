@@ -2,6 +2,7 @@ using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -13,18 +14,18 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
 {
     public sealed class Validator : AbstractValidator<BrowseProducts>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
             RuleFor(x => x.Kind).Must(kind => kind is null || EnumText.TryParse<ProductKind>(kind, out _))
                 .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<ProductKind>())}.");
-            RuleFor(x => x.Region!).RegionPrefix().When(x => x.Region is not null);
+            RuleFor(x => x.Region!).RegionPrefix(codes).When(x => x.Region is not null);
             RuleFor(x => x.InstitutionId).Text(36);
             RuleFor(x => x.Q).Text(100);
             this.AddPagingRules();
         }
     }
 
-    public sealed class Handler(Db db) : IQueryHandler<BrowseProducts, Paged<ProductView>>
+    public sealed class Handler(Db db, ReferenceData codes) : IQueryHandler<BrowseProducts, Paged<ProductView>>
     {
         // A product serves a region when one of its prefixes is the region's ancestor (33 ⊇ 330421) or lies inside it.
         private const string FilterSql = """
@@ -52,7 +53,7 @@ public sealed record BrowseProducts(string? Kind, string? Region, string? Instit
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
             var rows = await connection.QueryAsync<ProductRow>(db.Dialect.Page(PageSql), parameters);
-            return window.With(rows.Select(row => row.ToView()).ToArray(), total);
+            return window.With(rows.Select(row => row.ToView().Named(codes)).ToArray(), total);
         }
 
         /// <summary>The region's province (2 digits), city (4) or county (6) prefix; "-" (matching nothing) when it has none.</summary>

@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -13,7 +14,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
     public sealed class Validator : AbstractValidator<ChangeProduct>
     {
         // No "body." prefix: the terms' fields are the top-level fields of the JSON the client sent.
-        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
+        public Validator(ReferenceData codes) => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator(codes)).OverridePropertyName(string.Empty);
     }
 
     public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<ChangeProduct>

@@ -3,6 +3,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Products;
@@ -10,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.Products;
 /// <summary>A listed product is public; a delisted one is visible to its institution and admins only.</summary>
 public sealed record GetProduct(string Id) : IQuery<ProductView>
 {
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetProduct, ProductView>
+    public sealed class Handler(Db db, CurrentUser user, ReferenceData codes) : IQueryHandler<GetProduct, ProductView>
     {
         private const string ByIdSql = ProductRow.SelectSql + " WHERE p.id = @Id";
 
@@ -20,7 +21,7 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
             var row = await connection.QuerySingleOrDefaultAsync<ProductRow>(ByIdSql, new { query.Id });
             var visible = row is not null && (row.Status == EnumText.ToText(ProductStatus.Listed) || user.Is(Role.Admin)
                                               || user.Is(Role.Institution) && user.InstitutionId == row.InstitutionId);
-            return visible ? row!.ToView() : throw new NotFoundException("The product");
+            return visible ? row!.ToView().Named(codes) : throw new NotFoundException("The product");
         }
     }
 

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -12,7 +13,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
     public sealed class Validator : AbstractValidator<ListProduct>
     {
         // No "body." prefix: the terms' fields are the top-level fields of the JSON the client sent.
-        public Validator() => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator()).OverridePropertyName(string.Empty);
+        public Validator(ReferenceData codes) => RuleFor(x => x.Body).SetValidator(new ProductTerms.Validator(codes)).OverridePropertyName(string.Empty);
     }
 
     public sealed class Handler(UnitOfWork unit, CurrentUser user, TimeProvider clock) : ICommandHandler<ListProduct, CreatedBody>

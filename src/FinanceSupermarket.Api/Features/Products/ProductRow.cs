@@ -1,4 +1,5 @@
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 
 namespace FinanceSupermarket.Api.Features.Products;
 
@@ -57,4 +58,15 @@ public sealed record ProductView(
     int MinTermMonths, int MaxTermMonths, decimal MinRate, decimal MaxRate, IReadOnlyList<GuaranteeMode> GuaranteeModes,
     IReadOnlyList<string> RegionCodes, IReadOnlyList<string> IndustryCodes, IReadOnlyList<EnterpriseSize> EnterpriseSizes,
     IReadOnlyList<EnterpriseTag> RequiredTags, int MinYearsInBusiness, TaxCreditLevel? MinTaxCreditLevel, bool FirstLoanFriendly,
-    IReadOnlyList<PolicySupport> PolicySupport, int ApprovalDays, string? Description, ProductStatus Status);
+    IReadOnlyList<PolicySupport> PolicySupport, int ApprovalDays, string? Description, ProductStatus Status)
+{
+    /// <summary>The regions served, with their names (filled by <see cref="Named"/>).</summary>
+    public IReadOnlyList<NamedCode> Regions { get; init; } = [];
+
+    /// <summary>The industries served, with their names (filled by <see cref="Named"/>).</summary>
+    public IReadOnlyList<NamedCode> Industries { get; init; } = [];
+
+    /// <summary>The view as the shelves show it: every region and industry code beside its name.</summary>
+    public ProductView Named(ReferenceData codes) =>
+        this with { Regions = NamedCode.Regions(codes, RegionCodes), Industries = NamedCode.Industries(codes, IndustryCodes) };
+}

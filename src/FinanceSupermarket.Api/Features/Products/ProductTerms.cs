@@ -1,5 +1,6 @@
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 
 namespace FinanceSupermarket.Api.Features.Products;
@@ -14,7 +15,7 @@ public sealed record ProductTerms(
 {
     public sealed class Validator : AbstractValidator<ProductTerms>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
             RuleFor(x => x.Name).Name();
             RuleFor(x => x.Kind).NotNull().WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<ProductKind>())}.");
@@ -26,9 +27,9 @@ public sealed record ProductTerms(
             RuleFor(x => x.MaxRate).AnnualRate().GreaterThanOrEqualTo(x => x.MinRate).WithMessage("Must be at least minRate.");
             RuleFor(x => x.GuaranteeModes).NotEmpty().DistinctList(4);
             RuleFor(x => x.RegionCodes!).DistinctList(50).When(x => x.RegionCodes is not null);
-            RuleForEach(x => x.RegionCodes).RegionPrefix();
+            RuleForEach(x => x.RegionCodes).RegionPrefix(codes);
             RuleFor(x => x.IndustryCodes!).DistinctList(50).When(x => x.IndustryCodes is not null);
-            RuleForEach(x => x.IndustryCodes).IndustryCode();
+            RuleForEach(x => x.IndustryCodes).IndustryCode(codes);
             RuleFor(x => x.EnterpriseSizes!).DistinctList(4).When(x => x.EnterpriseSizes is not null);
             RuleFor(x => x.RequiredTags!).DistinctList(6).When(x => x.RequiredTags is not null);
             RuleFor(x => x.PolicySupport!).DistinctList(3).When(x => x.PolicySupport is not null);

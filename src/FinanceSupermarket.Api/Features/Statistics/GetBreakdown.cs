@@ -1,5 +1,6 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -15,20 +16,21 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
 {
     public static readonly string[] Groupings = ["region", "industry", "institution", "product_kind", "month"];
 
-    public sealed record Group(string Key, Figures Figures);
+    /// <summary>One group's figures; <c>Name</c> is the key's name (嘉善县, 计算机、通信和其他电子设备制造业, the institution's name, 信用贷).</summary>
+    public sealed record Group(string Key, string? Name, Figures Figures);
 
     public sealed record View(string By, DateOnly From, DateOnly To, string Region, string Industry, IReadOnlyList<Group> Groups);
 
     public sealed class Validator : AbstractValidator<GetBreakdown>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
-            Include(new StatisticsFilterValidator<GetBreakdown>());
+            Include(new StatisticsFilterValidator<GetBreakdown>(codes));
             RuleFor(x => x.By).NotEmpty().Must(by => Groupings.Contains(by)).WithMessage($"Must be one of {string.Join(", ", Groupings)}.");
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetBreakdown, View>
+    public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration, ReferenceData codes) : IQueryHandler<GetBreakdown, View>
     {
         public async ValueTask<View> Handle(GetBreakdown query, CancellationToken cancellationToken)
         {
@@ -36,9 +38,10 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
             await using var connection = await db.OpenAsync(cancellationToken);
             var sums = await FigureSums.LoadAsync(connection, db.Dialect, configuration, scope, query.By);
             var targets = query.By == "region" ? await Targets.ForScopeAsync(connection, scope) : new Dictionary<string, RegionTarget>();
+            var nameOf = await GroupNames.ForAsync(connection, codes, query.By!);
             var groups = sums
                 .OrderBy(group => group.GroupKey, StringComparer.Ordinal)
-                .Select(group => new Group(group.GroupKey, group.ToFigures(Targets.Progress(targets.GetValueOrDefault(group.GroupKey), group))))
+                .Select(group => new Group(group.GroupKey, nameOf(group.GroupKey), group.ToFigures(Targets.Progress(targets.GetValueOrDefault(group.GroupKey), group))))
                 .ToArray();
             return new View(query.By!, scope.From, scope.To, scope.Region, scope.Industry, groups);
         }

@@ -1,5 +1,6 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain.Reference;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
@@ -9,7 +10,7 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
 {
     public sealed record View(DateOnly From, DateOnly To, string Region, string Industry, Figures Figures);
 
-    public sealed class Validator : StatisticsFilterValidator<GetSummary>;
+    public sealed class Validator(ReferenceData codes) : StatisticsFilterValidator<GetSummary>(codes);
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetSummary, View>
     {

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
@@ -41,10 +42,10 @@ public interface IStatisticsFilter
 
 public class StatisticsFilterValidator<T> : AbstractValidator<T> where T : IStatisticsFilter
 {
-    public StatisticsFilterValidator()
+    public StatisticsFilterValidator(ReferenceData codes)
     {
-        RuleFor(x => x.Region!).RegionPrefix().When(x => !string.IsNullOrEmpty(x.Region));
-        RuleFor(x => x.Industry!).IndustryCode().When(x => !string.IsNullOrEmpty(x.Industry));
+        RuleFor(x => x.Region!).RegionPrefix(codes).When(x => !string.IsNullOrEmpty(x.Region));
+        RuleFor(x => x.Industry!).IndustryCode(codes).When(x => !string.IsNullOrEmpty(x.Industry));
         RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From).When(x => x.From is not null && x.To is not null).WithMessage("Must not be before from.");
         RuleFor(x => x.From).Must(date => date is null || date.Value.Year >= 2000).WithMessage("Must be a date from 2000 on.");
     }

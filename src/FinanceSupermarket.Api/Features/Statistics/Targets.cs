@@ -4,6 +4,7 @@ using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -16,9 +17,9 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
 {
     public sealed class Validator : AbstractValidator<SetTarget>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
-            RuleFor(x => x.RegionCode).RegionPrefix();
+            RuleFor(x => x.RegionCode).RegionPrefix(codes);
             RuleFor(x => x.Year).InclusiveBetween(2000, 2100);
             RuleFor(x => x.ApprovedAmount).GreaterThan(0).LessThanOrEqualTo(10_000_000_000_000m).PrecisionScale(18, 2, true);
             RuleFor(x => x.ApprovedCount).InclusiveBetween(1, 100_000_000);

@@ -1,4 +1,5 @@
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 
 namespace FinanceSupermarket.Api.Infrastructure.Validation;
@@ -20,16 +21,25 @@ public static class DomainRules
     public static IRuleBuilderOptions<T, int> TermMonths<T>(this IRuleBuilder<T, int> rule) =>
         rule.InclusiveBetween(1, 360).WithMessage("Must be a term of 1 to 360 months.");
 
-    /// <summary>A GB/T 2260 administrative division code: 6 digits; prefixes (2 or 4 digits) where a region is served.</summary>
-    public static IRuleBuilderOptions<T, string> RegionCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().Matches("^[1-8][0-9]{5}$").WithMessage("Must be a 6-digit administrative division code (GB/T 2260), e.g. 330421.");
+    /// <summary>
+    /// A GB/T 2260 administrative division code of the shipped list (ReferenceData/regions.csv): six digits of a county,
+    /// or of a city or province written in six digits (330400, 330000).
+    /// </summary>
+    public static IRuleBuilderOptions<T, string> RegionCode<T>(this IRuleBuilder<T, string> rule, ReferenceData codes) =>
+        rule.NotEmpty().Must(codes.IsRegionCode)
+            .WithMessage((_, code) => $"Must be a 6-digit administrative division code of GB/T 2260, e.g. 330421 (嘉善县){Not(code)}.");
 
-    public static IRuleBuilderOptions<T, string> RegionPrefix<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().Matches("^[1-8][0-9]([0-9]{2}){0,2}$").WithMessage("Must be a region code prefix of 2, 4 or 6 digits, e.g. 33 or 3304.");
+    /// <summary>Where a product or institution serves: a listed province (33), city (3304) or county (330421).</summary>
+    public static IRuleBuilderOptions<T, string> RegionPrefix<T>(this IRuleBuilder<T, string> rule, ReferenceData codes) =>
+        rule.NotEmpty().Must(codes.IsRegionPrefix)
+            .WithMessage((_, code) => $"Must be a GB/T 2260 province, city or county code of 2, 4 or 6 digits, e.g. 33, 3304 or 330421{Not(code)}.");
 
-    /// <summary>A GB/T 4754 code: section letter, optionally followed by division/group/class digits (C, C39, C391, C3911).</summary>
-    public static IRuleBuilderOptions<T, string> IndustryCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().Matches("^[A-T]([0-9]{2}([0-9]{1,2})?)?$").WithMessage("Must be a GB/T 4754 industry code: a section letter A–T and up to 4 digits, e.g. C39.");
+    /// <summary>A GB/T 4754-2017 section, division, group or class of the shipped list (C, C39, C391, C3911).</summary>
+    public static IRuleBuilderOptions<T, string> IndustryCode<T>(this IRuleBuilder<T, string> rule, ReferenceData codes) =>
+        rule.NotEmpty().Must(codes.IsIndustryCode)
+            .WithMessage((_, code) => $"Must be a GB/T 4754-2017 industry code: a section letter A–T and its division, group or class digits, e.g. C39{Not(code)}.");
+
+    private static string Not(string? code) => string.IsNullOrEmpty(code) ? "" : $"; {code} is not one";
 
     public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
         rule.MaximumLength(maxLength).WithMessage($"Must be at most {maxLength} characters.");
