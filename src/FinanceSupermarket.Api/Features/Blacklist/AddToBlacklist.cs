@@ -10,7 +10,7 @@ using Mediator;
 namespace FinanceSupermarket.Api.Features.Blacklist;
 
 /// <summary>The platform operator bars an enterprise from matching (e.g. 失信被执行人); its requests then get no matches and say why.</summary>
-public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator.ICommand<BlacklistEntry>
+public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] string Reason) : Mediator.ICommand<BlacklistEntry>
 {
     public sealed class Validator : AbstractValidator<AddToBlacklist>
     {

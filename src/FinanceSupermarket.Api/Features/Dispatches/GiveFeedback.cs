@@ -12,7 +12,7 @@ namespace FinanceSupermarket.Api.Features.Dispatches;
 
 public enum FeedbackOutcome { Approved, Rejected, Withdrawn }
 
-public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, string? Reason);
+public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason);
 
 /// <summary>
 /// 第一时间反馈 (seeds/002 task 6): the institution's final result. The first approval resolves the request — its amount

@@ -21,9 +21,9 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
 
     public sealed class Validator : AbstractValidator<GetBreakdown>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
-            Include(new StatisticsFilterValidator<GetBreakdown>());
+            Include(new StatisticsFilterValidator<GetBreakdown>(clock));
             RuleFor(x => x.By).NotEmpty().Must(by => Groupings.Contains(by)).WithMessage($"Must be one of {string.Join(", ", Groupings)}.");
         }
     }

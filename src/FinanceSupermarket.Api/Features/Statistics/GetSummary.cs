@@ -9,7 +9,7 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
 {
     public sealed record View(DateOnly From, DateOnly To, string Region, string Industry, Figures Figures);
 
-    public sealed class Validator : StatisticsFilterValidator<GetSummary>;
+    public sealed class Validator(TimeProvider clock) : StatisticsFilterValidator<GetSummary>(clock);
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetSummary, View>
     {
