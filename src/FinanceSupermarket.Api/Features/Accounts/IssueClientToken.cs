@@ -69,7 +69,16 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
         group.MapPost("/token", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
                 if (!request.HasFormContentType) return OAuthError("invalid_request", "Send application/x-www-form-urlencoded (RFC 6749 §4.4.2).");
-                var form = await request.ReadFormAsync(ct);
+                IFormCollection form;
+                try
+                {
+                    form = await request.ReadFormAsync(ct);
+                }
+                catch (InvalidDataException malformed)
+                {
+                    // A NUL (%00) in a value, or a form past the size limits.
+                    return OAuthError("invalid_request", malformed.Message);
+                }
                 if (form["grant_type"] != "client_credentials") return OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
                 var (clientId, clientSecret) = BasicCredentials(request) ?? (form["client_id"].ToString(), form["client_secret"].ToString());
                 if (clientId.Length == 0 || clientSecret.Length == 0) return OAuthError("invalid_request", "client_id and client_secret are required.");
