@@ -2,6 +2,7 @@ using System.Net;
 using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FinanceSupermarket.IntegrationTests.Infrastructure;
@@ -28,11 +29,16 @@ public abstract class ApiTestBase(string provider)
     /// <summary>Extra configuration for this fixture's host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Test-only changes to this fixture's host's services.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     [OneTimeSetUp]
     public async Task StartHostAsync()
     {
         var connectionString = await TestDatabases.CreateAsync(Provider, GetType().Name);
-        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(StartsAt), Settings);
+        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(StartsAt), Settings, ConfigureServices);
         Anonymous = Host.ClientAs(null);
         Admin = Host.ClientAs(Role.Admin);
     }

@@ -8,6 +8,7 @@ using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,6 +47,10 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
     }
 
     private sealed record Endpoint(HttpMethod Method, string Route, Func<FuzzTests, Task<Call>> Prepare);
+
+    /// <summary>The fuzz is about input, not the cost of hashing: hundreds of sign-ins and sign-ups run here.</summary>
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1);
 
     [OneTimeSetUp]
     public async Task CreateResourcesAsync()
