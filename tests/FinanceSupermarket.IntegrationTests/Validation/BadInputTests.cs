@@ -201,6 +201,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("neededBy", "\"next week\"", "neededBy"),
         ("description", Text(2001), "description"),
         ("description", "12", "description"),
+        ("description", "\"采购\\u0000原材料\"", "description"),
+        ("description", "\"\\u200b\\u3000\\ufeff\"", "description"),
+        ("neededBy", "\"9999-12-31\"", "neededBy"),
+        ("neededBy", "\"2031-03-03\"", "neededBy"),
+        ("neededBy", "\"0001-01-01\"", "neededBy"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] ProductFields =
@@ -267,6 +272,13 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("industryCode", "\"c39\"", "industryCode"),
         ("industryCode", "\"Z1\"", "industryCode"),
         ("industryCode", "\"C3\"", "industryCode"),
+        ("industryCode", "\"C39 \"", "industryCode"),
+        ("regionCode", "\"330421\\n\"", "regionCode"),
+        ("regionCode", "\"\\ufeff330421\"", "regionCode"),
+        ("name", "\" 嘉善测试电子有限公司\"", "name"),
+        ("name", "\"嘉善\\u0000电子\"", "name"),
+        ("name", "\"\\u3164\"", "name"),
+        ("name", "\"\\u202e司公限有子电\"", "name"),
         ("size", "\"huge\"", "size"),
         ("size", "1", "size"),
         ("size", Absent, "size"),
@@ -304,6 +316,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("webhookUrl", "\"ftp://bank.example.com/hook\"", "webhookUrl"),
         ("webhookUrl", "\"not a url\"", "webhookUrl"),
         ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),
+        // Without a webhook too: the column holds 200 characters, and PostgreSQL refused a longer secret with a 500.
+        ("webhookSecret", Text(201), "webhookSecret"),
+        ("webhookSecret", "\"secret\\u0000\"", "webhookSecret"),
+        ("webhookUrl", "\"https://bank.example.com/hook\\n\"", "webhookUrl"),
+        ("regionCodes", "[\"33\\n\"]", "regionCodes[0]"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] DeclineFields =
@@ -313,6 +330,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("reason", "\"\"", "reason"),
         ("reason", Text(501), "reason"),
         ("reason", "42", "reason"),
+        ("reason", "\"\\u0000\"", "reason"),
+        ("reason", "\"\\u3000\\u3000\"", "reason"),
     ];
 
     // The valid body is an approval: amount, rate and termMonths are then required.
@@ -357,6 +376,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     [
         ("year", "1900", "year"),
         ("year", "2101", "year"),
+        ("year", "2037", "year"),
+        ("regionCode", "\"330421\\n\"", "regionCode"),
         ("year", "\"2026\"", "year"),
         ("approvedAmount", "-1", "approvedAmount"),
         ("approvedAmount", "0", "approvedAmount"),
@@ -378,6 +399,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("creditCode", "91330421", "creditCode"),
         ("reason", Absent, "reason"),
         ("reason", Text(501), "reason"),
+        ("reason", "\"失信\\u001b被执行人\"", "reason"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] SignUpFields =
@@ -394,6 +416,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("displayName", "\"\"", "displayName"),
         ("displayName", Text(101), "displayName"),
         ("displayName", Absent, "displayName"),
+        ("displayName", "\"\\u200b\"", "displayName"),
+        ("displayName", "\"新用户\\n\"", "displayName"),
+        ("login", "\"new.person@test.local\\n\"", "login"),
+        ("password", "\"Correct-Horse\\u0000-9\"", "password"),
+        ("password", "\"\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\"", "password"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] SignInFields =
@@ -552,6 +579,14 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         (Asker.Regulator, "/api/v1/statistics/summary?from=1999-12-31", "from"),
         (Asker.Regulator, "/api/v1/statistics/summary?from=yesterday", "from"),
         (Asker.Regulator, "/api/v1/statistics/summary?to=2026-02-30", "to"),
+        (Asker.Regulator, "/api/v1/statistics/summary?to=9999-12-31", "to"),
+        (Asker.Regulator, "/api/v1/statistics/summary?from=2028-01-01&to=2028-02-01", "from"),
+        (Asker.Regulator, "/api/v1/statistics/summary?region=3304%0A", "region"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown?by=month&from=2000-01-01&to=9999-12-31", "to"),
+        (Asker.Enterprise, "/api/v1/products?q=%00", "q"),
+        (Asker.Enterprise, "/api/v1/products?q=%E2%80%8B", "q"),
+        (Asker.Enterprise, "/api/v1/products/%E2%80%8B", "id"),   // Kestrel itself refuses %00 in a path
+        (Asker.Admin, "/api/v1/admin/people?q=%1B", "q"),
         (Asker.Regulator, "/api/v1/statistics/breakdown?by=weather", "by"),
         (Asker.Regulator, "/api/v1/statistics/breakdown", "by"),
         (Asker.Regulator, "/api/v1/statistics/breakdown?by=region&from=2026-03-10&to=2026-03-01", "to"),
@@ -621,6 +656,37 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["Idempotency-Key"]);
         (await SnapshotAsync()).ShouldBe(before);
     }
+
+    protected async Task EmptyIdempotencyKeyRefusedAsync(string key)
+    {
+        var client = EnterpriseClient(_enterprise);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Idempotency-Key", key).ShouldBeTrue();
+        var before = await SnapshotAsync();
+
+        var response = await client.PostJsonAsync("/api/v1/financing-requests", RequestBody()).ShouldBe(HttpStatusCode.BadRequest);
+
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["Idempotency-Key"]);
+        (await SnapshotAsync()).ShouldBe(before);
+    }
+
+    protected async Task FieldGivenTwiceRefusedAsync(Target target, string field)
+    {
+        var (client, method, path, valid) = await EndpointAsync(target);
+        // The field once more, first: {"amount": 1000000, "amount": …, …}, as RFC 8259 §4 leaves the meaning to the parser.
+        var body = $"{{{JsonSerializer.Serialize(field)}:{valid[field]?.ToJsonString() ?? "null"},{valid.ToJsonString()[1..]}";
+        var before = await SnapshotAsync();
+
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var response = await client.SendAsync(request).ShouldBe(HttpStatusCode.BadRequest);
+
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe([field]);
+        (await SnapshotAsync()).ShouldBe(before);
+    }
+
+    public static IEnumerable<TestCaseData> FieldsGivenTwice() =>
+        new[] { (Target.FinancingRequest, "amount"), (Target.NewProduct, "regionCodes"), (Target.NewEnterprise, "creditCode"), (Target.SignIn, "password"),
+            (Target.Feedback, "outcome") }
+            .Select(pair => new TestCaseData(pair.Item1, pair.Item2).SetArgDisplayNames(pair.Item1.ToString(), pair.Item2));
 
     /// <summary>Where each kind of body goes; <paramref name="fresh"/> aims answers and ratings at new resources, so that a valid body succeeds.</summary>
     private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
@@ -727,4 +793,11 @@ public sealed class BadInputBeforeSqlTests() : BadInputFixture(Providers.Sqlite)
     [TestCaseSource(typeof(BadInputFixture), nameof(QueryCases))]
     public Task A_bad_query_is_a_400_problem_naming_the_parameter_and_leaves_the_database_as_it_was(Asker asker, string path, string key) =>
         RefusedQueryAsync(asker, path, key);
+
+    [TestCase("")]
+    [TestCase("   ")]
+    public Task An_empty_idempotency_key_is_refused_naming_the_header(string key) => EmptyIdempotencyKeyRefusedAsync(key);
+
+    [TestCaseSource(typeof(BadInputFixture), nameof(FieldsGivenTwice))]
+    public Task A_field_given_twice_is_refused_naming_it(Target target, string field) => FieldGivenTwiceRefusedAsync(target, field);
 }
