@@ -3,12 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
-using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FinanceSupermarket.IntegrationTests.Validation;
 
@@ -56,9 +53,9 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         _product = await ListProductAsync(_institution);
         _request = await SubmitRequestAsync(_enterprise);
         // Answers and ratings are aimed at a pending dispatch, an accepted one and a resolved request that stay so.
-        _pendingDispatch = await PendingDispatchAsync();
-        _acceptedDispatch = await AcceptedDispatchAsync();
-        _resolvedRequest = await ResolvedRequestAsync();
+        _pendingDispatch = await PendingDispatchAsync(_enterprise, _institution);
+        _acceptedDispatch = await AcceptedDispatchAsync(_enterprise, _institution);
+        _resolvedRequest = await ResolvedRequestAsync(_enterprise, _institution);
         // A person with an account, and the institution's manager (with the second factor that role needs).
         _personLogin = People.NewLogin("badinput");
         await Host.SignUpAsync(_personLogin);
@@ -106,35 +103,6 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
             code = (string)invitation["code"]!;
         }
         return (client, HttpMethod.Post, "/api/v1/invitations/accept", ToJson(new() { ["code"] = code }));
-    }
-
-    /// <summary>A fresh request published through the host's mediator and dispatches it, as its two jobs would (no background jobs run here) to the institution.</summary>
-    private async Task<string> PendingDispatchAsync()
-    {
-        var requestId = await SubmitRequestAsync(_enterprise);
-        await using (var scope = Host.Services.CreateAsyncScope())
-        {
-            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
-            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
-        }
-        var request = await (await InstitutionClient(_institution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
-    }
-
-    private async Task<string> AcceptedDispatchAsync()
-    {
-        var dispatch = await PendingDispatchAsync();
-        await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
-        return dispatch;
-    }
-
-    private async Task<string> ResolvedRequestAsync()
-    {
-        var dispatch = await AcceptedDispatchAsync();
-        var answer = await (await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", ApprovalBody())
-            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)answer["requestId"]!;
     }
 
     private static Dictionary<string, object?> ApprovalBody() => new()
@@ -692,11 +660,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
     {
         Target.Decline => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync() : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
+            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
         Target.Feedback => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync() : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
+            $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync(_enterprise, _institution) : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
         Target.Rating => (EnterpriseClient(_enterprise), HttpMethod.Post,
-            $"/api/v1/financing-requests/{(fresh ? await ResolvedRequestAsync() : _resolvedRequest)}/rating",
+            $"/api/v1/financing-requests/{(fresh ? await ResolvedRequestAsync(_enterprise, _institution) : _resolvedRequest)}/rating",
             ToJson(new() { ["score"] = 5, ["comment"] = "响应很快" })),
         Target.RegionTarget => (Admin, HttpMethod.Put, "/api/v1/statistics/targets",
             ToJson(new() { ["regionCode"] = "330421", ["year"] = 2026, ["approvedAmount"] = 11_000_000_000m, ["approvedCount"] = 1050 })),

@@ -4,10 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dapper;
-using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
-using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,21 +91,21 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         new(HttpMethod.Post, "/financing-requests/{id}/rating", async t => new Call(t.EnterpriseClient(t._enterprise), "/api/v1/financing-requests/{id}/rating",
             ToJson(new() { ["score"] = 5, ["comment"] = "响应很快" }))
         {
-            RouteValues = { ["id"] = await t.ResolvedRequestAsync() },
+            RouteValues = { ["id"] = await t.ResolvedRequestAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/dispatches/{id}/accept", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/accept", new JsonObject())
         {
-            RouteValues = { ["id"] = await t.PendingDispatchAsync() },
+            RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/dispatches/{id}/decline", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/decline",
             ToJson(new() { ["reason"] = "授信额度已满" }))
         {
-            RouteValues = { ["id"] = await t.PendingDispatchAsync() },
+            RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/dispatches/{id}/feedback", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/feedback",
             ToJson(new() { ["outcome"] = "approved", ["amount"] = 1_000_000m, ["rate"] = 4.35m, ["termMonths"] = 12, ["reason"] = null }))
         {
-            RouteValues = { ["id"] = await t.AcceptedDispatchAsync() },
+            RouteValues = { ["id"] = await t.AcceptedDispatchAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/notifications/{id}/read", async t => new Call(t.EnterpriseClient(t._enterprise), "/api/v1/notifications/{id}/read", new JsonObject())
         {
@@ -426,38 +424,9 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         return Regex.Match((string)outbox["items"]![0]!["body"]!, @"\b\d{6}\b").Value;
     }
 
-    /// <summary>A fresh request of the enterprise, published and dispatched to the institution as the two jobs would; its pending dispatch.</summary>
-    private async Task<string> PendingDispatchAsync()
-    {
-        var requestId = await SubmitRequestAsync(_enterprise);
-        await using (var scope = Host.Services.CreateAsyncScope())
-        {
-            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
-            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
-        }
-        var request = await (await InstitutionClient(_institution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
-    }
-
-    private async Task<string> AcceptedDispatchAsync()
-    {
-        var dispatch = await PendingDispatchAsync();
-        await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
-        return dispatch;
-    }
-
-    private async Task<string> ResolvedRequestAsync()
-    {
-        var dispatch = await AcceptedDispatchAsync();
-        var answer = await (await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback",
-            new { outcome = "approved", amount = 1_000_000m, rate = 4.35m, termMonths = 12 }).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)answer["requestId"]!;
-    }
-
     private async Task<string> UnreadNotificationAsync()
     {
-        await PendingDispatchAsync();
+        await PendingDispatchAsync(_enterprise, _institution);
         var notifications = await (await EnterpriseClient(_enterprise).GetAsync("/api/v1/notifications?unreadOnly=true").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         return ((long)notifications["items"]![0]!["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
