@@ -95,7 +95,8 @@ public static class CleanText
 /// </summary>
 public sealed class CleanTextValidator<T> : AbstractValidator<T>
 {
-    private sealed record Text(string Field, Func<object, IEnumerable<(string Suffix, string? Value)>> Values, CleanText.Kind Kind);
+    /// <summary>How to read the strings of a property (one, or each of a list: "[0]", "[1]" …) and which kind of text they are.</summary>
+    private sealed record Text(Func<object, IEnumerable<(string Suffix, string? Value)>> Values, CleanText.Kind Kind);
 
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<(PropertyInfo Property, string Field, Text? Text, bool Nested)>> Shapes = new();
 
@@ -132,9 +133,9 @@ public sealed class CleanTextValidator<T> : AbstractValidator<T>
                 var kind = property.IsDefined(typeof(MultiLineAttribute)) ? CleanText.Kind.MultiLine
                     : property.IsDefined(typeof(SecretAttribute)) ? CleanText.Kind.Secret : CleanText.Kind.SingleLine;
                 Text? text = property.PropertyType == typeof(string)
-                    ? new Text(field, value => [("", (string)value)], kind)
+                    ? new Text(value => [("", (string)value)], kind)
                     : typeof(IEnumerable<string>).IsAssignableFrom(property.PropertyType)
-                        ? new Text(field, value => ((IEnumerable<string?>)value).Select((item, index) => ($"[{index}]", item)), kind)
+                        ? new Text(value => ((IEnumerable<string?>)value).Select((item, index) => ($"[{index}]", item)), kind)
                         : null;
                 // Records of the platform's own (a body, a demo account) are walked into; framework and domain values are not text.
                 var nested = text is null && property.PropertyType.IsClass
