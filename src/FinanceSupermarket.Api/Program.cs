@@ -40,6 +40,8 @@ builder.Services.AddMediator(options =>
     options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(UnitOfWorkBehavior<,>)];
 });
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
+// The characters of every text of every message, besides each message's own rules.
+builder.Services.AddSingleton(typeof(IValidator<>), typeof(CleanTextValidator<>));
 
 var app = builder.Build();
 app.MigrateAtStartUp();

@@ -19,6 +19,9 @@ public sealed class CodeList
 
     public int Count => _names.Count;
 
+    /// <summary>Every code in the list, in its order.</summary>
+    public IEnumerable<string> Codes => _names.Keys;
+
     public bool Contains(string? code) => code is not null && _names.ContainsKey(code);
 
     public string? NameOf(string? code) => code is not null && _names.TryGetValue(code, out var name) ? name : null;

@@ -56,8 +56,11 @@ public sealed class ReferenceData
     /// </summary>
     public bool IsRegionCode(string? code) => code is { Length: 6 } && RegionName(code) is not null;
 
-    /// <summary>A region as products and institutions serve it: a listed province (2 digits), city (4) or county (6).</summary>
-    public bool IsRegionPrefix(string? prefix) => prefix is { Length: 2 or 4 or 6 } && Regions.Contains(prefix);
+    /// <summary>
+    /// A region as products and institutions serve it: a listed province (2 digits), city (4) or county (6), or a city or
+    /// province written in GB/T 2260's six digits (440700 = 江门市).
+    /// </summary>
+    public bool IsRegionPrefix(string? prefix) => prefix is { Length: 2 or 4 } ? Regions.Contains(prefix) : IsRegionCode(prefix);
 
     /// <summary>The name of a division given as a prefix (33, 3304, 330421) or a 6-digit code of any level; null when unknown.</summary>
     public string? RegionName(string? code) => code switch

@@ -1,7 +1,10 @@
 using System.Net;
 using Dapper;
+using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FinanceSupermarket.IntegrationTests.Infrastructure;
@@ -28,11 +31,16 @@ public abstract class ApiTestBase(string provider)
     /// <summary>Extra configuration for this fixture's host.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Test-only changes to this fixture's host's services.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     [OneTimeSetUp]
     public async Task StartHostAsync()
     {
         var connectionString = await TestDatabases.CreateAsync(Provider, GetType().Name);
-        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(StartsAt), Settings);
+        Host = new ApiHost(Provider, connectionString, new FakeTimeProvider(StartsAt), Settings, ConfigureServices);
         Anonymous = Host.ClientAs(null);
         Admin = Host.ClientAs(Role.Admin);
     }
@@ -134,6 +142,39 @@ public abstract class ApiTestBase(string provider)
     {
         var response = await EnterpriseClient(enterpriseId).PostJsonAsync("/api/v1/financing-requests", RequestBody(amount)).ShouldBe(HttpStatusCode.Created);
         return (string)(await response.ReadJsonAsync())["id"]!;
+    }
+
+    /// <summary>
+    /// A fresh request of the enterprise, published and dispatched through the host's mediator as its two jobs would (no
+    /// background jobs run here), to the one institution whose products match it; returns that pending dispatch.
+    /// </summary>
+    protected async Task<string> PendingDispatchAsync(string enterpriseId, string institutionId)
+    {
+        var requestId = await SubmitRequestAsync(enterpriseId);
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
+            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
+        }
+        var request = await (await InstitutionClient(institutionId).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
+    }
+
+    protected async Task<string> AcceptedDispatchAsync(string enterpriseId, string institutionId)
+    {
+        var dispatch = await PendingDispatchAsync(enterpriseId, institutionId);
+        await InstitutionClient(institutionId).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
+        return dispatch;
+    }
+
+    /// <summary>A fresh request that the institution approved: resolved, so that it may be rated.</summary>
+    protected async Task<string> ResolvedRequestAsync(string enterpriseId, string institutionId)
+    {
+        var dispatch = await AcceptedDispatchAsync(enterpriseId, institutionId);
+        var answer = await (await InstitutionClient(institutionId).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback",
+            new { outcome = "approved", amount = 1_000_000m, rate = 4.35m, termMonths = 12 }).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        return (string)answer["requestId"]!;
     }
 
     /// <summary>Reads the database directly, as an operator would check what was stored.</summary>

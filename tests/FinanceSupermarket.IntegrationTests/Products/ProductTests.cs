@@ -89,6 +89,7 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
 
         Ids(await ShelvesAsync($"institutionId={institution}&q=GROWTH")).ShouldBe([green]);
         Ids(await ShelvesAsync($"institutionId={institution}&q=绿色")).ShouldBe([green]);
+        Ids(await ShelvesAsync($"institutionId={institution}&q=%20绿色%E3%80%80")).ShouldBe([green]);   // a search box's stray spaces are ignored
         Ids(await ShelvesAsync($"institutionId={institution}&q=%25")).ShouldBe([percent]);
         Ids(await ShelvesAsync($"institutionId={institution}&q=0%25")).ShouldBe([percent]);
         Ids(await ShelvesAsync($"institutionId={institution}&q=_")).ShouldBe([underscore]);

@@ -3,12 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
-using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FinanceSupermarket.IntegrationTests.Validation;
 
@@ -56,9 +53,9 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         _product = await ListProductAsync(_institution);
         _request = await SubmitRequestAsync(_enterprise);
         // Answers and ratings are aimed at a pending dispatch, an accepted one and a resolved request that stay so.
-        _pendingDispatch = await PendingDispatchAsync();
-        _acceptedDispatch = await AcceptedDispatchAsync();
-        _resolvedRequest = await ResolvedRequestAsync();
+        _pendingDispatch = await PendingDispatchAsync(_enterprise, _institution);
+        _acceptedDispatch = await AcceptedDispatchAsync(_enterprise, _institution);
+        _resolvedRequest = await ResolvedRequestAsync(_enterprise, _institution);
         // A person with an account, and the institution's manager (with the second factor that role needs).
         _personLogin = People.NewLogin("badinput");
         await Host.SignUpAsync(_personLogin);
@@ -106,35 +103,6 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
             code = (string)invitation["code"]!;
         }
         return (client, HttpMethod.Post, "/api/v1/invitations/accept", ToJson(new() { ["code"] = code }));
-    }
-
-    /// <summary>A fresh request published through the host's mediator and dispatches it, as its two jobs would (no background jobs run here) to the institution.</summary>
-    private async Task<string> PendingDispatchAsync()
-    {
-        var requestId = await SubmitRequestAsync(_enterprise);
-        await using (var scope = Host.Services.CreateAsyncScope())
-        {
-            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-            (await mediator.Send(new PublishRequest(requestId))).ShouldBeTrue();
-            (await mediator.Send(new DispatchRequest(requestId))).ShouldBeGreaterThan(0);
-        }
-        var request = await (await InstitutionClient(_institution).GetAsync($"/api/v1/financing-requests/{requestId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)request["dispatches"]!.AsArray().Single()!["id"]!;
-    }
-
-    private async Task<string> AcceptedDispatchAsync()
-    {
-        var dispatch = await PendingDispatchAsync();
-        await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
-        return dispatch;
-    }
-
-    private async Task<string> ResolvedRequestAsync()
-    {
-        var dispatch = await AcceptedDispatchAsync();
-        var answer = await (await InstitutionClient(_institution).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", ApprovalBody())
-            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        return (string)answer["requestId"]!;
     }
 
     private static Dictionary<string, object?> ApprovalBody() => new()
@@ -201,6 +169,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("neededBy", "\"next week\"", "neededBy"),
         ("description", Text(2001), "description"),
         ("description", "12", "description"),
+        ("description", "\"采购\\u0000原材料\"", "description"),
+        ("description", "\"\\u200b\\u3000\\ufeff\"", "description"),
+        ("neededBy", "\"9999-12-31\"", "neededBy"),
+        ("neededBy", "\"2031-03-03\"", "neededBy"),
+        ("neededBy", "\"0001-01-01\"", "neededBy"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] ProductFields =
@@ -273,6 +246,13 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("industryCode", "\"A99\"", "industryCode"),
         ("totalAssets", "-1", "totalAssets"),
         ("registeredElsewhereReason", Text(501), "registeredElsewhereReason"),
+        ("industryCode", "\"C39 \"", "industryCode"),
+        ("regionCode", "\"330421\\n\"", "regionCode"),
+        ("regionCode", "\"\\ufeff330421\"", "regionCode"),
+        ("name", "\" 嘉善测试电子有限公司\"", "name"),
+        ("name", "\"嘉善\\u0000电子\"", "name"),
+        ("name", "\"\\u3164\"", "name"),
+        ("name", "\"\\u202e司公限有子电\"", "name"),
         ("size", "\"huge\"", "size"),
         ("size", "1", "size"),
         ("size", Absent, "size"),
@@ -311,6 +291,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("webhookUrl", "\"ftp://bank.example.com/hook\"", "webhookUrl"),
         ("webhookUrl", "\"not a url\"", "webhookUrl"),
         ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),
+        // Without a webhook too: the column holds 200 characters, and PostgreSQL refused a longer secret with a 500.
+        ("webhookSecret", Text(201), "webhookSecret"),
+        ("webhookSecret", "\"secret\\u0000\"", "webhookSecret"),
+        ("webhookUrl", "\"https://bank.example.com/hook\\n\"", "webhookUrl"),
+        ("regionCodes", "[\"33\\n\"]", "regionCodes[0]"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] DeclineFields =
@@ -320,6 +305,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("reason", "\"\"", "reason"),
         ("reason", Text(501), "reason"),
         ("reason", "42", "reason"),
+        ("reason", "\"\\u0000\"", "reason"),
+        ("reason", "\"\\u3000\\u3000\"", "reason"),
     ];
 
     // The valid body is an approval: amount, rate and termMonths are then required.
@@ -364,6 +351,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     [
         ("year", "1900", "year"),
         ("year", "2101", "year"),
+        ("year", "2037", "year"),
+        ("regionCode", "\"330421\\n\"", "regionCode"),
         ("year", "\"2026\"", "year"),
         ("approvedAmount", "-1", "approvedAmount"),
         ("approvedAmount", "0", "approvedAmount"),
@@ -385,6 +374,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("creditCode", "91330421", "creditCode"),
         ("reason", Absent, "reason"),
         ("reason", Text(501), "reason"),
+        ("reason", "\"失信\\u001b被执行人\"", "reason"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] SignUpFields =
@@ -401,6 +391,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("displayName", "\"\"", "displayName"),
         ("displayName", Text(101), "displayName"),
         ("displayName", Absent, "displayName"),
+        ("displayName", "\"\\u200b\"", "displayName"),
+        ("displayName", "\"新用户\\n\"", "displayName"),
+        ("login", "\"new.person@test.local\\n\"", "login"),
+        ("password", "\"Correct-Horse\\u0000-9\"", "password"),
+        ("password", "\"\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\\u3000\"", "password"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] SignInFields =
@@ -561,6 +556,14 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         (Asker.Regulator, "/api/v1/statistics/summary?from=1999-12-31", "from"),
         (Asker.Regulator, "/api/v1/statistics/summary?from=yesterday", "from"),
         (Asker.Regulator, "/api/v1/statistics/summary?to=2026-02-30", "to"),
+        (Asker.Regulator, "/api/v1/statistics/summary?to=9999-12-31", "to"),
+        (Asker.Regulator, "/api/v1/statistics/summary?from=2028-01-01&to=2028-02-01", "from"),
+        (Asker.Regulator, "/api/v1/statistics/summary?region=3304%0A", "region"),
+        (Asker.Regulator, "/api/v1/statistics/breakdown?by=month&from=2000-01-01&to=9999-12-31", "to"),
+        (Asker.Enterprise, "/api/v1/products?q=%00", "q"),
+        (Asker.Enterprise, "/api/v1/products?q=%E2%80%8B", "q"),
+        (Asker.Enterprise, "/api/v1/products/%E2%80%8B", "id"),   // Kestrel itself refuses %00 in a path
+        (Asker.Admin, "/api/v1/admin/people?q=%1B", "q"),
         (Asker.Regulator, "/api/v1/statistics/breakdown?by=weather", "by"),
         (Asker.Regulator, "/api/v1/statistics/breakdown", "by"),
         (Asker.Regulator, "/api/v1/statistics/breakdown?by=region&from=2026-03-10&to=2026-03-01", "to"),
@@ -631,15 +634,46 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         (await SnapshotAsync()).ShouldBe(before);
     }
 
+    protected async Task EmptyIdempotencyKeyRefusedAsync(string key)
+    {
+        var client = EnterpriseClient(_enterprise);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Idempotency-Key", key).ShouldBeTrue();
+        var before = await SnapshotAsync();
+
+        var response = await client.PostJsonAsync("/api/v1/financing-requests", RequestBody()).ShouldBe(HttpStatusCode.BadRequest);
+
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["Idempotency-Key"]);
+        (await SnapshotAsync()).ShouldBe(before);
+    }
+
+    protected async Task FieldGivenTwiceRefusedAsync(Target target, string field)
+    {
+        var (client, method, path, valid) = await EndpointAsync(target);
+        // The field once more, first: {"amount": 1000000, "amount": …, …}, as RFC 8259 §4 leaves the meaning to the parser.
+        var body = $"{{{JsonSerializer.Serialize(field)}:{valid[field]?.ToJsonString() ?? "null"},{valid.ToJsonString()[1..]}";
+        var before = await SnapshotAsync();
+
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var response = await client.SendAsync(request).ShouldBe(HttpStatusCode.BadRequest);
+
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe([field]);
+        (await SnapshotAsync()).ShouldBe(before);
+    }
+
+    public static IEnumerable<TestCaseData> FieldsGivenTwice() =>
+        new[] { (Target.FinancingRequest, "amount"), (Target.NewProduct, "regionCodes"), (Target.NewEnterprise, "creditCode"), (Target.SignIn, "password"),
+            (Target.Feedback, "outcome") }
+            .Select(pair => new TestCaseData(pair.Item1, pair.Item2).SetArgDisplayNames(pair.Item1.ToString(), pair.Item2));
+
     /// <summary>Where each kind of body goes; <paramref name="fresh"/> aims answers and ratings at new resources, so that a valid body succeeds.</summary>
     private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
     {
         Target.Decline => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync() : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
+            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
         Target.Feedback => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync() : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
+            $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync(_enterprise, _institution) : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
         Target.Rating => (EnterpriseClient(_enterprise), HttpMethod.Post,
-            $"/api/v1/financing-requests/{(fresh ? await ResolvedRequestAsync() : _resolvedRequest)}/rating",
+            $"/api/v1/financing-requests/{(fresh ? await ResolvedRequestAsync(_enterprise, _institution) : _resolvedRequest)}/rating",
             ToJson(new() { ["score"] = 5, ["comment"] = "响应很快" })),
         Target.RegionTarget => (Admin, HttpMethod.Put, "/api/v1/statistics/targets",
             ToJson(new() { ["regionCode"] = "330421", ["year"] = 2026, ["approvedAmount"] = 11_000_000_000m, ["approvedCount"] = 1050 })),
@@ -736,4 +770,11 @@ public sealed class BadInputBeforeSqlTests() : BadInputFixture(Providers.Sqlite)
     [TestCaseSource(typeof(BadInputFixture), nameof(QueryCases))]
     public Task A_bad_query_is_a_400_problem_naming_the_parameter_and_leaves_the_database_as_it_was(Asker asker, string path, string key) =>
         RefusedQueryAsync(asker, path, key);
+
+    [TestCase("")]
+    [TestCase("   ")]
+    public Task An_empty_idempotency_key_is_refused_naming_the_header(string key) => EmptyIdempotencyKeyRefusedAsync(key);
+
+    [TestCaseSource(typeof(BadInputFixture), nameof(FieldsGivenTwice))]
+    public Task A_field_given_twice_is_refused_naming_it(Target target, string field) => FieldGivenTwiceRefusedAsync(target, field);
 }

@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
 
@@ -11,7 +12,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// Sets a new password with the reset code. A code is good once, for 15 minutes and five tries; the new password ends
 /// every session of the person and lifts a lockout.
 /// </summary>
-public sealed record ConfirmPasswordReset(string Login, string Code, string NewPassword) : Mediator.ICommand<bool>
+public sealed record ConfirmPasswordReset(string Login, string Code, [property: Secret] string NewPassword) : Mediator.ICommand<bool>
 {
     public sealed class Validator : AbstractValidator<ConfirmPasswordReset>
     {

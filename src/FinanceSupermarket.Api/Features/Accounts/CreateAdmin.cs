@@ -11,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// (<c>cli create-admin</c>), since nothing else is open there. Not an HTTP endpoint; later admins are invited. The admin
 /// sets up the second factor at the first sign-in.
 /// </summary>
-public sealed record CreateAdmin(string Login, string Password, string DisplayName) : Mediator.ICommand<CreateAdmin.Result>
+public sealed record CreateAdmin(string Login, [property: Secret] string Password, string DisplayName) : Mediator.ICommand<CreateAdmin.Result>
 {
     public sealed record Result(string UserId, string MembershipId);
 

@@ -5,6 +5,7 @@ using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 using Mediator;
 using Microsoft.Extensions.Options;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
 
@@ -13,7 +14,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// for an access token that acts as the institution (role institution), e.g. to read its dispatch inbox and post
 /// feedback. Credentials come in the form body or as HTTP Basic (§2.3.1); errors are RFC 6749 §5.2 bodies.
 /// </summary>
-public sealed record IssueClientToken(string ClientId, string ClientSecret) : Mediator.ICommand<IssueClientToken.Token?>
+public sealed record IssueClientToken([property: Field("client_id")] string ClientId, [property: Field("client_secret"), Secret] string ClientSecret) : Mediator.ICommand<IssueClientToken.Token?>
 {
     /// <summary>The token response of RFC 6749 §5.1, in its own snake_case names.</summary>
     public sealed record Token(
@@ -68,11 +69,29 @@ public sealed record IssueClientToken(string ClientId, string ClientSecret) : Me
         group.MapPost("/token", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
                 if (!request.HasFormContentType) return OAuthError("invalid_request", "Send application/x-www-form-urlencoded (RFC 6749 §4.4.2).");
-                var form = await request.ReadFormAsync(ct);
+                IFormCollection form;
+                try
+                {
+                    form = await request.ReadFormAsync(ct);
+                }
+                catch (InvalidDataException malformed)
+                {
+                    // A NUL (%00) in a value, or a form past the size limits.
+                    return OAuthError("invalid_request", malformed.Message);
+                }
                 if (form["grant_type"] != "client_credentials") return OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
                 var (clientId, clientSecret) = BasicCredentials(request) ?? (form["client_id"].ToString(), form["client_secret"].ToString());
                 if (clientId.Length == 0 || clientSecret.Length == 0) return OAuthError("invalid_request", "client_id and client_secret are required.");
-                var token = await mediator.Send(new IssueClientToken(clientId, clientSecret), ct);
+                IssueClientToken.Token? token;
+                try
+                {
+                    token = await mediator.Send(new IssueClientToken(clientId, clientSecret), ct);
+                }
+                catch (FluentValidation.ValidationException invalid)
+                {
+                    // RFC 6749 §5.2 has its own error body: a malformed credential is an invalid_request, naming the field.
+                    return OAuthError("invalid_request", string.Join(" ", invalid.Errors.Select(error => $"{error.PropertyName}: {error.ErrorMessage}")));
+                }
                 request.HttpContext.Response.Headers.CacheControl = "no-store";
                 return token is null ? OAuthError("invalid_client", "Unknown client, revoked client or wrong secret.", StatusCodes.Status401Unauthorized) : Results.Ok(token);
             })

@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
 
@@ -12,7 +13,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// password, a locked or a deactivated account all get the same answer, after the same work (a password hash is checked
 /// in every case), so that nobody can learn which logins exist. Five failures in a row lock the account for 15 minutes.
 /// </summary>
-public sealed record SignIn(string Login, string Password, string? MembershipId, string? Totp) : Mediator.ICommand<SignIn.Outcome>
+public sealed record SignIn(string Login, [property: Secret] string Password, string? MembershipId, string? Totp) : Mediator.ICommand<SignIn.Outcome>
 {
     /// <summary>A session, or a refusal: MfaRequired when the password was right and a second-factor code is owed.</summary>
     public sealed record Outcome(SessionView? Session, bool MfaRequired);

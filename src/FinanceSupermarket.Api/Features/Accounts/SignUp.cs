@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Identity;
 namespace FinanceSupermarket.Api.Features.Accounts;
 
 /// <summary>Anyone may open an account; an SME then registers its enterprise and becomes its owner, others accept an invitation.</summary>
-public sealed record SignUp(string Login, string Password, string DisplayName) : Mediator.ICommand<SignUp.Result>
+public sealed record SignUp(string Login, [property: Secret] string Password, string DisplayName) : Mediator.ICommand<SignUp.Result>
 {
     public sealed record Result(string UserId);
 

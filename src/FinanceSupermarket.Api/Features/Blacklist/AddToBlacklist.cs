@@ -14,7 +14,7 @@ namespace FinanceSupermarket.Api.Features.Blacklist;
 /// The platform operator bars an enterprise from matching (e.g. 失信被执行人): its requests then get no matches and say
 /// why, its open requests end with the reason, and their open dispatches are closed, so nothing more reaches institutions.
 /// </summary>
-public sealed record AddToBlacklist(string CreditCode, string Reason) : Mediator.ICommand<BlacklistEntry>
+public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] string Reason) : Mediator.ICommand<BlacklistEntry>
 {
     public sealed class Validator : AbstractValidator<AddToBlacklist>
     {

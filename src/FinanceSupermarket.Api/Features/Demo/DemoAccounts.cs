@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 
 namespace FinanceSupermarket.Api.Features.Demo;
 
@@ -10,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.Demo;
 /// demo accounts share <see cref="DemoAccounts.TotpSecret"/>, printed with the passwords, so that a code can be made with
 /// any authenticator app or <c>oathtool --totp -b SECRET</c>.
 /// </summary>
-public sealed record DemoAccount(string Login, string Password, string DisplayName, MembershipKind Kind, string OrganisationId, MembershipRole Role);
+public sealed record DemoAccount(string Login, [property: Secret] string Password, string DisplayName, MembershipKind Kind, string OrganisationId, MembershipRole Role);
 
 public static class DemoAccounts
 {

@@ -3,13 +3,14 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
 using Mediator;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
 public sealed record DeclineBody(string Reason);
 
 /// <summary>The institution declines, saying why; the request goes on to the next institution in the ranking.</summary>
-public sealed record DeclineDispatch(string Id, string Reason) : Mediator.ICommand
+public sealed record DeclineDispatch(string Id, [property: MultiLine] string Reason) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<DeclineDispatch>
     {

@@ -18,7 +18,7 @@ public enum RejectionReason
     WeakRepaymentCapacity, InsufficientCollateral, PoorCreditRecord, OutsideCreditPolicy, IncompleteDocuments, EnterpriseWithdrew, Other,
 }
 
-public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, string? Reason, RejectionReason? ReasonCode = null);
+public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason, RejectionReason? ReasonCode = null);
 
 /// <summary>
 /// 第一时间反馈 (seeds/002 task 6): the institution's final result. The first approval resolves the request — its amount

@@ -12,7 +12,7 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 public sealed record CancelBody(string? Reason);
 
 /// <summary>The enterprise withdraws its need while it is still open (not resolved, expired or cancelled).</summary>
-public sealed record CancelRequest(string Id, string? Reason) : Mediator.ICommand
+public sealed record CancelRequest(string Id, [property: MultiLine] string? Reason) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<CancelRequest>
     {

@@ -11,7 +11,7 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 public sealed record RatingBody(int Score, string? Comment);
 
 /// <summary>The enterprise rates the service once its request is settled (贷款满意度, seeds/001).</summary>
-public sealed record RateService(string Id, int Score, string? Comment) : Mediator.ICommand
+public sealed record RateService(string Id, int Score, [property: MultiLine] string? Comment) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<RateService>
     {

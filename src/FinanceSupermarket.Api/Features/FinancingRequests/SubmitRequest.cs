@@ -17,21 +17,26 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 /// <summary>The body an enterprise posts: its financing need (融资需求).</summary>
 public sealed record RequestTerms(
     decimal Amount, int TermMonths, FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
-    DateOnly? NeededBy, string? Description);
+    DateOnly? NeededBy, [property: MultiLine] string? Description);
 
 /// <summary>
 /// An enterprise submits a financing need. A retry with the same Idempotency-Key returns the first request and stores
 /// nothing new (the idea of eShop's IdentifiedCommand); the same key with another body is refused.
 /// </summary>
-public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>
+public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempotency-Key")] string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>
 {
     public sealed record Result(string Id, RequestStatus Status, bool Replayed);
 
     public sealed class Validator : AbstractValidator<SubmitRequest>
     {
+        /// <summary>How far ahead neededBy may lie: a need is for the coming months, and five years ahead is generous already.</summary>
+        public const int MaxYearsAhead = 5;
+
         public Validator(TimeProvider clock)
         {
             RuleFor(x => x.IdempotencyKey).Text(100).OverridePropertyName("Idempotency-Key");
+            RuleFor(x => x.IdempotencyKey).NotEmpty().When(x => x.IdempotencyKey is not null).OverridePropertyName("Idempotency-Key")
+                .WithMessage("Must not be empty: send a key of up to 100 characters, or no header.");
             RuleFor(x => x.Body.Amount).Money().OverridePropertyName("Amount");
             RuleFor(x => x.Body.TermMonths).TermMonths().OverridePropertyName("TermMonths");
             RuleFor(x => x.Body.Purpose).NotNull().OverridePropertyName("Purpose")
@@ -39,8 +44,11 @@ public sealed record SubmitRequest(RequestTerms Body, string? IdempotencyKey) : 
             RuleFor(x => x.Body.GuaranteeModes).NotEmpty().DistinctList(4).OverridePropertyName("GuaranteeModes");
             RuleFor(x => x.Body.MaxRate!.Value).AnnualRate().OverridePropertyName("MaxRate").When(x => x.Body.MaxRate is not null);
             RuleFor(x => x.Body.NeededBy!.Value)
-                .Must(date => date >= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8)).AddDays(-1))
-                .WithMessage("Must not lie in the past.").OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
+                .Must(date => date >= clock.PlatformToday().AddDays(-1))
+                .WithMessage("Must not lie in the past.")
+                .Must(date => date <= clock.PlatformToday().AddYears(MaxYearsAhead))
+                .WithMessage($"Must lie within {MaxYearsAhead} years from today.")
+                .OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
             RuleFor(x => x.Body.Description).Text(2000).OverridePropertyName("Description");
         }
     }

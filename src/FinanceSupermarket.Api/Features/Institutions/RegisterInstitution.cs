@@ -12,7 +12,7 @@ namespace FinanceSupermarket.Api.Features.Institutions;
 
 /// <summary>An admin registers a bank, guarantee, insurer, small-loan, leasing company or fund, with the regions it serves.</summary>
 public sealed record RegisterInstitution(
-    string Name, InstitutionKind? Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl, string? WebhookSecret)
+    string Name, InstitutionKind? Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl, [property: Secret] string? WebhookSecret)
     : Mediator.ICommand<CreatedBody>
 {
     public sealed class Validator : AbstractValidator<RegisterInstitution>
@@ -26,7 +26,9 @@ public sealed record RegisterInstitution(
             RuleFor(x => x.WebhookUrl).Text(500)
                 .Must(url => url is null || Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
                 .WithMessage("Must be an absolute http(s) address.");
-            RuleFor(x => x.WebhookSecret).Text(200).NotEmpty().When(x => x.WebhookUrl is not null)
+            // The length holds with or without a webhook: the column is 200 characters wide.
+            RuleFor(x => x.WebhookSecret).Text(200);
+            RuleFor(x => x.WebhookSecret).NotEmpty().When(x => x.WebhookUrl is not null)
                 .WithMessage("A webhook needs a secret (at most 200 characters) to sign its deliveries.");
         }
     }

@@ -11,7 +11,7 @@ public sealed record ProductTerms(
     decimal MinRate, decimal MaxRate, IReadOnlyList<GuaranteeMode> GuaranteeModes, IReadOnlyList<string>? RegionCodes,
     IReadOnlyList<string>? IndustryCodes, IReadOnlyList<EnterpriseSize>? EnterpriseSizes, IReadOnlyList<EnterpriseTag>? RequiredTags,
     int MinYearsInBusiness, TaxCreditLevel? MinTaxCreditLevel, bool? FirstLoanFriendly, IReadOnlyList<PolicySupport>? PolicySupport,
-    int ApprovalDays, string? Description)
+    int ApprovalDays, [property: MultiLine] string? Description)
 {
     public sealed class Validator : AbstractValidator<ProductTerms>
     {

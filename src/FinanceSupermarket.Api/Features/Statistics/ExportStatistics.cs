@@ -16,9 +16,9 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
 
     public sealed class Validator : AbstractValidator<ExportStatistics>
     {
-        public Validator(ReferenceData codes)
+        public Validator(ReferenceData codes, TimeProvider clock)
         {
-            Include(new StatisticsFilterValidator<ExportStatistics>(codes));
+            Include(new StatisticsFilterValidator<ExportStatistics>(codes, clock));
             RuleFor(x => x.Format).Must(format => format is null or "csv" or "xlsx").WithMessage("Must be csv or xlsx.");
             RuleFor(x => x.By).Must(by => by is null || GetBreakdown.Groupings.Contains(by))
                 .WithMessage($"Must be one of {string.Join(", ", GetBreakdown.Groupings)}.");

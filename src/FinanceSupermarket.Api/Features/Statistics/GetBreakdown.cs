@@ -23,9 +23,9 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
 
     public sealed class Validator : AbstractValidator<GetBreakdown>
     {
-        public Validator(ReferenceData codes)
+        public Validator(ReferenceData codes, TimeProvider clock)
         {
-            Include(new StatisticsFilterValidator<GetBreakdown>(codes));
+            Include(new StatisticsFilterValidator<GetBreakdown>(codes, clock));
             RuleFor(x => x.By).NotEmpty().Must(by => Groupings.Contains(by)).WithMessage($"Must be one of {string.Join(", ", Groupings)}.");
         }
     }

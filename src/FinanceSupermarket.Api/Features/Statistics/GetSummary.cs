@@ -10,7 +10,7 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
 {
     public sealed record View(DateOnly From, DateOnly To, string Region, string Industry, Figures Figures);
 
-    public sealed class Validator(ReferenceData codes) : StatisticsFilterValidator<GetSummary>(codes);
+    public sealed class Validator(ReferenceData codes, TimeProvider clock) : StatisticsFilterValidator<GetSummary>(codes, clock);
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock, IConfiguration configuration) : IQueryHandler<GetSummary, View>
     {

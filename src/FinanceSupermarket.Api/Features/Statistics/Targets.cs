@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -17,10 +18,12 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
 {
     public sealed class Validator : AbstractValidator<SetTarget>
     {
-        public Validator(ReferenceData codes)
+        public Validator(ReferenceData codes, TimeProvider clock)
         {
             RuleFor(x => x.RegionCode).RegionPrefix(codes);
-            RuleFor(x => x.Year).InclusiveBetween(2000, 2100);
+            // Plans set targets a few years ahead (seed 002's annex: three years); ten years ahead is generous, beyond is a typing mistake.
+            RuleFor(x => x.Year).Must(year => year >= 2000 && year <= clock.PlatformToday().Year + 10)
+                .WithMessage("Must be a year from 2000 to ten years from now.");
             RuleFor(x => x.ApprovedAmount).GreaterThan(0).LessThanOrEqualTo(10_000_000_000_000m).PrecisionScale(18, 2, true);
             RuleFor(x => x.ApprovedCount).InclusiveBetween(1, 100_000_000);
         }

@@ -6,9 +6,11 @@ namespace FinanceSupermarket.Api.Infrastructure.Http;
 
 public static class JsonSetup
 {
-    /// <summary>camelCase fields, snake_case enum words (numbers refused), strict numbers.</summary>
+    /// <summary>camelCase fields, snake_case enum words (numbers refused), strict numbers, each field at most once.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
+        // {"amount": 1, "amount": 1e9}: which one counts would be the parser's choice, and a proxy's may differ from ours (RFC 8259 §4).
+        options.AllowDuplicateProperties = false;
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new StrictEnumConverterFactory());
         options.NumberHandling = JsonNumberHandling.Strict;

@@ -53,13 +53,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     /// <summary>"$.guaranteeModes[1]" → "guaranteeModes[1]"; the whole body when the JSON itself is broken.</summary>
     private static string FieldOf(JsonException json) =>
-        !IsSyntaxError(json) && json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        !IsSyntaxError(json) && json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? CamelCasePath(path[2..]) : "body";
 
     private static string BodyErrorMessage(JsonException json) => IsSyntaxError(json)
         ? $"The request body is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine})."
-        : json.Path is { Length: > 2 }
-            ? "The value has the wrong type or is not one of the allowed values."
-            : "The request body must be a JSON object.";
+        : IsDuplicate(json)
+            ? "Must be given once: the body names this field more than once."
+            : json.Path is { Length: > 2 }
+                ? "The value has the wrong type or is not one of the allowed values."
+                : "The request body must be a JSON object.";
+
+    /// <summary>System.Text.Json says so only in its message ("Duplicate property 'amount' encountered …", JsonSetup).</summary>
+    private static bool IsDuplicate(JsonException json) =>
+        json.InnerException is null && json.Message.StartsWith("Duplicate property", StringComparison.Ordinal);
 
     /// <summary>The reader's own error (truncated or malformed text) comes wrapped; a value of the wrong type does not.</summary>
     private static bool IsSyntaxError(JsonException json) => json.InnerException is JsonException;
