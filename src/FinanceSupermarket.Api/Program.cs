@@ -1,4 +1,5 @@
 using FinanceSupermarket.Api.Features.Accounts;
+using FinanceSupermarket.Api.Features.Audit;
 using FinanceSupermarket.Api.Features.Blacklist;
 using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
@@ -32,6 +33,7 @@ builder.Services.AddWorkflow(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAudit(builder.Configuration, auth);
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddMediator(options =>
 {
@@ -54,6 +56,7 @@ app.UseCurrentUser();
 app.UseRateLimiter();
 app.UsePlatformJobs();
 app.UseWorkflow();
+app.UseAudit();
 
 app.MapPlatformDocs();
 app.MapEnterprises();
@@ -65,6 +68,7 @@ app.MapNotifications();
 app.MapStatistics();
 app.MapBlacklist();
 app.MapAccounts();
+app.MapAudit();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();
