@@ -2,7 +2,7 @@
 -- Every recorded event (timeline steps, changes of products, institutions, targets and lists, security events) is also an
 -- entry of this chain, written in the same transaction as the event (Infrastructure/UnitOfWork/AuditTrail.cs). Each
 -- entry's hash is SHA-256 over its content and the previous entry's hash, so an entry edited, removed or put in afterwards
--- breaks the chain from there on. database/<provider>/0008 makes these tables append-only.
+-- breaks the chain from there on. database/<provider>/0008_audit_chain_append_only.sql makes these tables append-only.
 
 CREATE TABLE audit_chain (
     -- The entry's place in the one total order: 1, 2, 3 … with no gap (handed out by audit_chain_head).

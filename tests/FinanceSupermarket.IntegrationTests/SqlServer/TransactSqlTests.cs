@@ -26,9 +26,9 @@ public sealed class TransactSqlTests
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
-        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql"],
-        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql"],
-        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql"],
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
+        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
     };
 
     // ------------------------------------------------------------------ migration scripts
@@ -168,6 +168,13 @@ public sealed class TransactSqlTests
         "Features.Accounts.SignIn.Handler.SucceededSql",
         "Features.Accounts.WithdrawInvitation.Handler.FindSql",
         "Features.Accounts.WithdrawInvitation.Handler.WithdrawSql",
+        "Features.Audit.ListCheckpoints.Handler.ListSql",
+        "Features.Audit.RecordCheckpoint.Handler.HeadSql",
+        "Features.Audit.RecordCheckpoint.Handler.InsertSql",
+        "Features.Audit.VerifyAuditTrail.Handler.CheckpointsSql",
+        "Features.Audit.VerifyAuditTrail.Handler.EntriesSql",
+        "Features.Audit.VerifyAuditTrail.Handler.HashAtSql",
+        "Features.Audit.VerifyAuditTrail.Handler.HeadSql",
         "Features.Blacklist.AddToBlacklist.Handler.InsertSql",
         "Features.Blacklist.ListBlacklist.Handler.ListSql",
         "Features.Blacklist.RemoveFromBlacklist.Handler.DeleteSql",
@@ -258,6 +265,10 @@ public sealed class TransactSqlTests
         "Infrastructure.Database.DatabaseHealthCheck.PingSql",
         "Infrastructure.Database.DatabaseKeyRing.AllSql",
         "Infrastructure.Database.DatabaseKeyRing.InsertSql",
+        "Infrastructure.UnitOfWork.AuditTrail.AdvanceSql",
+        "Infrastructure.UnitOfWork.AuditTrail.HeadSql",
+        "Infrastructure.UnitOfWork.AuditTrail.InsertSql",
+        "Infrastructure.UnitOfWork.AuditTrail.ReserveSql",
         "Infrastructure.UnitOfWork.UnitOfWork.RecordSql",
     ];
 
