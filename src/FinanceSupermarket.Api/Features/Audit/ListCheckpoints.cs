@@ -10,7 +10,7 @@ public sealed record ListCheckpoints : IQuery<CheckpointExport>
 {
     public sealed class Handler(Db db) : IQueryHandler<ListCheckpoints, CheckpointExport>
     {
-        private const string ListSql = "SELECT at, seq, hash, key_id AS KeyId, signature FROM audit_checkpoints ORDER BY id";
+        internal const string ListSql = "SELECT at, seq, hash, key_id AS KeyId, signature FROM audit_checkpoints ORDER BY id";
 
         public async ValueTask<CheckpointExport> Handle(ListCheckpoints query, CancellationToken cancellationToken)
         {

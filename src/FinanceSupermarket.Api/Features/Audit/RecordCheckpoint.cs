@@ -11,7 +11,6 @@ public sealed record RecordCheckpoint : ICommand<AuditCheckpoint>
 {
     public sealed class Handler(UnitOfWork unit, CheckpointKey key, TimeProvider clock) : ICommandHandler<RecordCheckpoint, AuditCheckpoint>
     {
-        private const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
         private const string InsertSql = """
             INSERT INTO audit_checkpoints (at, seq, hash, key_id, signature) VALUES (@At, @Seq, @Hash, @KeyId, @Signature)
             """;
@@ -19,7 +18,7 @@ public sealed record RecordCheckpoint : ICommand<AuditCheckpoint>
         public async ValueTask<AuditCheckpoint> Handle(RecordCheckpoint command, CancellationToken cancellationToken)
         {
             var at = AuditTrail.Truncated(clock.GetUtcNow());
-            var (seq, hash) = await unit.QuerySingleAsync<(long Seq, string Hash)>(HeadSql);
+            var (seq, hash) = await unit.QuerySingleAsync<(long Seq, string Hash)>(AuditTrail.HeadSql);
             var checkpoint = new AuditCheckpoint(at, seq, hash, key.Id, key.Sign(seq, hash, at));
             await unit.ExecuteAsync(InsertSql, checkpoint);
             return checkpoint;

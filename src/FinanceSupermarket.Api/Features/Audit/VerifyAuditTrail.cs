@@ -26,22 +26,20 @@ public sealed record VerifyAuditTrail(IReadOnlyList<AuditCheckpoint>? Exported =
     public sealed class Handler(Db db, CheckpointKey key) : IQueryHandler<VerifyAuditTrail, AuditVerification>
     {
         private const int PageSize = 1000;
-        private const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
         private const string EntriesSql = """
             SELECT seq, at, source, subject, subject_id AS SubjectId, action, content, prev_hash AS PrevHash, hash
             FROM audit_chain WHERE seq > @After AND seq <= @Last ORDER BY seq
             """;
-        private const string CheckpointsSql = "SELECT at, seq, hash, key_id AS KeyId, signature FROM audit_checkpoints ORDER BY id";
         private const string HashAtSql = "SELECT hash FROM audit_chain WHERE seq = @Seq";
 
         public async ValueTask<AuditVerification> Handle(VerifyAuditTrail query, CancellationToken cancellationToken)
         {
             await using var connection = await db.OpenAsync(cancellationToken);
             // The head first: entries up to it are committed; later ones belong to transactions that committed since.
-            var (headSeq, headHash) = await connection.QuerySingleAsync<(long Seq, string Hash)>(HeadSql);
+            var (headSeq, headHash) = await connection.QuerySingleAsync<(long Seq, string Hash)>(AuditTrail.HeadSql);
             var (verified, broken) = await WalkAsync(connection, headSeq, headHash);
 
-            var checkpoints = (await connection.QueryAsync<AuditCheckpoint>(CheckpointsSql)).Concat(query.Exported ?? []).ToArray();
+            var checkpoints = (await connection.QueryAsync<AuditCheckpoint>(ListCheckpoints.Handler.ListSql)).Concat(query.Exported ?? []).ToArray();
             var problems = new List<CheckpointProblem>();
             foreach (var checkpoint in checkpoints)
                 if (await ProblemOfAsync(connection, checkpoint, headSeq) is { } problem)

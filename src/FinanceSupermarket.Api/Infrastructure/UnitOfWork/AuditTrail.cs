@@ -39,7 +39,8 @@ public static class AuditTrail
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
     private const string ReserveSql = "UPDATE audit_chain_head SET seq = seq + @Count WHERE id = 1";
-    private const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
+    /// <summary>The chain's last entry: its seq and hash.</summary>
+    public const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
     private const string AdvanceSql = "UPDATE audit_chain_head SET hash = @Hash WHERE id = 1";
     private const string InsertSql = """
         INSERT INTO audit_chain (seq, at, source, subject, subject_id, action, content, prev_hash, hash)
