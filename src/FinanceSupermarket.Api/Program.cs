@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Features.Audit;
 using FinanceSupermarket.Api.Features.Blacklist;
+using FinanceSupermarket.Api.Features.Calendar;
 using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Dispatches;
@@ -30,6 +31,7 @@ builder.Services.AddPlatformJobs(builder.Configuration, database, database.Resol
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
 builder.Services.AddWorkflow(builder.Configuration);
+builder.Services.AddCalendar(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
 builder.Services.AddAccounts(builder.Configuration);
@@ -45,6 +47,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 var app = builder.Build();
 app.MigrateAtStartUp();
 app.UseAccounts();
+app.UseCalendar();
 await app.SeedAtStartUpAsync();
 // The matching index holds the catalog before the first request asks for matches.
 await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
@@ -69,6 +72,7 @@ app.MapStatistics();
 app.MapBlacklist();
 app.MapAccounts();
 app.MapAudit();
+app.MapCalendar();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();

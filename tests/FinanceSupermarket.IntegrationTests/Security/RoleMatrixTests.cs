@@ -236,6 +236,9 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["GET /admin/security-events"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/security-events")),
         ["GET /admin/audit/verify"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/audit/verify")),
         ["GET /admin/audit/checkpoints"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/audit/checkpoints")),
+        ["GET /admin/calendar"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/calendar")),
+        ["POST /admin/calendar/{year}"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/admin/calendar/2030"),
+            t => new { year = 2030, holidays = Array.Empty<object>(), workingWeekends = Array.Empty<string>() }),
     };
 
     // Columns: anonymous, own enterprise, other enterprise, own institution, other institution, regulator in region, regulator of another region, admin.
@@ -329,6 +332,8 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("GET /admin/security-events", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("GET /admin/audit/verify", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("GET /admin/audit/checkpoints", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/calendar", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("POST /admin/calendar/{year}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
     ];
 
     public static IEnumerable<TestCaseData> Cases() =>
