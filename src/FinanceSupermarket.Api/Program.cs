@@ -1,5 +1,7 @@
 using FinanceSupermarket.Api.Features.Accounts;
+using FinanceSupermarket.Api.Features.Audit;
 using FinanceSupermarket.Api.Features.Blacklist;
+using FinanceSupermarket.Api.Features.Calendar;
 using FinanceSupermarket.Api.Features.Demo;
 using FinanceSupermarket.Api.Features.DevTokens;
 using FinanceSupermarket.Api.Features.Dispatches;
@@ -30,9 +32,11 @@ builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
 builder.Services.AddReferenceData(builder.Configuration);
 builder.Services.AddWorkflow(builder.Configuration);
+builder.Services.AddCalendar(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAudit(builder.Configuration, auth);
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddMediator(options =>
 {
@@ -46,6 +50,7 @@ builder.Services.AddSingleton(typeof(IValidator<>), typeof(CleanTextValidator<>)
 var app = builder.Build();
 app.MigrateAtStartUp();
 app.UseAccounts();
+app.UseCalendar();
 await app.SeedAtStartUpAsync();
 // The matching index holds the catalog before the first request asks for matches.
 await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
@@ -57,6 +62,7 @@ app.UseCurrentUser();
 app.UseRateLimiter();
 app.UsePlatformJobs();
 app.UseWorkflow();
+app.UseAudit();
 
 app.MapPlatformDocs();
 app.MapEnterprises();
@@ -68,6 +74,8 @@ app.MapNotifications();
 app.MapStatistics();
 app.MapBlacklist();
 app.MapAccounts();
+app.MapAudit();
+app.MapCalendar();
 if (auth.DevTokens == true) MintDevToken.Map(app);
 
 app.Run();

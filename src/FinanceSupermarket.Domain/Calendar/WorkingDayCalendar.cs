@@ -89,8 +89,33 @@ public sealed class WorkingDayCalendar
         return Load(ReadEmbeddedFiles().Concat(extra));
     }
 
+    /// <summary>
+    /// This calendar with the years of the given JSON texts (named "json text #1", "#2"... in errors) added, each replacing
+    /// this calendar's data for its year: how year files stored elsewhere (the platform's database) join the shipped ones.
+    /// </summary>
+    /// <exception cref="CalendarDataException">A text is malformed; nothing is added.</exception>
+    public WorkingDayCalendar With(IEnumerable<string> jsonTexts)
+    {
+        ArgumentNullException.ThrowIfNull(jsonTexts);
+        var years = new Dictionary<int, YearData>(_years);
+        foreach (var data in jsonTexts.Select((json, i) => Parse($"json text #{i + 1}", json))) years[data.Year] = data;
+        return new WorkingDayCalendar(years);
+    }
+
     /// <summary>Whether <paramref name="year"/> has a data file (otherwise it is treated as plain Monday–Friday).</summary>
     public bool HasDataFor(int year) => _years.ContainsKey(year);
+
+    /// <summary>
+    /// Whether every year from <paramref name="fromUtc"/> to <paramref name="toUtc"/> (their <see cref="PlatformTimeZone"/>
+    /// dates) has data: a deadline counted over a year without it skipped weekends only, and is provisional.
+    /// </summary>
+    public bool HasDataBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc)
+    {
+        var (first, last) = (TimeZoneInfo.ConvertTime(fromUtc, PlatformTimeZone).Year, TimeZoneInfo.ConvertTime(toUtc, PlatformTimeZone).Year);
+        for (var year = first; year <= last; year++)
+            if (!HasDataFor(year)) return false;
+        return true;
+    }
 
     /// <summary>Where the data for <paramref name="year"/> came from (resource name, file path or "json text #n"), or null.</summary>
     public string? SourceFor(int year) => _years.TryGetValue(year, out var data) ? data.Source : null;

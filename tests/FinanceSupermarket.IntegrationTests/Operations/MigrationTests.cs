@@ -30,13 +30,16 @@ public sealed class MigrationTests(string provider)
             $"FinanceSupermarket.Api.database.{folder}.0005_accounts.sql",
             $"FinanceSupermarket.Api.database.{folder}.0006_integrity.sql",
             $"FinanceSupermarket.Api.database.{folder}.0007_enterprise_size_basis.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain_append_only.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0008_calendar_years.sql",
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 
         // A table of each common script, and the provider's statistics index or roll-up of its 0004.
         await using var connection = SqlDialect.For(_provider).CreateConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "institutions", "dispatches", "region_targets", "people", "audit_log" })
+        foreach (var table in new[] { "institutions", "dispatches", "region_targets", "people", "audit_log", "audit_chain" })
             (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")).ShouldBe(0);
         if (_provider == DatabaseProvider.PostgreSql)
             (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_rollup")).ShouldBe(0);

@@ -252,6 +252,11 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["POST /admin/people/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/admin/people/{await t.Host.SignUpAsync(Unused())}/deactivate", t => new { }),
         ["GET /admin/messages"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/messages")),
         ["GET /admin/security-events"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/security-events")),
+        ["GET /admin/audit/verify"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/audit/verify")),
+        ["GET /admin/audit/checkpoints"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/audit/checkpoints")),
+        ["GET /admin/calendar"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/admin/calendar")),
+        ["POST /admin/calendar/{year}"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/admin/calendar/2030"),
+            t => new { year = 2030, holidays = Array.Empty<object>(), workingWeekends = Array.Empty<string>() }),
     };
 
     // Columns: anonymous, own enterprise, other enterprise, own institution, other institution, regulator in region, regulator of another region, admin.
@@ -351,6 +356,10 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("POST /admin/people/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         ("GET /admin/messages", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("GET /admin/security-events", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/audit/verify", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/audit/checkpoints", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("GET /admin/calendar", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        ("POST /admin/calendar/{year}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
     ];
 
     public static IEnumerable<TestCaseData> Cases() =>

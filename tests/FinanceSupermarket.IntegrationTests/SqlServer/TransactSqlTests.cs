@@ -26,9 +26,9 @@ public sealed class TransactSqlTests
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
-        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql"],
-        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql"],
-        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql"],
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
+        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
     };
 
     // ------------------------------------------------------------------ migration scripts
@@ -168,10 +168,20 @@ public sealed class TransactSqlTests
         "Features.Accounts.SignIn.Handler.SucceededSql",
         "Features.Accounts.WithdrawInvitation.Handler.FindSql",
         "Features.Accounts.WithdrawInvitation.Handler.WithdrawSql",
+        "Features.Audit.ListCheckpoints.Handler.ListSql",
+        "Features.Audit.RecordCheckpoint.Handler.InsertSql",
+        "Features.Audit.VerifyAuditTrail.Handler.EntriesSql",
+        "Features.Audit.VerifyAuditTrail.Handler.HashAtSql",
         "Features.Blacklist.AddToBlacklist.Handler.InsertSql",
         "Features.Blacklist.AddToBlacklist.Handler.OpenRequestsSql",
         "Features.Blacklist.ListBlacklist.Handler.ListSql",
         "Features.Blacklist.RemoveFromBlacklist.Handler.DeleteSql",
+        "Features.Calendar.LoadCalendarYear.Handler.AnswerDueSql",
+        "Features.Calendar.LoadCalendarYear.Handler.CountedOverSql",
+        "Features.Calendar.LoadCalendarYear.Handler.DeleteSql",
+        "Features.Calendar.LoadCalendarYear.Handler.FeedbackDueSql",
+        "Features.Calendar.LoadCalendarYear.Handler.InsertSql",
+        "Features.Calendar.PlatformCalendar.YearsSql",
         "Features.Demo.DemoAccounts.SeedDemoAccount.Handler.MfaSql",
         "Features.Demo.DemoData.AnyInstitutionSql",
         "Features.Dispatches.DispatchViewRow.SelectSql",
@@ -277,6 +287,10 @@ public sealed class TransactSqlTests
         "Infrastructure.Database.DatabaseHealthCheck.PingSql",
         "Infrastructure.Database.DatabaseKeyRing.AllSql",
         "Infrastructure.Database.DatabaseKeyRing.InsertSql",
+        "Infrastructure.UnitOfWork.AuditTrail.AdvanceSql",
+        "Infrastructure.UnitOfWork.AuditTrail.HeadSql",
+        "Infrastructure.UnitOfWork.AuditTrail.InsertSql",
+        "Infrastructure.UnitOfWork.AuditTrail.ReserveSql",
         "Infrastructure.UnitOfWork.UnitOfWork.RecordSql",
     ];
 

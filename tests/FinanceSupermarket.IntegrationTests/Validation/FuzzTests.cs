@@ -136,6 +136,12 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         {
             RouteValues = { ["id"] = await t.RegisterInstitutionAsync("33") },
         }),
+        // A year's calendar as an admin loads it (the holiday notice's days are the test's own: a valid file, not the real one).
+        new(HttpMethod.Post, "/admin/calendar/{year}", t => Task.FromResult(new Call(t.Admin, "/api/v1/admin/calendar/{year}",
+            JsonNode.Parse("""{"year": 2029, "source": "测试通知", "holidays": [{"name": "元旦 New Year's Day", "from": "2029-01-01", "to": "2029-01-01"}], "workingWeekends": []}""")!.AsObject())
+        {
+            RouteValues = { ["year"] = "2029" },
+        })),
         new(HttpMethod.Post, "/dispatches/{id}/accept", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/accept", new JsonObject())
         {
             RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },

@@ -488,6 +488,29 @@ public class WorkingDayCalendarTests
         error.Message.ShouldStartWith("Calendar data file 'json text #1'");
     }
 
+    // ---- years added later ----------------------------------------------------------------------------------
+
+    [Test]
+    public void A_year_added_to_a_calendar_counts_its_holidays_and_replaces_nothing_else()
+    {
+        var with2027 = Cn.With([YearFile(2027, holidays: "[{\"name\":\"元旦\",\"from\":\"2027-01-01\",\"to\":\"2027-01-01\"}]")]);
+
+        Cn.IsWorkingDay(D("2027-01-01")).ShouldBeTrue();
+        with2027.IsWorkingDay(D("2027-01-01")).ShouldBeFalse();
+        with2027.Years.ShouldBe([2025, 2026, 2027]);
+        with2027.HolidayOn(D("2026-10-01")).ShouldBe(Cn.HolidayOn(D("2026-10-01")));
+        Should.Throw<CalendarDataException>(() => Cn.With(["{\"year\":2027,\"holidays\":[{}]}"]));
+    }
+
+    [Test]
+    public void A_span_reaching_into_a_year_without_data_is_not_covered()
+    {
+        Cn.HasDataBetween(Shanghai("2026-12-30T09:00:00"), Shanghai("2026-12-31T23:59:00")).ShouldBeTrue();
+        // 2027-01-01 00:30 in Shanghai is still 2026 in UTC: the platform's own date decides.
+        Cn.HasDataBetween(Shanghai("2026-12-31T09:00:00"), Shanghai("2027-01-01T00:30:00")).ShouldBeFalse();
+        Cn.With([YearFile(2027)]).HasDataBetween(Shanghai("2026-12-31T09:00:00"), Shanghai("2027-01-04T09:00:00")).ShouldBeTrue();
+    }
+
     [Test]
     public void The_shipped_data_files_pass_validation()
     {

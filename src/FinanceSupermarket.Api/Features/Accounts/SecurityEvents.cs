@@ -28,6 +28,10 @@ public static class SecurityEvents
         INSERT INTO security_events (at, kind, person_id, login, client_address, detail) VALUES (@At, @Kind, @PersonId, @Login, @ClientAddress, @Detail)
         """;
 
-    public static Task RecordAsync(UnitOfWork unit, DateTimeOffset at, string kind, string? personId, string? login, string? clientAddress, string? detail = null) =>
-        unit.ExecuteAsync(InsertSql, new { At = at, Kind = kind, PersonId = personId, Login = login, ClientAddress = clientAddress, Detail = detail });
+    public static async Task RecordAsync(UnitOfWork unit, DateTimeOffset at, string kind, string? personId, string? login, string? clientAddress, string? detail = null)
+    {
+        await unit.ExecuteAsync(InsertSql, new { At = at, Kind = kind, PersonId = personId, Login = login, ClientAddress = clientAddress, Detail = detail });
+        unit.AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Security, "person", personId ?? login ?? "", kind,
+            ("login", login), ("clientAddress", clientAddress), ("detail", detail)));
+    }
 }

@@ -102,54 +102,76 @@ public static class DemoData
             await SeedIfEmptyAsync(app.Services, app.Logger);
     }
 
+    /// <summary>
+    /// Seeds an empty database in one transaction: a start interrupted while seeding leaves it empty, and the next start
+    /// seeds it in full. Nodes starting together seed one after the other (under the migration lock), so the second finds
+    /// the first's data and writes nothing.
+    /// </summary>
     public static async Task SeedIfEmptyAsync(IServiceProvider services, ILogger logger)
     {
         var db = services.GetRequiredService<Db>();
-        await using (var connection = await db.OpenAsync())
-            if (await connection.ExecuteScalarAsync<long>(AnyInstitutionSql) > 0) return;
-
-        await using var scope = services.CreateAsyncScope();
-        var user = scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-
-        var institutionIds = new List<string>();
-        foreach (var institution in Institutions)
+        DemoAccount[] accounts;
+        using (db.Dialect.TakeMigrationLock(db.ConnectionString))
         {
-            user.Impersonate(Role.Admin);
-            var institutionId = (await mediator.Send(new RegisterInstitution(institution.Name, institution.Kind, institution.Regions, null, null))).Id;
-            institutionIds.Add(institutionId);
-            user.Impersonate(Role.Institution, institutionId: institutionId);
-            foreach (var p in institution.Products)
-                await mediator.Send(new ListProduct(new ProductTerms(p.Name, p.Kind, p.MinAmount, p.MaxAmount, p.MinTerm, p.MaxTerm, p.MinRate, p.MaxRate,
-                    p.Modes, null, p.Industries, null, p.RequiredTags, p.MinYears, p.MinTaxLevel, p.FirstLoanFriendly, p.Policy, p.ApprovalDays, null)));
+            await using (var connection = await db.OpenAsync())
+                if (await connection.ExecuteScalarAsync<long>(AnyInstitutionSql) > 0) return;
+            await using var scope = services.CreateAsyncScope();
+            accounts = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData());
         }
-
-        var enterpriseIds = new List<string>();
-        foreach (var e in Enterprises)
-        {
-            var enterpriseId = Guid.CreateVersion7().ToString();
-            enterpriseIds.Add(enterpriseId);
-            user.Impersonate(Role.Enterprise, enterpriseId: enterpriseId);
-            await mediator.Send(new RegisterEnterprise(CreditCode.WithCheckCharacter(e.Body17), e.Name, e.Region, e.Industry, e.Size, e.Employees,
-                e.Revenue, e.Established, e.Tags, e.TaxLevel, e.HasLoanHistory));
-            foreach (var request in e.Requests) await mediator.Send(new SubmitRequest(request, IdempotencyKey: null));
-        }
-        user.Impersonate(Role.Admin);
-        var office = (await mediator.Send(new CreateRegulatorOffice("浙江省地方金融监督管理局（演示）", "33"))).Id;
-        DemoAccount[] accounts =
-        [
-            new("admin@demo.local", "Demo-Admin-2026", "平台管理员（演示）", MembershipKind.Platform, Memberships.PlatformOrganisation, MembershipRole.Admin),
-            new("analyst@demo.local", "Demo-Analyst-2026", "监管分析员（演示）", MembershipKind.Regulator, office, MembershipRole.Analyst),
-            new("manager@demo.local", "Demo-Manager-2026", "嘉善农商银行 信贷部经理（演示）", MembershipKind.Institution, institutionIds[0], MembershipRole.Manager),
-            new("officer@demo.local", "Demo-Officer-2026", "嘉善农商银行 客户经理（演示）", MembershipKind.Institution, institutionIds[0], MembershipRole.Officer),
-            new("owner@demo.local", "Demo-Owner-2026", "嘉善精密电子 财务经理（演示）", MembershipKind.Enterprise, enterpriseIds[0], MembershipRole.Owner),
-        ];
-        foreach (var account in accounts) await mediator.Send(new DemoAccounts.SeedDemoAccount(account));
 
         logger.LogInformation("Seeded demo data: {Institutions} institutions, {Enterprises} enterprises, {Accounts} accounts", Institutions.Length, Enterprises.Length, accounts.Length);
         // Printed once, at the seeding: the demo's sign-ins (README lists them too).
         foreach (var account in accounts)
             logger.LogWarning("Demo account {Login} / {Password}: {Role} of {Kind} {Organisation}{Mfa}", account.Login, account.Password,
                 account.Role, account.Kind, account.OrganisationId, Membership.NeedsMfa(account.Role) ? $" (TOTP secret {DemoAccounts.TotpSecret})" : "");
+    }
+
+    /// <summary>
+    /// Every demo record, each through the API's own command: those commands join this one's unit of work, so the whole
+    /// seeding commits once, and what they raise (the matching index's refresh, the submitted requests' publish jobs)
+    /// follows that one commit.
+    /// </summary>
+    internal sealed record SeedDemoData : Mediator.ICommand<DemoAccount[]>
+    {
+        public sealed class Handler(IMediator mediator, CurrentUser user) : ICommandHandler<SeedDemoData, DemoAccount[]>
+        {
+            public async ValueTask<DemoAccount[]> Handle(SeedDemoData command, CancellationToken cancellationToken)
+            {
+                var institutionIds = new List<string>();
+                foreach (var institution in Institutions)
+                {
+                    user.Impersonate(Role.Admin);
+                    var institutionId = (await mediator.Send(new RegisterInstitution(institution.Name, institution.Kind, institution.Regions, null, null), cancellationToken)).Id;
+                    institutionIds.Add(institutionId);
+                    user.Impersonate(Role.Institution, institutionId: institutionId);
+                    foreach (var p in institution.Products)
+                        await mediator.Send(new ListProduct(new ProductTerms(p.Name, p.Kind, p.MinAmount, p.MaxAmount, p.MinTerm, p.MaxTerm, p.MinRate, p.MaxRate,
+                            p.Modes, null, p.Industries, null, p.RequiredTags, p.MinYears, p.MinTaxLevel, p.FirstLoanFriendly, p.Policy, p.ApprovalDays, null)), cancellationToken);
+                }
+
+                var enterpriseIds = new List<string>();
+                foreach (var e in Enterprises)
+                {
+                    var enterpriseId = Guid.CreateVersion7().ToString();
+                    enterpriseIds.Add(enterpriseId);
+                    user.Impersonate(Role.Enterprise, enterpriseId: enterpriseId);
+                    await mediator.Send(new RegisterEnterprise(CreditCode.WithCheckCharacter(e.Body17), e.Name, e.Region, e.Industry, e.Size, e.Employees,
+                        e.Revenue, e.Established, e.Tags, e.TaxLevel, e.HasLoanHistory), cancellationToken);
+                    foreach (var request in e.Requests) await mediator.Send(new SubmitRequest(request, IdempotencyKey: null), cancellationToken);
+                }
+                user.Impersonate(Role.Admin);
+                var office = (await mediator.Send(new CreateRegulatorOffice("浙江省地方金融监督管理局（演示）", "33"), cancellationToken)).Id;
+                DemoAccount[] accounts =
+                [
+                    new("admin@demo.local", "Demo-Admin-2026", "平台管理员（演示）", MembershipKind.Platform, Memberships.PlatformOrganisation, MembershipRole.Admin),
+                    new("analyst@demo.local", "Demo-Analyst-2026", "监管分析员（演示）", MembershipKind.Regulator, office, MembershipRole.Analyst),
+                    new("manager@demo.local", "Demo-Manager-2026", "嘉善农商银行 信贷部经理（演示）", MembershipKind.Institution, institutionIds[0], MembershipRole.Manager),
+                    new("officer@demo.local", "Demo-Officer-2026", "嘉善农商银行 客户经理（演示）", MembershipKind.Institution, institutionIds[0], MembershipRole.Officer),
+                    new("owner@demo.local", "Demo-Owner-2026", "嘉善精密电子 财务经理（演示）", MembershipKind.Enterprise, enterpriseIds[0], MembershipRole.Owner),
+                ];
+                foreach (var account in accounts) await mediator.Send(new DemoAccounts.SeedDemoAccount(account), cancellationToken);
+                return accounts;
+            }
+        }
     }
 }

@@ -1,8 +1,10 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Calendar;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Calendar;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
@@ -11,16 +13,19 @@ public sealed record DispatchedRequest(
     decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate, DateOnly? NeededBy,
     string? Description, RequestStatus Status, string EnterpriseName, string CreditCode, string RegionCode, string IndustryCode, EnterpriseSize Size);
 
-/// <summary>An inbox item (DESIGN.md): the dispatch with the request and the enterprise the institution is asked to serve.</summary>
+/// <summary>
+/// An inbox item (DESIGN.md): the dispatch with the request and the enterprise the institution is asked to serve.
+/// DeadlineProvisional: the running deadline was counted over a year without a calendar file (weekends only).
+/// </summary>
 public sealed record DispatchView(
     string Id, string RequestId, string ProductId, DispatchStatus Status, DateTimeOffset DispatchedAt, DateTimeOffset AnswerDueAt,
-    DateTimeOffset? FeedbackDueAt, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths, string? Reason,
+    DateTimeOffset? FeedbackDueAt, bool DeadlineProvisional, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths, string? Reason,
     DispatchedRequest Request);
 
 public sealed class DispatchViewRow
 {
     public const string SelectSql = """
-        SELECT d.id, d.request_id AS RequestId, d.product_id AS ProductId, d.status, d.dispatched_at AS DispatchedAt, d.answer_due_at AS AnswerDueAt,
+        SELECT d.id, d.request_id AS RequestId, d.product_id AS ProductId, d.status, d.dispatched_at AS DispatchedAt, d.answered_at AS AnsweredAt, d.answer_due_at AS AnswerDueAt,
                d.feedback_due_at AS FeedbackDueAt, d.outcome, d.approved_amount AS ApprovedAmount, d.approved_rate AS ApprovedRate,
                d.approved_term_months AS ApprovedTermMonths, d.decline_reason AS DeclineReason, d.reject_reason AS RejectReason,
                r.amount, r.term_months AS TermMonths, r.purpose, r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.needed_by AS NeededBy,
@@ -36,6 +41,7 @@ public sealed class DispatchViewRow
     public string ProductId { get; set; } = "";
     public string Status { get; set; } = "";
     public DateTimeOffset DispatchedAt { get; set; }
+    public DateTimeOffset? AnsweredAt { get; set; }
     public DateTimeOffset AnswerDueAt { get; set; }
     public DateTimeOffset? FeedbackDueAt { get; set; }
     public string? Outcome { get; set; }
@@ -58,7 +64,8 @@ public sealed class DispatchViewRow
     public string IndustryCode { get; set; } = "";
     public string Size { get; set; } = "";
 
-    public DispatchView ToView() => new(Id, RequestId, ProductId, EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt, FeedbackDueAt, Outcome,
+    public DispatchView ToView(WorkingDayCalendar calendar) => new(Id, RequestId, ProductId, EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt,
+        FeedbackDueAt, calendar.IsProvisional(EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt, AnsweredAt, FeedbackDueAt), Outcome,
         ApprovedAmount, ApprovedRate, ApprovedTermMonths, DeclineReason ?? RejectReason,
         new DispatchedRequest(Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes), MaxRate, NeededBy,
             Description, EnumText.Parse<RequestStatus>(RequestStatus), EnterpriseName, CreditCode, RegionCode, IndustryCode, EnumText.Parse<EnterpriseSize>(Size)));
@@ -66,7 +73,7 @@ public sealed class DispatchViewRow
 
 public sealed record GetDispatch(string Id) : IQuery<DispatchView>
 {
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetDispatch, DispatchView>
+    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar) : IQueryHandler<GetDispatch, DispatchView>
     {
         private const string ByIdSql = DispatchViewRow.SelectSql + " WHERE d.id = @Id AND d.institution_id = @InstitutionId";
 
@@ -75,7 +82,7 @@ public sealed record GetDispatch(string Id) : IQuery<DispatchView>
             var institutionId = user.RequireInstitutionId();
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<DispatchViewRow>(ByIdSql, new { query.Id, InstitutionId = institutionId });
-            return row?.ToView() ?? throw new NotFoundException("The dispatch");
+            return row?.ToView(calendar) ?? throw new NotFoundException("The dispatch");
         }
     }
 

@@ -1,8 +1,10 @@
 using Dapper;
+using FinanceSupermarket.Api.Features.Calendar;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Calendar;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.FinancingRequests;
@@ -10,7 +12,7 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 /// <summary>A financing request with its timeline: for its enterprise, the institutions it was dispatched to, a regulator of its region, admins.</summary>
 public sealed record GetRequest(string Id) : IQuery<RequestView>
 {
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetRequest, RequestView>
+    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar) : IQueryHandler<GetRequest, RequestView>
     {
         private const string ByIdSql = RequestRow.SelectSql + " WHERE id = @Id";
         private const string TimelineSql = """
@@ -19,8 +21,8 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             ORDER BY id
             """;
         private const string DispatchesSql = """
-            SELECT id, institution_id AS InstitutionId, product_id AS ProductId, status, answer_due_at AS AnswerDueAt,
-                   feedback_due_at AS FeedbackDueAt, outcome
+            SELECT id, institution_id AS InstitutionId, product_id AS ProductId, status, dispatched_at AS DispatchedAt, answered_at AS AnsweredAt,
+                   answer_due_at AS AnswerDueAt, feedback_due_at AS FeedbackDueAt, outcome
             FROM dispatches
             WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id = @InstitutionId)
             ORDER BY rank
@@ -33,7 +35,9 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             // An institution sees only its own dispatch and the steps that are not about other institutions.
             var scope = new { query.Id, InstitutionId = user.Is(Role.Institution) ? user.InstitutionId : null };
             var dispatches = row is null ? [] : (await connection.QueryAsync<DispatchRow>(DispatchesSql, scope))
-                .Select(d => new DispatchSummary(d.Id, d.InstitutionId, d.ProductId, EnumText.Parse<DispatchStatus>(d.Status), d.AnswerDueAt, d.FeedbackDueAt, d.Outcome))
+                .Select(d => (Row: d, Status: EnumText.Parse<DispatchStatus>(d.Status)))
+                .Select(d => new DispatchSummary(d.Row.Id, d.Row.InstitutionId, d.Row.ProductId, d.Status, d.Row.AnswerDueAt, d.Row.FeedbackDueAt,
+                    calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome))
                 .ToArray();
             if (row is null || !CanSee(row, dispatches.Length > 0)) throw new NotFoundException("The financing request");
             var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, scope))
@@ -56,6 +60,8 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             public string InstitutionId { get; set; } = "";
             public string ProductId { get; set; } = "";
             public string Status { get; set; } = "";
+            public DateTimeOffset DispatchedAt { get; set; }
+            public DateTimeOffset? AnsweredAt { get; set; }
             public DateTimeOffset AnswerDueAt { get; set; }
             public DateTimeOffset? FeedbackDueAt { get; set; }
             public string? Outcome { get; set; }

@@ -14,10 +14,14 @@ public static class RequestTimeline
     /// Adds a step taken by the unit's actor (none for the platform's own steps); one that concerns a single institution
     /// names it, so that other institutions do not see it.
     /// </summary>
-    public static Task AppendAsync(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null) =>
-        unit.ExecuteAsync(AppendSql, new
+    public static async Task AppendAsync(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null)
+    {
+        await unit.ExecuteAsync(AppendSql, new
         {
             RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId,
             ActorId = unit.Actor?.Id, ActorName = unit.Actor?.Name, ActorOrganisation = unit.Actor?.Organisation,
         });
+        unit.AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Timeline, "financing_request", requestId, @event,
+            [("detail", detail), ("institutionId", institutionId), .. AuditTrail.ActorFacts(unit.Actor)]));
+    }
 }

@@ -22,6 +22,7 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private readonly List<INotification> _raised = [];
+    private readonly List<AuditEntry> _audited = [];
 
     public SqlDialect Dialect => db.Dialect;
 
@@ -36,14 +37,23 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
 
     /// <summary>
     /// Records a change that has no timeline of its own (a product listed, a target set, a blacklist entry) in the audit
-    /// log, naming the unit's actor, in the same transaction as the change.
+    /// log and the audit trail, naming the unit's actor, in the same transaction as the change.
     /// </summary>
-    public Task RecordAsync(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null) =>
-        ExecuteAsync(RecordSql, new
+    public async Task RecordAsync(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null)
+    {
+        await ExecuteAsync(RecordSql, new
         {
             At = at, Subject = subject, SubjectId = subjectId, Action = action, Detail = detail,
             ActorId = Actor?.Id, ActorName = Actor?.Name, ActorOrganisation = Actor?.Organisation,
         });
+        AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Change, subject, subjectId, action, [("detail", detail), .. AuditTrail.ActorFacts(Actor)]));
+    }
+
+    /// <summary>
+    /// Adds an event to the hash-chained audit trail (<see cref="AuditTrail"/>): chained and written when this unit commits,
+    /// in its transaction, so that a rolled-back change leaves no entry and a committed one cannot lack its entry.
+    /// </summary>
+    public void AddToAuditTrail(AuditEntry entry) => _audited.Add(entry);
 
     /// <summary>Something to start once the change is committed (an in-process notification, handled after commit).</summary>
     public void Raise(INotification @event)
@@ -96,6 +106,7 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
 
     internal async Task CommitAsync(CancellationToken cancellationToken)
     {
+        if (_audited.Count > 0) await AuditTrail.AppendAsync(this, _audited);
         if (_transaction is not null) await _transaction.CommitAsync(cancellationToken);
     }
 
@@ -108,5 +119,9 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
         _connection = null;
     }
 
-    internal void Forget() => _raised.Clear();
+    internal void Forget()
+    {
+        _raised.Clear();
+        _audited.Clear();
+    }
 }
