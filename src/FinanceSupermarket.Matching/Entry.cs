@@ -14,6 +14,9 @@ internal struct Entry
     public const byte FirstLoanFriendlyFlag = 1;
     /// <summary>An amount or rate bound has more decimals than its scale: compare the decimals themselves.</summary>
     public const byte InexactFlag = 2;
+    /// <summary>首贷: for enterprises without loan history only; 续贷: for those with one (a hard rule).</summary>
+    public const byte FirstLoanOnlyFlag = 4;
+    public const byte RenewalOnlyFlag = 8;
 
     public long MinAmount, MaxAmount;      // yuan × AmountScale
     public long MinRate;                   // percent × RateScale
@@ -53,6 +56,8 @@ internal struct Entry
         e.InvLogAmountSpan = logSpan > 0 ? 1.0 / logSpan : 0;
         if (p.FirstLoanFriendly || p.Kind == ProductKind.FirstLoan) e.Flags |= FirstLoanFriendlyFlag;
         if (inexact) e.Flags |= InexactFlag;
+        if (p.Kind == ProductKind.FirstLoan) e.Flags |= FirstLoanOnlyFlag;
+        if (p.Kind == ProductKind.Renewal) e.Flags |= RenewalOnlyFlag;
         return e;
     }
 
@@ -112,6 +117,9 @@ internal readonly struct QueryContext
     public readonly byte SizeBit, Tags, GuaranteeMask;
     public readonly bool FirstLoanSeeker;
 
+    /// <summary>The entry flag that rules a product out for this enterprise's loan history (renewals for a first-loan seeker, first loans otherwise).</summary>
+    public readonly byte ExcludedByLoanHistory;
+
     public QueryContext(MatchQuery q)
     {
         var enterprise = q.Enterprise;
@@ -127,6 +135,7 @@ internal readonly struct QueryContext
         Tags = Entry.Mask(enterprise.Tags, emptyMeansAll: false);
         GuaranteeMask = Entry.Mask(q.GuaranteeModes, emptyMeansAll: false);
         FirstLoanSeeker = !enterprise.HasLoanHistory;
+        ExcludedByLoanHistory = FirstLoanSeeker ? Entry.RenewalOnlyFlag : Entry.FirstLoanOnlyFlag;
     }
 
     /// <summary>

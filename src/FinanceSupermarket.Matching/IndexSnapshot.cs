@@ -150,7 +150,7 @@ internal sealed class IndexSnapshot
                 if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
             }
             if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
-            if ((e.GuaranteeMask & q.GuaranteeMask) == 0) continue;
+            if ((e.GuaranteeMask & q.GuaranteeMask) == 0 || (e.Flags & q.ExcludedByLoanHistory) != 0) continue;
             if ((e.SizeMask & q.SizeBit) == 0 || (e.RequiredTags & ~q.Tags) != 0) continue;
             if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
             if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches)) continue;
@@ -180,7 +180,8 @@ internal sealed class IndexSnapshot
             var tags = (e.RequiredTags & ~q.Tags) != 0;
             var years = q.YearsInBusiness < e.MinYears;
             var tax = q.TaxLevel < e.MinTaxLevel;
-            var failures = Bit(amount) + Bit(rate) + Bit(term) + Bit(guarantee) + Bit(size) + Bit(tags) + Bit(years) + Bit(tax);
+            var history = (e.Flags & q.ExcludedByLoanHistory) != 0;
+            var failures = Bit(amount) + Bit(rate) + Bit(term) + Bit(guarantee) + Bit(size) + Bit(tags) + Bit(years) + Bit(tax) + Bit(history);
             if (failures > 1) continue;
             var industry = e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches);
             failures += Bit(industry);
@@ -192,7 +193,7 @@ internal sealed class IndexSnapshot
             var failed = failures == 0 ? Rule.None
                 : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
                 : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
-                : tax ? Rule.TaxCreditLevel : Rule.Industry;
+                : tax ? Rule.TaxCreditLevel : history ? Rule.LoanHistory : Rule.Industry;
             top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
         }
     }

@@ -39,6 +39,7 @@ public static class ReasonCodes
     public const string TaxCreditLevel = "tax_credit_level";
     public const string GuaranteeMode = "guarantee_mode";
     public const string MaxRate = "max_rate";
+    public const string LoanHistory = "loan_history";
 
     public const string Blacklisted = "blacklisted";
 }
@@ -46,5 +47,5 @@ public static class ReasonCodes
 /// <summary>The hard rules a near miss may fail (region is a precondition, not a near miss: see ProductIndex).</summary>
 internal enum Rule : byte
 {
-    None, Amount, Term, Industry, EnterpriseSize, RequiredTags, YearsInBusiness, TaxCreditLevel, GuaranteeMode, MaxRate,
+    None, Amount, Term, Industry, EnterpriseSize, RequiredTags, YearsInBusiness, TaxCreditLevel, GuaranteeMode, MaxRate, LoanHistory,
 }

@@ -116,6 +116,11 @@ internal static class ReasonText
     private static readonly MatchReason?[] TaxFailures = new MatchReason?[8 * 8];
     private static readonly MatchReason?[] YearFailures = new MatchReason?[64 * 64];
 
+    private static readonly MatchReason FirstLoanOnly = new(ReasonCodes.LoanHistory,
+        "a first-loan product is for enterprises that have never borrowed", "首贷产品仅适用于无贷款记录的企业");
+    private static readonly MatchReason RenewalOnly = new(ReasonCodes.LoanHistory,
+        "a renewal product is for enterprises with a loan to renew", "续贷产品仅适用于有存量贷款的企业");
+
     public static MatchReason Failed(Rule rule, ProductListing p, MatchQuery q)
     {
         var e = q.Enterprise;
@@ -171,6 +176,8 @@ internal static class ReasonText
             }
             case Rule.EnterpriseSize:
                 return new(ReasonCodes.EnterpriseSize, $"not open to {e.Size} enterprises", $"不适用{e.Size}企业");
+            case Rule.LoanHistory:
+                return e.HasLoanHistory ? FirstLoanOnly : RenewalOnly;
             case Rule.TaxCreditLevel:
                 return new(ReasonCodes.TaxCreditLevel, $"needs tax credit level {p.MinTaxCreditLevel} or better, has {e.TaxCreditLevel}",
                     $"需纳税信用等级 {p.MinTaxCreditLevel} 级及以上，当前 {e.TaxCreditLevel} 级");

@@ -101,6 +101,7 @@ public sealed class SqlRanking : IAsyncDisposable
           AND (p.min_tax_credit_level IS NULL
                OR array_position(ARRAY['D','C','M','B','A'], p.min_tax_credit_level) <= array_position(ARRAY['D','C','M','B','A'], @taxLevel))
           AND p.guarantee_modes && @guaranteeModes
+          AND NOT (p.kind = 'first_loan' AND NOT @firstLoanSeeker) AND NOT (p.kind = 'renewal' AND @firstLoanSeeker)
           AND (@maxRate::numeric IS NULL OR p.min_rate <= @maxRate::numeric)
         ORDER BY score DESC, p.min_rate, p.id COLLATE "C"
         LIMIT @limit

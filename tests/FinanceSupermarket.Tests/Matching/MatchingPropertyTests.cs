@@ -119,6 +119,7 @@ public class MatchingPropertyTests
             if (!p.RequiredTags.All(e.Tags.Contains)) failed.Add("required_tags");
             if (yearsInBusiness < p.MinYearsInBusiness) failed.Add("years_in_business");
             if (p.MinTaxCreditLevel is { } min && e.TaxCreditLevel < min) failed.Add("tax_credit_level");
+            if (p.Kind == ProductKind.FirstLoan && e.HasLoanHistory || p.Kind == ProductKind.Renewal && !e.HasLoanHistory) failed.Add("loan_history");
             return failed;
         }
 

@@ -35,6 +35,9 @@ public class NearMissTests
         yield return Case("tax_credit_level", p with { MinTaxCreditLevel = TaxCreditLevel.A }, q);
         yield return Case("guarantee_mode", p with { GuaranteeModes = [GuaranteeMode.Pledge] }, q);
         yield return Case("max_rate", p, q with { MaxRate = 3.5m });
+        // 首贷 products are for enterprises that never borrowed, 续贷 for those with a loan to renew.
+        yield return Case("loan_history", p with { Kind = ProductKind.FirstLoan }, q with { Enterprise = q.Enterprise with { HasLoanHistory = true } });
+        yield return Case("loan_history", p with { Kind = ProductKind.Renewal }, q with { Enterprise = q.Enterprise with { HasLoanHistory = false } });
 
         static TestCaseData Case(string rule, ProductListing product, MatchQuery query) =>
             new TestCaseData(rule, product, query).SetArgDisplayNames(rule);
