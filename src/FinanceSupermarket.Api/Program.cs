@@ -19,6 +19,7 @@ using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Jobs;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Api.Portal;
 using FluentValidation;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,7 @@ builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddMatching();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration, auth);
+builder.Services.AddPortal();
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddMediator(options =>
 {
@@ -56,6 +58,7 @@ await app.SeedAtStartUpAsync();
 await app.Services.GetRequiredService<MatchingIndex>().RefreshAsync();
 
 app.UsePlatformHttp();
+app.UsePortal();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCurrentUser();
@@ -77,6 +80,7 @@ app.MapAccounts();
 app.MapAudit();
 app.MapCalendar();
 if (auth.DevTokens == true) MintDevToken.Map(app);
+app.MapPortal();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Api.Portal;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.IdentityModel.Tokens;
@@ -9,6 +10,8 @@ public static class AuthModule
 {
     /// <summary>The key of the Development environment when none is set; refused in any other.</summary>
     public const string DevelopmentSigningKey = "finance-supermarket-development-signing-key-not-for-production";
+
+    private const string Selector = "platform";
 
     public static class Policies
     {
@@ -44,7 +47,13 @@ public static class AuthModule
         services.AddSingleton(options);
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<CurrentUser>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddAuthentication(Selector)
+            // The API (and its job dashboard) reads bearer tokens only, so that no cross-site form can act with a cookie;
+            // the portal's pages read its session cookie and carry an antiforgery token in every form.
+            .AddPolicyScheme(Selector, "bearer token for the API, session cookie for the portal", policy =>
+                policy.ForwardDefaultSelector = context => PortalModule.IsApi(context.Request.Path) ? JwtBearerDefaults.AuthenticationScheme : PortalSession.Scheme)
+            .AddCookie(PortalSession.Scheme, PortalSession.Configure)
+            .AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters

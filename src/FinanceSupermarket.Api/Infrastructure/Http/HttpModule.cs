@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Portal;
 using Microsoft.AspNetCore.HttpLogging;
 using Scalar.AspNetCore;
 
@@ -24,8 +25,11 @@ public static class HttpModule
 
     public static void UsePlatformHttp(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // The API answers with problem responses (ProblemExceptionHandler, and the status code pages inside the branch);
+        // the portal with pages: its error page with the trace id, and a page for a status without a body (404 above all).
+        app.UseExceptionHandler(PortalModule.ErrorPath, createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute(PortalModule.StatusPath, createScopeForStatusCodePages: true);
+        app.UseWhen(context => !PortalModule.IsPortal(context), api => api.UseStatusCodePages());
         app.UseHttpLogging();
     }
 

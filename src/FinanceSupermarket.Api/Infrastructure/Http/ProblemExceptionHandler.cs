@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Portal;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +13,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // A page that fails shows the portal's error page (its own exception handler), never a JSON problem.
+        if (PortalModule.IsPortal(context)) return false;
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation.Errors
@@ -32,11 +35,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             UnprocessableException unprocessable => new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Unprocessable request", Detail = unprocessable.Message },
             TooManyRequestsException tooMany => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = tooMany.Message },
             ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
-            _ => null,
+            // Anything else is the platform's fault, already logged with its stack by the exception handler middleware.
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError },
         };
-        if (problem is null) return false;
 
-        logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
+        if (problem.Status < 500) logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
         context.Response.StatusCode = problem.Status!.Value;
         if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
