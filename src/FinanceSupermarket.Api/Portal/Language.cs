@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Portal.Shared;
 using Microsoft.AspNetCore.Localization;
 
 namespace FinanceSupermarket.Api.Portal;
@@ -12,8 +13,6 @@ public static class Language
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-            // Only a path on this site: never an open redirect.
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
-                ? returnUrl : "/");
+            return Results.LocalRedirect(LocalUrl.Or(returnUrl, "/"));
         }).ExcludeFromDescription();
 }

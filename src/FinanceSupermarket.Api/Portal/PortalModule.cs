@@ -55,5 +55,6 @@ public static class PortalModule
         app.MapStaticAssets();
         app.MapRazorComponents<App>();
         Language.Map(app);
+        PortalSession.MapSignOut(app);
     }
 }

@@ -6,6 +6,8 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using FinanceSupermarket.Api.Portal.Shared;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FinanceSupermarket.Api.Portal;
 
@@ -54,6 +56,15 @@ public static class PortalSession
         if (outcome.Session is { } session) await SignInAsync(http, session);
         else await http.SignOutAsync(Scheme);
     }
+
+    /// <summary>The sign-out button of every page: ends the session (as the API's sign-out does) and the cookie.</summary>
+    public static void MapSignOut(WebApplication app) =>
+        app.MapPost("/sign-out", async ([FromForm] string? returnUrl, HttpContext http, IMediator mediator, CurrentUser user) =>
+        {
+            if (user.SessionId is not null) await mediator.Send(new SignOut());
+            await http.SignOutAsync(Scheme);
+            return Results.LocalRedirect(LocalUrl.Or(returnUrl, "/"));
+        }).ExcludeFromDescription();
 
     private static async Task RenewWhenDueAsync(CookieValidatePrincipalContext context)
     {

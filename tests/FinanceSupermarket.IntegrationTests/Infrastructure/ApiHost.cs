@@ -39,6 +39,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The portal's framework script (_framework/blazor.web.js) lives in a package, found through the build's static web
+        // assets manifest as in Development; a published host serves it from its wwwroot.
+        builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("Database:ConnectionString", _connectionString);
         builder.UseSetting("Database:SeedDemoData", "false");

@@ -1,0 +1,66 @@
+using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Http;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Localization;
+
+namespace FinanceSupermarket.Api.Portal.Shared;
+
+/// <summary>
+/// A portal page: sends the same Mediator messages as the API and turns their refusals into what a person sees — a
+/// validation failure beside its field (the form keeps what was typed), a refused step above the form, and another tenant's
+/// record or an unknown id as the one "page not found".
+/// </summary>
+public abstract class PortalPage : ComponentBase
+{
+    [Inject] protected IMediator Mediator { get; set; } = default!;
+    [Inject] protected NavigationManager Navigation { get; set; } = default!;
+    [Inject] protected IStringLocalizer<Text> L { get; set; } = default!;
+    [Inject] protected CurrentUser User { get; set; } = default!;
+    [CascadingParameter] protected HttpContext HttpContext { get; set; } = default!;
+
+    /// <summary>Why the last step was refused, when not because of one field (shown above the form).</summary>
+    protected string? Refusal { get; set; }
+
+    /// <summary>
+    /// Sends a message; on a validation failure, puts each message beside its field of <paramref name="form"/> (the
+    /// message's property names, or <paramref name="fieldOf"/> where the form names a field otherwise) and returns default.
+    /// </summary>
+    protected async Task<(bool Done, T Result)> SendAsync<T>(IMessage message, Func<IMessage, CancellationToken, ValueTask<T>> send, EditContext? form = null,
+        ValidationMessageStore? messages = null, Func<string, string>? fieldOf = null)
+    {
+        Refusal = null;
+        try
+        {
+            return (true, await send(message, HttpContext.RequestAborted));
+        }
+        catch (ValidationException invalid) when (form is not null && messages is not null)
+        {
+            foreach (var failure in invalid.Errors)
+            {
+                var field = fieldOf?.Invoke(failure.PropertyName) ?? failure.PropertyName.Split('.', '[')[0];
+                messages.Add(form.Field(field), failure.ErrorMessage);
+            }
+            form.NotifyValidationStateChanged();
+        }
+        catch (Exception refused) when (refused is ConflictException or UnprocessableException or TooManyRequestsException or ValidationException)
+        {
+            Refusal = refused.Message;
+        }
+        catch (Exception hidden) when (hidden is NotFoundException or ForbiddenException)
+        {
+            Navigation.NotFound();
+        }
+        return (false, default!);
+    }
+
+    protected Task<(bool Done, T Result)> SendAsync<T>(Mediator.ICommand<T> command, EditContext? form = null, ValidationMessageStore? messages = null,
+        Func<string, string>? fieldOf = null) =>
+        SendAsync(command, (message, ct) => Mediator.Send((Mediator.ICommand<T>)message, ct), form, messages, fieldOf);
+
+    protected Task<(bool Done, T Result)> SendAsync<T>(IQuery<T> query, EditContext? form = null, ValidationMessageStore? messages = null,
+        Func<string, string>? fieldOf = null) =>
+        SendAsync(query, (message, ct) => Mediator.Send((IQuery<T>)message, ct), form, messages, fieldOf);
+}
