@@ -6,6 +6,7 @@ public static class FinancingRequestsEndpoints
     {
         var group = app.MapGroup("/api/v1/financing-requests").WithTags("Financing requests");
         SubmitRequest.Map(group);
+        PreviewMatches.Map(group);
         GetRequest.Map(group);
         CancelRequest.Map(group);
         GetMatches.Map(group);

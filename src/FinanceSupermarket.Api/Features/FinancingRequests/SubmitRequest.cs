@@ -19,37 +19,52 @@ public sealed record RequestTerms(
     decimal Amount, int TermMonths, FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
     DateOnly? NeededBy, [property: MultiLine] string? Description);
 
+/// <summary>A message carrying a request's terms: submitting them, or previewing what they would match.</summary>
+public interface ITermsMessage
+{
+    RequestTerms Body { get; }
+}
+
+public static class TermsRules
+{
+    /// <summary>How far ahead neededBy may lie: a need is for the coming months, and five years ahead is generous already.</summary>
+    public const int MaxYearsAhead = 5;
+
+    /// <summary>The rules of a request's terms, named as the JSON body names them (amount, not body.amount).</summary>
+    public static void AddTermsRules<T>(this AbstractValidator<T> validator, TimeProvider clock) where T : ITermsMessage
+    {
+        validator.RuleFor(x => x.Body.Amount).Money().OverridePropertyName("Amount");
+        validator.RuleFor(x => x.Body.TermMonths).TermMonths().OverridePropertyName("TermMonths");
+        validator.RuleFor(x => x.Body.Purpose).NotNull().OverridePropertyName("Purpose")
+            .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<FinancingPurpose>())}.");
+        validator.RuleFor(x => x.Body.GuaranteeModes).NotEmpty().DistinctList(4).OverridePropertyName("GuaranteeModes");
+        validator.RuleFor(x => x.Body.MaxRate!.Value).AnnualRate().OverridePropertyName("MaxRate").When(x => x.Body.MaxRate is not null);
+        validator.RuleFor(x => x.Body.NeededBy!.Value)
+            .Must(date => date >= clock.PlatformToday().AddDays(-1))
+            .WithMessage("Must not lie in the past.")
+            .Must(date => date <= clock.PlatformToday().AddYears(MaxYearsAhead))
+            .WithMessage($"Must lie within {MaxYearsAhead} years from today.")
+            .OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
+        validator.RuleFor(x => x.Body.Description).Text(2000).OverridePropertyName("Description");
+    }
+}
+
 /// <summary>
 /// An enterprise submits a financing need. A retry with the same Idempotency-Key returns the first request and stores
 /// nothing new (the idea of eShop's IdentifiedCommand); the same key with another body is refused.
 /// </summary>
-public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempotency-Key")] string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>
+public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempotency-Key")] string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>, ITermsMessage
 {
     public sealed record Result(string Id, RequestStatus Status, bool Replayed);
 
     public sealed class Validator : AbstractValidator<SubmitRequest>
     {
-        /// <summary>How far ahead neededBy may lie: a need is for the coming months, and five years ahead is generous already.</summary>
-        public const int MaxYearsAhead = 5;
-
         public Validator(TimeProvider clock)
         {
             RuleFor(x => x.IdempotencyKey).Text(100).OverridePropertyName("Idempotency-Key");
             RuleFor(x => x.IdempotencyKey).NotEmpty().When(x => x.IdempotencyKey is not null).OverridePropertyName("Idempotency-Key")
                 .WithMessage("Must not be empty: send a key of up to 100 characters, or no header.");
-            RuleFor(x => x.Body.Amount).Money().OverridePropertyName("Amount");
-            RuleFor(x => x.Body.TermMonths).TermMonths().OverridePropertyName("TermMonths");
-            RuleFor(x => x.Body.Purpose).NotNull().OverridePropertyName("Purpose")
-                .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<FinancingPurpose>())}.");
-            RuleFor(x => x.Body.GuaranteeModes).NotEmpty().DistinctList(4).OverridePropertyName("GuaranteeModes");
-            RuleFor(x => x.Body.MaxRate!.Value).AnnualRate().OverridePropertyName("MaxRate").When(x => x.Body.MaxRate is not null);
-            RuleFor(x => x.Body.NeededBy!.Value)
-                .Must(date => date >= clock.PlatformToday().AddDays(-1))
-                .WithMessage("Must not lie in the past.")
-                .Must(date => date <= clock.PlatformToday().AddYears(MaxYearsAhead))
-                .WithMessage($"Must lie within {MaxYearsAhead} years from today.")
-                .OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
-            RuleFor(x => x.Body.Description).Text(2000).OverridePropertyName("Description");
+            this.AddTermsRules(clock);
         }
     }
 

@@ -16,6 +16,15 @@ public sealed class MatchSubject
         WHERE r.id = @Id
         """;
 
+    /// <summary>The enterprise alone, for terms not yet submitted (the request form's preview); the terms are set after.</summary>
+    public const string EnterpriseSql = """
+        SELECT e.id AS EnterpriseId, e.region_code AS RegionCode, e.industry_code AS IndustryCode, e.size,
+               e.established_on AS EstablishedOn, e.tags, e.tax_credit_level AS TaxCreditLevel, e.has_loan_history AS HasLoanHistory,
+               (SELECT COUNT(*) FROM blacklist b WHERE b.credit_code = e.credit_code) AS BlacklistCount
+        FROM enterprises e
+        WHERE e.id = @EnterpriseId
+        """;
+
     public string Id { get; set; } = "";
     public string EnterpriseId { get; set; } = "";
     public string RegionCode { get; set; } = "";

@@ -20,6 +20,9 @@ public static class AuthModule
         public const string Regulator = "regulator";
         public const string Admin = "admin";
         public const string EnterpriseOrAdmin = "enterprise_or_admin";
+
+        /// <summary>An enterprise user, with an enterprise or (just signed up) still without one.</summary>
+        public const string EnterpriseUser = "enterprise_user";
     }
 
     /// <summary>
@@ -70,6 +73,7 @@ public static class AuthModule
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Enterprise, policy => policy.RequireRole(EnumText.ToText(Role.Enterprise)).RequireClaim(PlatformClaims.EnterpriseId))
             .AddPolicy(Policies.Institution, policy => policy.RequireRole(EnumText.ToText(Role.Institution)).RequireClaim(PlatformClaims.InstitutionId))
+            .AddPolicy(Policies.EnterpriseUser, policy => policy.RequireRole(EnumText.ToText(Role.Enterprise)))
             .AddPolicy(Policies.Regulator, policy => policy.RequireRole(EnumText.ToText(Role.Regulator)))
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(EnumText.ToText(Role.Admin)))
             .AddPolicy(Policies.EnterpriseOrAdmin, policy => policy.RequireRole(EnumText.ToText(Role.Enterprise), EnumText.ToText(Role.Admin)));
