@@ -12,6 +12,9 @@ public static class PlatformClock
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, WorkingDayCalendar.PlatformTimeZone).DateTime);
 
     /// <summary>A time as people in the platform's time zone read it, for messages.</summary>
-    public static string PlatformText(this DateTimeOffset time) =>
-        TimeZoneInfo.ConvertTime(time, WorkingDayCalendar.PlatformTimeZone).ToString("yyyy-MM-dd HH:mm") + " (UTC+8)";
+    public static string PlatformText(this DateTimeOffset time) => time.PlatformMinute() + " (UTC+8)";
+
+    /// <summary>A time to the minute in the platform's time zone, where the page says the zone once (the portal).</summary>
+    public static string PlatformMinute(this DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, WorkingDayCalendar.PlatformTimeZone).ToString("yyyy-MM-dd HH:mm");
 }

@@ -26,3 +26,18 @@
     input.setAttribute('aria-invalid', wrong ? 'true' : 'false');
   });
 })();
+
+// The request form's preview follows what is typed: each change asks the server what the terms would match and puts the
+// answer in place of the panel alone, so that nothing being typed is overwritten. The newest answer wins.
+let previewAsked = 0;
+document.addEventListener('change', async event => {
+  const form = event.target.closest('form[data-preview-on-change]');
+  const panel = document.querySelector('[data-preview-panel]');
+  if (!form || !panel) return;
+  const asked = ++previewAsked;
+  // The page's fields are named for its form model ("Input.Amount"); the panel's endpoint takes them plain ("Amount").
+  const body = new FormData();
+  for (const [name, value] of new FormData(form)) body.append(name.replace(/^Input\./, ''), value);
+  const response = await fetch(form.dataset.previewOnChange, { method: 'POST', body });
+  if (response.ok && asked === previewAsked) panel.innerHTML = await response.text();
+});

@@ -40,6 +40,87 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await ScreenshotAsync(page, "profile-invalid");
     }
 
+    [TestCase(Desktop)]
+    [TestCase(Phone)]
+    public async Task A_new_sme_posts_a_need_sees_matches_and_near_misses_and_follows_it_to_the_result(int width)
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        await ListProductAsync(institution, product => product["name"] = "浏览器信用贷");
+        // One rule away for a need offering credit only: the near miss says what to add.
+        await ListProductAsync(institution, product =>
+        {
+            product["name"] = "浏览器抵押贷";
+            product["guaranteeModes"] = new[] { "mortgage" };
+        });
+
+        var page = await NewPageAsync(width);
+        await SignUpAsync(page, People.NewLogin("journey"));
+        await FillProfileAsync(page, NewCreditCode());
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
+
+        await page.GotoAsync("/enterprise/requests/new");
+        await page.GetByLabel("融资金额（万元）").FillAsync("100");
+        await page.GetByLabel("期限（月）").FillAsync("12");
+        await page.GetByLabel("用途").SelectOptionAsync("WorkingCapital");
+        await page.GetByRole(AriaRole.Group, new() { Name = "可提供的担保方式" }).GetByLabel("信用").CheckAsync();
+        await Expect(page.GetByTestId("match-count")).ToContainTextAsync("1 款产品符合");
+        await Expect(page.GetByTestId("near-misses")).ToContainTextAsync("增加担保方式 → 多 1 款产品");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAsync(page, "new-request-preview");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "发布需求" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("融资需求详情");
+        var requestId = page.Url.Split('/').Last();
+        await Host.RunDueJobsAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("request-status")).ToHaveTextAsync("已推送");
+        await Expect(page.GetByTestId("dispatch")).ToContainTextAsync("应答时限");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAsync(page, "request-dispatched");
+
+        var bank = InstitutionClient(institution);
+        var dispatch = (string)(await (await bank.GetAsync($"/api/v1/financing-requests/{requestId}")).ReadJsonAsync())["dispatches"]![0]!["id"]!;
+        await bank.PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(System.Net.HttpStatusCode.OK);
+        await bank.PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback", new { outcome = "approved", amount = 1_000_000m, rate = 4.35m, termMonths = 12 })
+            .ShouldBe(System.Net.HttpStatusCode.OK);
+
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("approved")).ToContainTextAsync("已获批：100 万元，年利率 4.35%，期限 12 个月");
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认结果无误" }).ClickAsync();
+        await Expect(page.GetByText("您已确认审批结果。")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "满意度" }).GetByLabel("5 星").CheckAsync();
+        await page.GetByLabel("评价内容（选填）").FillAsync("很快");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        await Expect(page.GetByTestId("rating")).ToHaveTextAsync("您的评价：5 星");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAsync(page, "request-resolved");
+
+        await page.GotoAsync("/enterprise/requests");
+        await Expect(page.GetByText("已获批 100 万元")).ToBeVisibleAsync();
+        await page.GotoAsync("/notifications");
+        await Expect(page.GetByTestId("notification").First).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAsync(page, "notifications");
+    }
+
+    [Test]
+    public async Task Another_enterprises_request_is_the_same_404_as_an_unknown_one()
+    {
+        var stranger = await RegisterEnterpriseAsync();
+        var theirs = await SubmitRequestAsync(stranger);
+        var page = await NewPageAsync();
+        await SignUpAsync(page, People.NewLogin("nosy"));
+        await FillProfileAsync(page, NewCreditCode());
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
+
+        var response = await page.GotoAsync($"/enterprise/requests/{theirs}");
+        response!.Status.ShouldBe(404);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("页面不存在");
+        var unknown = await page.GotoAsync($"/enterprise/requests/{Guid.NewGuid()}");
+        unknown!.Status.ShouldBe(404);
+        (await page.ContentAsync()).ShouldNotContain(theirs);
+    }
+
     private static async Task SignUpAsync(IPage page, string login)
     {
         await page.GotoAsync("/sign-up");

@@ -8,11 +8,13 @@ public static class FinancingRequestsEndpoints
         SubmitRequest.Map(group);
         PreviewMatches.Map(group);
         GetRequest.Map(group);
+        ListRequests.Map(group);
         CancelRequest.Map(group);
         GetMatches.Map(group);
         RateService.Map(group);
         ConfirmResult.Map(group);
         DisputeResult.Map(group);
         ConfirmNewNeed.Map(group);
+        PreviewPanel.Map(app);
     }
 }

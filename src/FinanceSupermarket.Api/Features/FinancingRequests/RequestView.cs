@@ -8,10 +8,23 @@ public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Deta
 /// <summary>The person (or API client) who took a step and their organisation, as they were named then.</summary>
 public sealed record TimelineActor(string Name, string Organisation);
 
-/// <summary>A dispatch of the request; DeadlineProvisional: its running deadline was counted over a year without a calendar file.</summary>
+/// <summary>
+/// A dispatch of the request, with the institution's and product's names, its answer and its result; DeadlineProvisional:
+/// its running deadline was counted over a year without a calendar file.
+/// </summary>
 public sealed record DispatchSummary(
     string Id, string InstitutionId, string ProductId, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt,
-    bool DeadlineProvisional, string? Outcome);
+    bool DeadlineProvisional, string? Outcome)
+{
+    public string InstitutionName { get; init; } = "";
+    public string ProductName { get; init; } = "";
+    public DateTimeOffset? AnsweredAt { get; init; }
+    public string? DeclineReason { get; init; }
+    public decimal? ApprovedAmount { get; init; }
+    public decimal? ApprovedRate { get; init; }
+    public int? ApprovedTermMonths { get; init; }
+    public string? RejectReason { get; init; }
+}
 
 public sealed record RequestView(
     string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
