@@ -476,6 +476,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("region", "\"abc\"", "region"),
         ("region", "\"3\"", "region"),
         ("region", Absent, "region"),
+        ("region", "null", "region"),
+        ("region", "\"339999\"", "region"),                     // no county 339999 in GB/T 2260
+        ("region", "\"3399\"", "region"),
+        ("region", "\"39\"", "region"),
+        ("region", "\"33\\n\"", "region"),
     ];
 
     // A product's regions are checked against those its institution serves, as stored (ProductStore.SaveRegionsAsync).
