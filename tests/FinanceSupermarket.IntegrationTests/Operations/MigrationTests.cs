@@ -33,6 +33,7 @@ public sealed class MigrationTests(string provider)
             $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain.sql",
             $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain_append_only.sql",
             $"FinanceSupermarket.Api.database.{folder}.0008_calendar_years.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0009_decline_reason.sql",
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -199,7 +199,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["GET /dispatches/{unknown}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/dispatches/{Guid.NewGuid()}")),
         ["POST /dispatches/{id}/accept"] = new(HttpMethod.Post, async t => $"/api/v1/dispatches/{await t.PendingDispatchAsync()}/accept", t => new { }),
         ["POST /dispatches/{id}/decline"] = new(HttpMethod.Post, async t => $"/api/v1/dispatches/{await t.PendingDispatchAsync()}/decline",
-            t => new { reason = "授信额度已满" }),
+            t => new { reasonCode = "capacity", reason = "授信额度已满" }),
         ["POST /dispatches/{id}/feedback"] = new(HttpMethod.Post, async t => $"/api/v1/dispatches/{await t.AcceptedDispatchAsync()}/feedback", t => Approval),
         ["GET /notifications"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/notifications")),
         ["POST /notifications/{id}/read (the own enterprise's)"] = new(HttpMethod.Post, t => Task.FromResult($"/api/v1/notifications/{t._ownNotification}/read"), t => new { }),

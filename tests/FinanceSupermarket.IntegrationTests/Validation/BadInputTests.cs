@@ -300,9 +300,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
 
     private static readonly (string Field, string Value, string Key)[] DeclineFields =
     [
-        ("reason", Absent, "reason"),
-        ("reason", "null", "reason"),
-        ("reason", "\"\"", "reason"),
+        ("reasonCode", Absent, "reasonCode"),
+        ("reasonCode", "null", "reasonCode"),
+        ("reasonCode", "\"too_busy\"", "reasonCode"),
+        ("reasonCode", "\"Capacity\"", "reasonCode"),
+        ("reasonCode", "4", "reasonCode"),
         ("reason", Text(501), "reason"),
         ("reason", "42", "reason"),
         ("reason", "\"\\u0000\"", "reason"),
@@ -674,7 +676,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
     {
         Target.Decline => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
+            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline",
+            ToJson(new() { ["reasonCode"] = "capacity", ["reason"] = "授信额度已满" })),
         Target.Feedback => (InstitutionClient(_institution), HttpMethod.Post,
             $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync(_enterprise, _institution) : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
         Target.Rating => (EnterpriseClient(_enterprise), HttpMethod.Post,

@@ -147,7 +147,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
             RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/dispatches/{id}/decline", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/decline",
-            ToJson(new() { ["reason"] = "授信额度已满" }))
+            ToJson(new() { ["reasonCode"] = "capacity", ["reason"] = "授信额度已满" }))
         {
             RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),

@@ -16,11 +16,12 @@ public sealed record DispatchedRequest(
 /// <summary>
 /// An inbox item (DESIGN.md): the dispatch with the request and the enterprise the institution is asked to serve.
 /// DeadlineProvisional: the running deadline was counted over a year without a calendar file (weekends only).
+/// ReasonCode and Reason: why the institution declined or did not approve (a code of its list, and its words).
 /// </summary>
 public sealed record DispatchView(
     string Id, string RequestId, string ProductId, DispatchStatus Status, DateTimeOffset DispatchedAt, DateTimeOffset AnswerDueAt,
-    DateTimeOffset? FeedbackDueAt, bool DeadlineProvisional, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths, string? Reason,
-    DispatchedRequest Request);
+    DateTimeOffset? FeedbackDueAt, bool DeadlineProvisional, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths,
+    string? ReasonCode, string? Reason, DispatchedRequest Request);
 
 public sealed class DispatchViewRow
 {
@@ -28,6 +29,7 @@ public sealed class DispatchViewRow
         SELECT d.id, d.request_id AS RequestId, d.product_id AS ProductId, d.status, d.dispatched_at AS DispatchedAt, d.answered_at AS AnsweredAt, d.answer_due_at AS AnswerDueAt,
                d.feedback_due_at AS FeedbackDueAt, d.outcome, d.approved_amount AS ApprovedAmount, d.approved_rate AS ApprovedRate,
                d.approved_term_months AS ApprovedTermMonths, d.decline_reason AS DeclineReason, d.reject_reason AS RejectReason,
+               d.decline_reason_code AS DeclineReasonCode, d.reject_reason_code AS RejectReasonCode,
                r.amount, r.term_months AS TermMonths, r.purpose, r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.needed_by AS NeededBy,
                r.description, r.status AS RequestStatus, e.name AS EnterpriseName, e.credit_code AS CreditCode, e.region_code AS RegionCode,
                e.industry_code AS IndustryCode, e.size
@@ -50,6 +52,8 @@ public sealed class DispatchViewRow
     public int? ApprovedTermMonths { get; set; }
     public string? DeclineReason { get; set; }
     public string? RejectReason { get; set; }
+    public string? DeclineReasonCode { get; set; }
+    public string? RejectReasonCode { get; set; }
     public decimal Amount { get; set; }
     public int TermMonths { get; set; }
     public string Purpose { get; set; } = "";
@@ -66,7 +70,7 @@ public sealed class DispatchViewRow
 
     public DispatchView ToView(WorkingDayCalendar calendar) => new(Id, RequestId, ProductId, EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt,
         FeedbackDueAt, calendar.IsProvisional(EnumText.Parse<DispatchStatus>(Status), DispatchedAt, AnswerDueAt, AnsweredAt, FeedbackDueAt), Outcome,
-        ApprovedAmount, ApprovedRate, ApprovedTermMonths, DeclineReason ?? RejectReason,
+        ApprovedAmount, ApprovedRate, ApprovedTermMonths, DeclineReasonCode ?? RejectReasonCode, DeclineReason ?? RejectReason,
         new DispatchedRequest(Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes), MaxRate, NeededBy,
             Description, EnumText.Parse<RequestStatus>(RequestStatus), EnterpriseName, CreditCode, RegionCode, IndustryCode, EnumText.Parse<EnterpriseSize>(Size)));
 }

@@ -22,7 +22,8 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             """;
         private const string DispatchesSql = """
             SELECT id, institution_id AS InstitutionId, product_id AS ProductId, status, dispatched_at AS DispatchedAt, answered_at AS AnsweredAt,
-                   answer_due_at AS AnswerDueAt, feedback_due_at AS FeedbackDueAt, outcome
+                   answer_due_at AS AnswerDueAt, feedback_due_at AS FeedbackDueAt, outcome,
+                   COALESCE(decline_reason_code, reject_reason_code) AS ReasonCode
             FROM dispatches
             WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id = @InstitutionId)
             ORDER BY rank
@@ -37,7 +38,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             var dispatches = row is null ? [] : (await connection.QueryAsync<DispatchRow>(DispatchesSql, scope))
                 .Select(d => (Row: d, Status: EnumText.Parse<DispatchStatus>(d.Status)))
                 .Select(d => new DispatchSummary(d.Row.Id, d.Row.InstitutionId, d.Row.ProductId, d.Status, d.Row.AnswerDueAt, d.Row.FeedbackDueAt,
-                    calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome))
+                    calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome, d.Row.ReasonCode))
                 .ToArray();
             if (row is null || !CanSee(row, dispatches.Length > 0)) throw new NotFoundException("The financing request");
             var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, scope))
@@ -65,6 +66,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             public DateTimeOffset AnswerDueAt { get; set; }
             public DateTimeOffset? FeedbackDueAt { get; set; }
             public string? Outcome { get; set; }
+            public string? ReasonCode { get; set; }
         }
 
         private sealed class TimelineRow

@@ -8,10 +8,13 @@ public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Deta
 /// <summary>The person (or API client) who took a step and their organisation, as they were named then.</summary>
 public sealed record TimelineActor(string Name, string Organisation);
 
-/// <summary>A dispatch of the request; DeadlineProvisional: its running deadline was counted over a year without a calendar file.</summary>
+/// <summary>
+/// A dispatch of the request; DeadlineProvisional: its running deadline was counted over a year without a calendar file;
+/// ReasonCode: why the institution declined or did not approve, from its list (the timeline has its words).
+/// </summary>
 public sealed record DispatchSummary(
     string Id, string InstitutionId, string ProductId, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt,
-    bool DeadlineProvisional, string? Outcome);
+    bool DeadlineProvisional, string? Outcome, string? ReasonCode);
 
 public sealed record RequestView(
     string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
