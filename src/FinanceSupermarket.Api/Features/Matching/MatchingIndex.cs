@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -36,7 +37,14 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
     private volatile ProductIndex _index = ProductIndex.Build([]);
     private IReadOnlyDictionary<string, InstitutionTrackRecord> _trackRecords = new Dictionary<string, InstitutionTrackRecord>();
 
+    // The engine ranks by ids; the matches name each product's institution. A changed institution's products are stamped
+    // again (ChangeInstitution), so its new name arrives with them.
+    private readonly ConcurrentDictionary<string, string> _institutionNames = new();
+
     public ProductIndex Index => _index;
+
+    /// <summary>The name of an institution with a product in the index, as of the last refresh that read its products.</summary>
+    public string? InstitutionName(string institutionId) => _institutionNames.GetValueOrDefault(institutionId);
 
     public long SeenVersion => Interlocked.Read(ref _seenVersion);
 
@@ -52,13 +60,15 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
             var changed = (await connection.QueryAsync<ProductRow>(ChangedProductsSql, new { Seen = seen, Current = current })).ToArray();
             if (seen < 0 || changed.Length > RebuildAbove)
             {
-                var listed = await connection.QueryAsync<ProductRow>(ListedProductsSql, new { Current = current });
+                var listed = (await connection.QueryAsync<ProductRow>(ListedProductsSql, new { Current = current })).ToArray();
+                RememberInstitutionNames(listed);
                 var rebuilt = ProductIndex.Build(listed.Select(ToListing));
                 rebuilt.SetTrackRecords(_trackRecords);
                 _index = rebuilt;
             }
             else
             {
+                RememberInstitutionNames(changed);
                 foreach (var row in changed) _index.Upsert(ToListing(row));
             }
             Interlocked.Exchange(ref _seenVersion, current);
@@ -68,6 +78,11 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
         {
             _refreshing.Release();
         }
+    }
+
+    private void RememberInstitutionNames(IEnumerable<ProductRow> rows)
+    {
+        foreach (var row in rows) _institutionNames[row.InstitutionId] = row.InstitutionName;
     }
 
     public async Task RefreshTrackRecordsAsync(CancellationToken cancellationToken = default)
