@@ -224,6 +224,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
             t => new { amount = 900_000m, rate = 4.35m, termMonths = 12, reason = "录入错误" }),
         ["GET /statistics/disputes"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/statistics/disputes")),
         ["GET /institutions"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/institutions")),
+        ["PUT /institutions/{id}"] = new(HttpMethod.Put, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}", t => InstitutionBody("3304")),
         ["POST /institutions/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}/deactivate",
             t => new { reason = "退出平台" }),
         ["POST /auth/sign-up"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-up"), t => new { login = Unused(), password = People.Password, displayName = "新用户" }),
@@ -317,6 +318,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("POST /dispatches/{id}/correction", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
         ("GET /statistics/disputes", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden], null),
         ("GET /institutions", [OK, OK, OK, OK, OK, OK, OK, OK], null),
+        ("PUT /institutions/{id}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("POST /institutions/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         // Accounts: signing up, in and out, and resetting a password are open to anyone; a session's own endpoints are a person's.
         ("POST /auth/sign-up", [Created, Created, Created, Created, Created, Created, Created, Created], null),
