@@ -27,23 +27,9 @@ public sealed record ListInstitutions(bool? IncludeDeactivated, int? Page, int? 
 
         public async ValueTask<Paged<InstitutionListItem>> Handle(ListInstitutions query, CancellationToken cancellationToken)
         {
-            var rows = await PageWindow.Of(query).ReadAsync<Row>(db, CountSql, PageSql,
+            var rows = await PageWindow.Of(query).ReadAsync<InstitutionRow>(db, CountSql, PageSql,
                 new { All = query.IncludeDeactivated == true && user.Is(Role.Admin) ? 1 : 0 }, cancellationToken);
-            return rows.Select(row =>
-            {
-                var regions = row.RegionCodes.Split(',');
-                return new InstitutionListItem(row.Id, row.Name, EnumText.Parse<InstitutionKind>(row.Kind), regions, NamedCode.Regions(codes, regions),
-                    row.DeactivatedAt);
-            });
-        }
-
-        private sealed class Row
-        {
-            public string Id { get; set; } = "";
-            public string Name { get; set; } = "";
-            public string Kind { get; set; } = "";
-            public string RegionCodes { get; set; } = "";
-            public DateTimeOffset? DeactivatedAt { get; set; }
+            return rows.Select(row => new InstitutionListItem(row.Id, row.Name, row.InstitutionKind, row.Regions, row.NamedRegions(codes), row.DeactivatedAt));
         }
     }
 
