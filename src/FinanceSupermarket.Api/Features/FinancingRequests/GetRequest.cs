@@ -21,14 +21,11 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             ORDER BY id
             """;
         private const string DispatchesSql = """
-            SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.product_id AS ProductId, p.name AS ProductName, d.status,
-                   d.dispatched_at AS DispatchedAt, d.answered_at AS AnsweredAt, d.answer_due_at AS AnswerDueAt, d.feedback_due_at AS FeedbackDueAt,
-                   d.outcome, COALESCE(d.decline_reason_code, d.reject_reason_code) AS ReasonCode
-            FROM dispatches d
-            JOIN institutions i ON i.id = d.institution_id
-            JOIN products p ON p.id = d.product_id
-            WHERE d.request_id = @Id AND (@InstitutionId IS NULL OR d.institution_id = @InstitutionId)
-            ORDER BY d.rank
+            SELECT id, institution_id AS InstitutionId, product_id AS ProductId, status, dispatched_at AS DispatchedAt, answered_at AS AnsweredAt,
+                   answer_due_at AS AnswerDueAt, feedback_due_at AS FeedbackDueAt, outcome
+            FROM dispatches
+            WHERE request_id = @Id AND (@InstitutionId IS NULL OR institution_id = @InstitutionId)
+            ORDER BY rank
             """;
 
         public async ValueTask<RequestView> Handle(GetRequest query, CancellationToken cancellationToken)
@@ -39,9 +36,8 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             var scope = new { query.Id, InstitutionId = user.Is(Role.Institution) ? user.InstitutionId : null };
             var dispatches = row is null ? [] : (await connection.QueryAsync<DispatchRow>(DispatchesSql, scope))
                 .Select(d => (Row: d, Status: EnumText.Parse<DispatchStatus>(d.Status)))
-                .Select(d => new DispatchSummary(d.Row.Id, d.Row.InstitutionId, d.Row.InstitutionName, d.Row.ProductId, d.Row.ProductName, d.Status,
-                    d.Row.AnswerDueAt, d.Row.FeedbackDueAt,
-                    calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome, d.Row.ReasonCode))
+                .Select(d => new DispatchSummary(d.Row.Id, d.Row.InstitutionId, d.Row.ProductId, d.Status, d.Row.AnswerDueAt, d.Row.FeedbackDueAt,
+                    calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome))
                 .ToArray();
             if (row is null || !CanSee(row, dispatches.Length > 0)) throw new NotFoundException("The financing request");
             var timeline = (await connection.QueryAsync<TimelineRow>(TimelineSql, scope))
@@ -62,16 +58,13 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
         {
             public string Id { get; set; } = "";
             public string InstitutionId { get; set; } = "";
-            public string InstitutionName { get; set; } = "";
             public string ProductId { get; set; } = "";
-            public string ProductName { get; set; } = "";
             public string Status { get; set; } = "";
             public DateTimeOffset DispatchedAt { get; set; }
             public DateTimeOffset? AnsweredAt { get; set; }
             public DateTimeOffset AnswerDueAt { get; set; }
             public DateTimeOffset? FeedbackDueAt { get; set; }
             public string? Outcome { get; set; }
-            public string? ReasonCode { get; set; }
         }
 
         private sealed class TimelineRow

@@ -8,14 +8,10 @@ public sealed record TimelineEntry(DateTimeOffset At, string Event, string? Deta
 /// <summary>The person (or API client) who took a step and their organisation, as they were named then.</summary>
 public sealed record TimelineActor(string Name, string Organisation);
 
-/// <summary>
-/// A dispatch of the request, its institution and product by name; DeadlineProvisional: its running deadline was counted
-/// over a year without a calendar file; ReasonCode: why the institution declined or did not approve, from its list (the
-/// timeline has its words).
-/// </summary>
+/// <summary>A dispatch of the request; DeadlineProvisional: its running deadline was counted over a year without a calendar file.</summary>
 public sealed record DispatchSummary(
-    string Id, string InstitutionId, string InstitutionName, string ProductId, string ProductName, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt,
-    bool DeadlineProvisional, string? Outcome, string? ReasonCode);
+    string Id, string InstitutionId, string ProductId, DispatchStatus Status, DateTimeOffset AnswerDueAt, DateTimeOffset? FeedbackDueAt,
+    bool DeadlineProvisional, string? Outcome);
 
 public sealed record RequestView(
     string Id, string EnterpriseId, decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes,
