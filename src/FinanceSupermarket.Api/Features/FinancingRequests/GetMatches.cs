@@ -40,16 +40,11 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
             var today = clock.PlatformToday();
             var result = matching.Index.Match(subject.ToQuery(today, query.Limit ?? 20, query.IncludeNearMisses ?? false));
             return new View(
-                result.Matches.Select(match => new RankedProduct(Shown(match.Product), match.Score, match.Reasons)).ToArray(), result.Matches.Count,
-                result.NearMisses.Select(miss => new NearMissProduct(Shown(miss.Product), miss.Score, miss.FailedRule, miss.Reasons)).ToArray(),
+                result.Matches.Select(match => new RankedProduct(matching.Shown(match.Product, codes), match.Score, match.Reasons)).ToArray(),
+                result.Matches.Count,
+                result.NearMisses.Select(miss => new NearMissProduct(matching.Shown(miss.Product, codes), miss.Score, miss.FailedRule, miss.Reasons)).ToArray(),
                 result.Refusal);
         }
-
-        private ProductView Shown(ProductListing product) => new ProductView(
-            product.Id, product.InstitutionId, matching.InstitutionName(product.InstitutionId) ?? "", product.Name, product.Kind, product.MinAmount,
-            product.MaxAmount, product.MinTermMonths, product.MaxTermMonths, product.MinRate, product.MaxRate, product.GuaranteeModes, product.RegionCodes,
-            product.IndustryCodes, product.EnterpriseSizes, product.RequiredTags, product.MinYearsInBusiness, product.MinTaxCreditLevel,
-            product.FirstLoanFriendly, product.PolicySupport, product.ApprovalDays, Description: null, product.Status).Named(codes);
     }
 
     public static void Map(RouteGroupBuilder group) =>

@@ -3,6 +3,7 @@ using Dapper;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FinanceSupermarket.Matching;
 
 namespace FinanceSupermarket.Api.Features.Matching;
@@ -43,8 +44,15 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
 
     public ProductIndex Index => _index;
 
-    /// <summary>The name of an institution with a product in the index, as of the last refresh that read its products.</summary>
-    public string? InstitutionName(string institutionId) => _institutionNames.GetValueOrDefault(institutionId);
+    /// <summary>
+    /// A ranked listing as the shelves show a product: its institution, regions and industries by name (the index keeps
+    /// no descriptions: GET /products/{id} has it).
+    /// </summary>
+    public ProductView Shown(ProductListing product, ReferenceData codes) => new ProductView(
+        product.Id, product.InstitutionId, _institutionNames.GetValueOrDefault(product.InstitutionId) ?? "", product.Name, product.Kind,
+        product.MinAmount, product.MaxAmount, product.MinTermMonths, product.MaxTermMonths, product.MinRate, product.MaxRate, product.GuaranteeModes,
+        product.RegionCodes, product.IndustryCodes, product.EnterpriseSizes, product.RequiredTags, product.MinYearsInBusiness,
+        product.MinTaxCreditLevel, product.FirstLoanFriendly, product.PolicySupport, product.ApprovalDays, Description: null, product.Status).Named(codes);
 
     public long SeenVersion => Interlocked.Read(ref _seenVersion);
 
