@@ -5,7 +5,11 @@ using FluentValidation;
 namespace FinanceSupermarket.Api.Features;
 
 /// <summary>A page of a longer list (DESIGN.md: <c>{items, total}</c>).</summary>
-public sealed record Paged<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
+public sealed record Paged<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize)
+{
+    /// <summary>The same page with each item shown another way (a row with the names beside its codes).</summary>
+    public Paged<TView> Select<TView>(Func<T, TView> view) => new(Items.Select(view).ToArray(), Total, Page, PageSize);
+}
 
 /// <summary>A list query that takes ?page= and ?pageSize=.</summary>
 public interface IPagedQuery

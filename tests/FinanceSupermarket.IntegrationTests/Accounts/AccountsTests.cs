@@ -165,6 +165,27 @@ public sealed class AccountsTests(string provider) : ApiTestBase(provider)
     }
 
     [Test]
+    public async Task A_regulator_office_supervises_a_GB_T_2260_division_and_a_code_that_is_none_is_refused_naming_the_region()
+    {
+        var before = await CountAsync("regulator_offices");
+        foreach (var region in new[] { "339999", "3399", "39" })
+        {
+            var refused = await Admin.PostJsonAsync("/api/v1/admin/regulator-offices", new { name = "不存在的监管局", region }).ShouldBe(BadRequest);
+            (await refused.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["region"]);
+        }
+        (await CountAsync("regulator_offices")).ShouldBe(before);
+
+        // 江门市 written in GB/T 2260's six digits supervises the city's prefix, so its analysts see 江海区 (440704).
+        var (login, _) = await Host.InviteNewPersonAsync(Admin, "regulator", await CreateOfficeAsync("440700"), "analyst");
+        var first = await Host.SignInAsync(login);
+        await Host.TurnOnMfaAsync(first);
+        var analyst = await Host.RefreshAsync(first);
+        analyst.Session["membership"]!["region"]!.GetValue<string>().ShouldBe("4407");
+        var summary = await (await analyst.Client.GetAsync("/api/v1/statistics/summary?region=440704").ShouldBe(OK)).ReadJsonAsync();
+        summary["region"]!.GetValue<string>().ShouldBe("440704");
+    }
+
+    [Test]
     public async Task An_analyst_must_set_up_and_then_give_a_second_factor_and_a_code_is_good_once()
     {
         var office = await CreateOfficeAsync("33");

@@ -78,6 +78,7 @@ public sealed class ResultsTests(string provider) : ApiTestBase(provider)
         var listed = list["items"]!.AsArray().Single(d => (string)d!["requestId"]! == request)!;
         listed["reason"]!.GetValue<string>().ShouldBe("实际批复金额为50万元");
         listed["disputedAmount"]!.GetValue<decimal>().ShouldBe(900_000m);
+        listed["regionName"]!.GetValue<string>().ShouldBe("平湖市");
         (await (await RegulatorClient("32").GetAsync("/api/v1/statistics/disputes").ShouldBe(OK)).ReadJsonAsync())["items"]!.AsArray()
             .ShouldNotContain(d => (string)d!["requestId"]! == request);
         await owner.PostJsonAsync($"/api/v1/financing-requests/{request}/dispute", new { reason = "again" }).ShouldBe(Conflict);

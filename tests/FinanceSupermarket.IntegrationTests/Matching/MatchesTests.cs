@@ -89,6 +89,31 @@ public sealed class MatchesTests(string provider) : ApiTestBase(provider)
     }
 
     [Test]
+    public async Task Matches_and_near_misses_name_the_institution_and_every_region_and_industry_beside_its_code()
+    {
+        var body = InstitutionBody("330421");
+        body["name"] = "嘉善名称银行";
+        var bank = (string)(await (await Admin.PostJsonAsync("/api/v1/institutions", body).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync())["id"]!;
+        var electronics = await ListProductAsync(bank, p => { p["name"] = "电子信息贷"; p["regionCodes"] = new[] { "330421" }; p["industryCodes"] = new[] { "C39" }; });
+        var farming = await ListProductAsync(bank, p => { p["name"] = "农业贷"; p["industryCodes"] = new[] { "A01" }; });
+        var owner = await RegisterEnterpriseAsync("330421");
+        var request = await SubmitRequestAsync(owner);
+
+        var matches = await MatchesAsync(EnterpriseClient(owner), request, "?limit=100&includeNearMisses=true");
+
+        var match = matches["items"]!.AsArray().Single(item => (string)item!["product"]!["id"]! == electronics)!["product"]!;
+        ((string)match["name"]!).ShouldBe("电子信息贷");
+        ((string)match["institutionId"]!).ShouldBe(bank);
+        ((string)match["institutionName"]!).ShouldBe("嘉善名称银行");
+        match["regions"]!.AsArray().Select(r => ((string)r!["code"]!, (string)r["name"]!)).ShouldBe([("330421", "嘉善县")]);
+        match["industries"]!.AsArray().Select(i => ((string)i!["code"]!, (string)i["name"]!)).ShouldBe([("C39", "计算机、通信和其他电子设备制造业")]);
+        var nearMiss = matches["nearMisses"]!.AsArray().Single(miss => (string)miss!["product"]!["id"]! == farming)!;
+        ((string)nearMiss["failedRule"]!["code"]!).ShouldBe("industry");
+        ((string)nearMiss["product"]!["institutionName"]!).ShouldBe("嘉善名称银行");
+        nearMiss["product"]!["industries"]!.AsArray().Select(i => ((string)i!["code"]!, (string)i["name"]!)).ShouldBe([("A01", "农业")]);
+    }
+
+    [Test]
     public async Task A_blacklisted_enterprise_gets_no_matches_and_a_clear_reason_until_it_is_lifted()
     {
         var bank = await RegisterInstitutionAsync("33");

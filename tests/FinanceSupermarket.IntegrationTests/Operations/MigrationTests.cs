@@ -33,6 +33,9 @@ public sealed class MigrationTests(string provider)
             $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain.sql",
             $"FinanceSupermarket.Api.database.{folder}.0008_audit_chain_append_only.sql",
             $"FinanceSupermarket.Api.database.{folder}.0008_calendar_years.sql",
+            $"FinanceSupermarket.Api.database.{folder}.0009_decline_reason.sql",
+            // SQLite's columns hold text of any length already.
+            .. _provider == DatabaseProvider.Sqlite ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0010_audit_detail_unbounded.sql"],
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -21,14 +21,15 @@ public sealed class TransactSqlTests
 
     /// <summary>
     /// The scripts a provider has of its own, beside the shared database/common/: where the providers really differ (the
-    /// statistics at scale: PostgreSQL's roll-up, SQLite's covering index, SQL Server's columnstore). A new one is named
+    /// statistics at scale: PostgreSQL's roll-up, SQLite's covering index, SQL Server's columnstore; the audit trail's
+    /// append-only triggers; widening a column, which SQLite's unbounded text does not need). A new one is named
     /// here on purpose, so that a script meant for every provider does not land in one provider's folder by mistake.
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
         [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
-        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
-        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
+        [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
     };
 
     // ------------------------------------------------------------------ migration scripts
@@ -206,6 +207,9 @@ public sealed class TransactSqlTests
         "Features.FinancingRequests.SubmitRequest.Handler.InsertSql",
         "Features.FinancingRequests.SubmitRequest.Handler.LikeOpenSql",
         "Features.FinancingRequests.SubmitRequest.Handler.LinkSql",
+        "Features.Institutions.ChangeInstitution.Handler.CurrentSql",
+        "Features.Institutions.ChangeInstitution.Handler.ListedSql",
+        "Features.Institutions.ChangeInstitution.Handler.UpdateSql",
         "Features.Institutions.DeactivateInstitution.Handler.DeactivateSql",
         "Features.Institutions.DeactivateInstitution.Handler.DelistSql",
         "Features.Institutions.DeactivateInstitution.Handler.ExistsSql",
@@ -251,10 +255,10 @@ public sealed class TransactSqlTests
         "Features.Statistics.FigureSums.ApprovalsSql",
         "Features.Statistics.FigureSums.DelaysSql",
         "Features.Statistics.FigureSums.SelectSql",
+        "Features.Statistics.GroupNames.InstitutionNamesSql",
         "Features.Statistics.ListDisputes.Handler.CountSql",
         "Features.Statistics.ListDisputes.Handler.FromSql",
         "Features.Statistics.ListDisputes.Handler.PageSql",
-        "Features.Statistics.GroupNames.InstitutionNamesSql",
         "Features.Statistics.ListOverdue.Handler.CountSql",
         "Features.Statistics.ListOverdue.Handler.FromSql",
         "Features.Statistics.ListOverdue.Handler.PageSql",

@@ -55,7 +55,7 @@ public sealed class RollupTests() : ApiTestBase(Providers.PostgreSql)
                     await EnterpriseClient(owner).PostJsonAsync($"/api/v1/financing-requests/{request}/rating", new { score = 1 + day % 5 }).ShouldBe(HttpStatusCode.OK);
                     break;
                 case 2:        // declined late, the other bank rejects
-                    await AnswerAsync(bank, request, submitted.AddHours(30), "decline", new { reason = "额度已满" });
+                    await AnswerAsync(bank, request, submitted.AddHours(30), "decline", new { reasonCode = "capacity", reason = "额度已满" });
                     await AnswerAsync(banks[(day + 1) % 2], request, submitted.AddHours(31), "accept");
                     await AnswerAsync(banks[(day + 1) % 2], request, submitted.AddHours(33), "feedback", new { outcome = "rejected", reasonCode = "weak_repayment_capacity", reason = "经营流水不足" });
                     break;

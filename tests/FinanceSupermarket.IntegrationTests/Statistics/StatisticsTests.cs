@@ -41,7 +41,7 @@ public sealed class StatisticsTests(string provider) : ApiTestBase(provider)
         await At(2, () => AnswerAsync(_bankA, _r1, "accept"));                       // R1 first answer 2 h, on time
         await At(3, () => AnswerAsync(_bankA, _r2, "accept"));                       // R2 first answer 3 h, on time
         await At(4, () => AnswerAsync(_bankA, _r1, "feedback", new { outcome = "approved", amount = 900_000m, rate = 3.8m, termMonths = 12 })); // R1 result 4 h
-        await At(26, () => AnswerAsync(_bankB, _r2, "decline", new { reason = "额度已满" }));  // late: due Tuesday 09:00
+        await At(26, () => AnswerAsync(_bankB, _r2, "decline", new { reasonCode = "capacity", reason = "额度已满" }));  // late: due Tuesday 09:00
         await At(26, () => DispatchAsync(_r2));                                      // the re-dispatch job finds no one else
         await At(27, () => AnswerAsync(_bankA, _r2, "feedback", new { outcome = "rejected", reasonCode = "weak_repayment_capacity", reason = "经营流水不足" }));
         await At(27, () => DispatchAsync(_r2));                                      // R2 expires, result 27 h

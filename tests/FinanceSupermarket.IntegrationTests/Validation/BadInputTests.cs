@@ -12,7 +12,7 @@ namespace FinanceSupermarket.IntegrationTests.Validation;
 /// <summary>What a bad body is posted to.</summary>
 public enum Target
 {
-    FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, NewInstitution,
+    FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, NewInstitution, InstitutionChange,
     Decline, Feedback, Rating, RegionTarget, Blacklist,
     SignUp, SignIn, Refresh, MfaConfirm, PasswordReset, PasswordResetConfirm, Invitation, InvitationAccept, ApiClient, RegulatorOffice,
 }
@@ -32,6 +32,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     private const string Body = "body";
 
     private string _institution = "";
+    private string _changedInstitution = "";
     private string _enterprise = "";
     private Dictionary<string, object?> _enterpriseBody = null!;
     private string _product = "";
@@ -47,6 +48,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     public async Task CreateResourcesAsync()
     {
         _institution = await RegisterInstitutionAsync("33");
+        _changedInstitution = await RegisterInstitutionAsync("33");
         _enterprise = Guid.NewGuid().ToString();
         _enterpriseBody = EnterpriseBody();
         await EnterpriseClient(_enterprise).PostJsonAsync("/api/v1/enterprises", _enterpriseBody).ShouldBe(HttpStatusCode.Created);
@@ -290,19 +292,23 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("regionCodes", "[\"39\"]", "regionCodes"),
         ("webhookUrl", "\"ftp://bank.example.com/hook\"", "webhookUrl"),
         ("webhookUrl", "\"not a url\"", "webhookUrl"),
-        ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),
+        ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),   // a change too: no secret is stored
         // Without a webhook too: the column holds 200 characters, and PostgreSQL refused a longer secret with a 500.
         ("webhookSecret", Text(201), "webhookSecret"),
         ("webhookSecret", "\"secret\\u0000\"", "webhookSecret"),
         ("webhookUrl", "\"https://bank.example.com/hook\\n\"", "webhookUrl"),
         ("regionCodes", "[\"33\\n\"]", "regionCodes[0]"),
+        ("regionCodes", "[\"339999\"]", "regionCodes[0]"),   // no county 339999 in GB/T 2260
+        ("regionCodes", "[\"330421\",\"3399\"]", "regionCodes[1]"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] DeclineFields =
     [
-        ("reason", Absent, "reason"),
-        ("reason", "null", "reason"),
-        ("reason", "\"\"", "reason"),
+        ("reasonCode", Absent, "reasonCode"),
+        ("reasonCode", "null", "reasonCode"),
+        ("reasonCode", "\"too_busy\"", "reasonCode"),
+        ("reasonCode", "\"Capacity\"", "reasonCode"),
+        ("reasonCode", "4", "reasonCode"),
         ("reason", Text(501), "reason"),
         ("reason", "42", "reason"),
         ("reason", "\"\\u0000\"", "reason"),
@@ -476,6 +482,11 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("region", "\"abc\"", "region"),
         ("region", "\"3\"", "region"),
         ("region", Absent, "region"),
+        ("region", "null", "region"),
+        ("region", "\"339999\"", "region"),                     // no county 339999 in GB/T 2260
+        ("region", "\"3399\"", "region"),
+        ("region", "\"39\"", "region"),
+        ("region", "\"33\\n\"", "region"),
     ];
 
     // A product's regions are checked against those its institution serves, as stored (ProductStore.SaveRegionsAsync).
@@ -501,6 +512,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         {
             (Target.FinancingRequest, RequestFields), (Target.NewProduct, ProductFields), (Target.ProductChange, ProductFields),
             (Target.NewEnterprise, EnterpriseFields), (Target.EnterpriseUpdate, EnterpriseFields), (Target.NewInstitution, InstitutionFields),
+            (Target.InstitutionChange, InstitutionFields),
             (Target.Decline, DeclineFields), (Target.Feedback, FeedbackFields), (Target.Rating, RatingFields), (Target.RegionTarget, TargetFields),
             (Target.Blacklist, BlacklistFields), (Target.SignUp, SignUpFields), (Target.SignIn, SignInFields), (Target.Refresh, RefreshFields),
             (Target.MfaConfirm, MfaConfirmFields), (Target.PasswordReset, PasswordResetFields), (Target.PasswordResetConfirm, PasswordResetConfirmFields),
@@ -669,7 +681,8 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
     private async Task<(HttpClient Client, HttpMethod Method, string Path, JsonObject Valid)> EndpointAsync(Target target, bool fresh = false) => target switch
     {
         Target.Decline => (InstitutionClient(_institution), HttpMethod.Post,
-            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline", ToJson(new() { ["reason"] = "授信额度已满" })),
+            $"/api/v1/dispatches/{(fresh ? await PendingDispatchAsync(_enterprise, _institution) : _pendingDispatch)}/decline",
+            ToJson(new() { ["reasonCode"] = "capacity", ["reason"] = "授信额度已满" })),
         Target.Feedback => (InstitutionClient(_institution), HttpMethod.Post,
             $"/api/v1/dispatches/{(fresh ? await AcceptedDispatchAsync(_enterprise, _institution) : _acceptedDispatch)}/feedback", ToJson(ApprovalBody())),
         Target.Rating => (EnterpriseClient(_enterprise), HttpMethod.Post,
@@ -685,6 +698,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         Target.NewEnterprise => (EnterpriseClient(Guid.NewGuid().ToString()), HttpMethod.Post, "/api/v1/enterprises", ToJson(EnterpriseBody())),
         Target.EnterpriseUpdate => (EnterpriseClient(_enterprise), HttpMethod.Post, "/api/v1/enterprises", ToJson(_enterpriseBody)),
         Target.NewInstitution => (Admin, HttpMethod.Post, "/api/v1/institutions", ToJson(InstitutionBody("33"))),
+        Target.InstitutionChange => (Admin, HttpMethod.Put, $"/api/v1/institutions/{_changedInstitution}", ToJson(InstitutionBody("3304"))),
         Target.SignUp => (Anonymous, HttpMethod.Post, "/api/v1/auth/sign-up",
             ToJson(new() { ["login"] = People.NewLogin("signup"), ["password"] = People.Password, ["displayName"] = "新用户" })),
         Target.SignIn => (Anonymous, HttpMethod.Post, "/api/v1/auth/sign-in",
@@ -727,6 +741,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         parts.Add(JsonSerializer.Serialize(await connection.QueryAsync("SELECT * FROM people ORDER BY id")));
         parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM enterprises WHERE id = @Id", new { Id = _enterprise })));
         parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM products WHERE id = @Id", new { Id = _product })));
+        parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM institutions WHERE id = @Id", new { Id = _changedInstitution })));
         parts.Add(string.Join(";", await connection.QueryAsync<string>("SELECT region_prefix FROM product_regions WHERE product_id = @Id ORDER BY region_prefix", new { Id = _product })));
         foreach (var dispatch in new[] { _pendingDispatch, _acceptedDispatch })
             parts.Add(JsonSerializer.Serialize(await connection.QuerySingleAsync("SELECT * FROM dispatches WHERE id = @Id", new { Id = dispatch })));

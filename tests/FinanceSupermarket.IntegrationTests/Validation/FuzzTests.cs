@@ -33,6 +33,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
     private Dictionary<string, object?> _enterpriseBody = null!;
     private string _institution = "";
     private string _product = "";
+    private string _changedInstitution = "";
     private SignedIn _manager = null!;
     private string _personLogin = "";
     private string _signInLogin = "";
@@ -77,6 +78,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         await EnterpriseClient(_enterprise).PostJsonAsync("/api/v1/enterprises", _enterpriseBody).ShouldBe(HttpStatusCode.Created);
         _institution = await RegisterInstitutionAsync("33");
         _product = await ListProductAsync(_institution);
+        _changedInstitution = await RegisterInstitutionAsync("33");
         _manager = await MemberAsync("institution", _institution, "manager");
         // One person each for the endpoints that count failures (sign-in locks out) or spend codes, and one that only signs in.
         (_personLogin, _signInLogin, _resetLogin) = (People.NewLogin("fuzz"), People.NewLogin("fuzz-sign-in"), People.NewLogin("fuzz-reset"));
@@ -132,6 +134,13 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         {
             RouteValues = { ["id"] = await t.ApprovedDispatchAsync() },
         }),
+        new(HttpMethod.Put, "/institutions/{id}", t => Task.FromResult(new Call(t.Admin, "/api/v1/institutions/{id}", ToJson(new(InstitutionBody("33"))
+        {
+            ["webhookUrl"] = "https://bank.example.com/hook", ["webhookSecret"] = "webhook-secret",
+        }))
+        {
+            RouteValues = { ["id"] = t._changedInstitution },
+        })),
         new(HttpMethod.Post, "/institutions/{id}/deactivate", async t => new Call(t.Admin, "/api/v1/institutions/{id}/deactivate", ToJson(new() { ["reason"] = "退出平台" }))
         {
             RouteValues = { ["id"] = await t.RegisterInstitutionAsync("33") },
@@ -147,7 +156,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
             RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),
         new(HttpMethod.Post, "/dispatches/{id}/decline", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/dispatches/{id}/decline",
-            ToJson(new() { ["reason"] = "授信额度已满" }))
+            ToJson(new() { ["reasonCode"] = "capacity", ["reason"] = "授信额度已满" }))
         {
             RouteValues = { ["id"] = await t.PendingDispatchAsync(t._enterprise, t._institution) },
         }),
@@ -482,7 +491,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
 
     /// <summary>
     /// Every table's row count (the tables as the database lists them, so a new one cannot be missed), and the rows that
-    /// updates aim at: the enterprise's profile, the product, the targets.
+    /// updates aim at: the enterprise's profile, the product, the targets, the institution an admin changes.
     /// </summary>
     private async Task<string> SnapshotAsync()
     {
@@ -497,6 +506,7 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
             FROM enterprises e CROSS JOIN products p WHERE e.id = @Enterprise AND p.id = @Product
             """, new { Enterprise = _enterprise, Product = _product });
         var targets = await connection.QueryAsync("SELECT * FROM region_targets ORDER BY region_code, year");
-        return JsonSerializer.Serialize(new object[] { counts, rows, targets });
+        var institution = await connection.QuerySingleAsync("SELECT * FROM institutions WHERE id = @Id", new { Id = _changedInstitution });
+        return JsonSerializer.Serialize(new object[] { counts, rows, targets, institution });
     }
 }

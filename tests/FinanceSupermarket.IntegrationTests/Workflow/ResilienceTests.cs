@@ -197,7 +197,7 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         var best = doomed.ClientAs(Role.Institution, institutionId: catalogue.Institutions[0]);
         var inbox = await (await best.GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         var dispatch = (string)inbox["items"]![0]!["id"]!;
-        await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reason = "授信额度已满" }).ShouldBe(HttpStatusCode.OK);
+        await best.PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reasonCode = "capacity", reason = "授信额度已满" }).ShouldBe(HttpStatusCode.OK);
         (await Should.ThrowAsync<InvalidOperationException>(doomed.RunDueJobsAsync())).InnerException.ShouldBeOfType<NodeKilledException>();
         await doomed.DisposeAsync();
 

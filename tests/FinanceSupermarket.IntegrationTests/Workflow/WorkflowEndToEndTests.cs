@@ -34,6 +34,9 @@ public sealed class WorkflowEndToEndTests(string provider) : WorkflowTestBase(pr
         var inbox = await (await InstitutionClient(careful).GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         var carefulDispatch = (string)inbox["items"]!.AsArray().Single(item => (string)item!["requestId"]! == request)!["id"]!;
         ((decimal)inbox["items"]![0]!["request"]!["amount"]!).ShouldBe(900_000m);
+        ((string)inbox["items"]![0]!["productName"]!).ShouldBe("科技信用贷");
+        ((string)inbox["items"]![0]!["request"]!["regionName"]!).ShouldBe("平湖市");
+        ((string)inbox["items"]![0]!["request"]!["industryName"]!).ShouldBe("计算机、通信和其他电子设备制造业");
 
         await InstitutionClient(careful).PostJsonAsync($"/api/v1/dispatches/{carefulDispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
         await Host.RunDueJobsAsync();
@@ -47,7 +50,14 @@ public sealed class WorkflowEndToEndTests(string provider) : WorkflowTestBase(pr
         ((string)DispatchOf(escalated, spare)["status"]!).ShouldBe("pending");
         ((string)DispatchOf(escalated, spare)["productId"]!).ShouldBe(spareProduct);
         var overdue = await (await regulator.GetAsync("/api/v1/statistics/overdue").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
-        overdue["items"]!.AsArray().Select(item => (string)item!["institutionId"]!).ShouldContain(slow);
+        // The 督导 list names whom it is about beside each id and code.
+        var late = overdue["items"]!.AsArray().Single(item => (string)item!["institutionId"]! == slow)!;
+        ((string)late["institutionName"]!).ShouldBe("平湖慢速银行");
+        ((string)late["productId"]!).ShouldBe(slowProduct);
+        ((string)late["productName"]!).ShouldBe("科技信用贷");
+        ((string)late["regionCode"]!).ShouldBe(region);
+        ((string)late["regionName"]!).ShouldBe("平湖市");
+        ((string)late["enterpriseName"]!).ShouldBe("嘉善测试电子有限公司");
         (await (await RegulatorClient("44").GetAsync("/api/v1/statistics/overdue")).ReadJsonAsync())["items"]!.AsArray()
             .ShouldNotContain(item => (string)item!["requestId"]! == request);
 

@@ -85,7 +85,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
     {
         var c = await DispatchedRequestAsync();
         var best = c.Institutions[0];
-        await AnswerAsync(best, c.DispatchOf(best), "decline", new { reason = "行业授信额度已满" }).ShouldBe(HttpStatusCode.OK);
+        await AnswerAsync(best, c.DispatchOf(best), "decline", new { reasonCode = "capacity", reason = "行业授信额度已满" }).ShouldBe(HttpStatusCode.OK);
 
         var problem = await RefusedAsync(c, HttpStatusCode.Conflict, () => AnswerAsync(best, c.DispatchOf(best), "feedback", Approval));
 
@@ -112,7 +112,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         var theirs = c.DispatchOf(best);
 
         await RefusedAsync(c, HttpStatusCode.NotFound, () => AnswerAsync(second, theirs, "accept", new { }));
-        await RefusedAsync(c, HttpStatusCode.NotFound, () => AnswerAsync(second, theirs, "decline", new { reason = "抢先拒绝" }));
+        await RefusedAsync(c, HttpStatusCode.NotFound, () => AnswerAsync(second, theirs, "decline", new { reasonCode = "other", reason = "抢先拒绝" }));
         await AnswerAsync(best, theirs, "accept", new { }).ShouldBe(HttpStatusCode.OK);
         await RefusedAsync(c, HttpStatusCode.NotFound, () => AnswerAsync(second, theirs, "feedback", Approval));
         await InstitutionClient(second).GetAsync($"/api/v1/dispatches/{theirs}").ShouldBe(HttpStatusCode.NotFound);
@@ -157,14 +157,14 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
     }
 
     [Test]
-    public async Task Declining_without_a_reason_is_refused_with_400_naming_the_reason()
+    public async Task Declining_without_a_reason_from_the_list_is_refused_with_400_naming_the_reason_code()
     {
         var c = await DispatchedRequestAsync();
         var best = c.Institutions[0];
 
         var problem = await RefusedAsync(c, HttpStatusCode.BadRequest, () => AnswerAsync(best, c.DispatchOf(best), "decline", new { }));
 
-        problem["errors"]!.AsObject().Select(error => error.Key).ShouldBe(["reason"]);
+        problem["errors"]!.AsObject().Select(error => error.Key).ShouldBe(["reasonCode"]);
     }
 
     [Test]
@@ -225,7 +225,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         var c = await DispatchedRequestAsync(institutions: 3);
         var (best, second, third) = (c.Institutions[0], c.Institutions[1], c.Institutions[2]);
 
-        await AnswerAsync(best, c.DispatchOf(best), "decline", new { reason = "超出本行授信行业" }).ShouldBe(HttpStatusCode.OK);
+        await AnswerAsync(best, c.DispatchOf(best), "decline", new { reasonCode = "outside_credit_policy", reason = "超出本行授信行业" }).ShouldBe(HttpStatusCode.OK);
 
         var request = await ReadRequestAsync(c.Owner, c.Request);
         ((string)request["status"]!).ShouldBe("dispatched");
@@ -236,6 +236,33 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
         var inbox = await (await InstitutionClient(third).GetAsync("/api/v1/dispatches?status=pending").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         inbox["items"]!.AsArray().Select(item => (string)item!["requestId"]!).ShouldBe([c.Request]);
         NotificationEvents(await NotificationsAsync(EnterpriseClient(c.Owner))).ShouldContain("declined");
+        // The reason from the list and the words: on the institution's dispatch and on the timeline.
+        var declined = await (await InstitutionClient(best).GetAsync($"/api/v1/dispatches/{c.DispatchOf(best)}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        ((string)declined["reasonCode"]!).ShouldBe("outside_credit_policy");
+        ((string)declined["reason"]!).ShouldBe("超出本行授信行业");
+        ((string)request["timeline"]!.AsArray().Single(e => (string)e!["event"]! == "declined")!["detail"]!).ShouldEndWith("outside_credit_policy: 超出本行授信行业");
+    }
+
+    [Test]
+    public async Task A_decline_takes_a_reason_from_the_list_with_words_optional_except_for_other()
+    {
+        var c = await DispatchedRequestAsync(institutions: 2);
+        var (best, second) = (c.Institutions[0], c.Institutions[1]);
+
+        var problem = await RefusedAsync(c, HttpStatusCode.BadRequest, () => AnswerAsync(best, c.DispatchOf(best), "decline", new { reasonCode = "other" }));
+        problem["errors"]!.AsObject().Select(error => error.Key).ShouldBe(["reason"]);
+        problem = await RefusedAsync(c, HttpStatusCode.BadRequest,
+            () => AnswerAsync(best, c.DispatchOf(best), "decline", new { reasonCode = "too_busy", reason = "忙" }));
+        problem["errors"]!.AsObject().Select(error => error.Key).ShouldBe(["reasonCode"]);
+
+        var answer = await (await AnswerAsync(best, c.DispatchOf(best), "decline", new { reasonCode = "outside_service_area" })
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        ((string)answer["reasonCode"]!).ShouldBe("outside_service_area");
+        answer["reason"].ShouldBeNull();
+        await AnswerAsync(second, c.DispatchOf(second), "decline", new { reasonCode = "other", reason = "行内系统升级，暂停受理" }).ShouldBe(HttpStatusCode.OK);
+        var request = await ReadRequestAsync(c.Owner, c.Request);
+        request["timeline"]!.AsArray().Where(e => (string)e!["event"]! == "declined").Select(e => (string)e!["detail"]!)
+            .ShouldBe(["福州第1银行: outside_service_area", "福州第2银行: other: 行内系统升级，暂停受理"]);
     }
 
     [Test]
@@ -243,7 +270,7 @@ public sealed class WorkflowStateRulesTests(string provider) : WorkflowTestBase(
     {
         var c = await DispatchedRequestAsync(institutions: 2);
         foreach (var institution in c.Institutions)
-            await AnswerAsync(institution, c.DispatchOf(institution), "decline", new { reason = "暂不受理" }).ShouldBe(HttpStatusCode.OK);
+            await AnswerAsync(institution, c.DispatchOf(institution), "decline", new { reasonCode = "capacity", reason = "暂不受理" }).ShouldBe(HttpStatusCode.OK);
 
         var seenByOwner = await ReadRequestAsync(c.Owner, c.Request);
         ((string)seenByOwner["status"]!).ShouldBe("expired");

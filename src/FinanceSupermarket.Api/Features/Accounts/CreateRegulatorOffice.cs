@@ -1,20 +1,26 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain.Reference;
+using FinanceSupermarket.Matching;
 using FluentValidation;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
 
-/// <summary>An admin registers a regulator office (人民银行支行, 金融发展服务中心 …) and the region prefix it supervises ("" = the whole country).</summary>
+/// <summary>
+/// An admin registers a regulator office (人民银行支行, 金融发展服务中心 …) and the region it supervises: a GB/T 2260
+/// province, city or county ("" = the whole country), stored as the code prefix its analysts' figures are scoped by.
+/// </summary>
 public sealed record CreateRegulatorOffice(string Name, string Region) : Mediator.ICommand<CreatedBody>
 {
     public sealed class Validator : AbstractValidator<CreateRegulatorOffice>
     {
-        public Validator()
+        public Validator(ReferenceData codes)
         {
             RuleFor(x => x.Name).Name();
-            RuleFor(x => x.Region).NotNull().Matches("^([1-8][0-9]([0-9]{2}){0,2})?$").WithMessage("Must be a region code prefix of 2, 4 or 6 digits, e.g. 33, or empty for the whole country.");
+            RuleFor(x => x.Region).NotNull().WithMessage("Must be a region code, or empty for the whole country.");
+            RuleFor(x => x.Region).RegionPrefix(codes).When(x => !string.IsNullOrEmpty(x.Region));
         }
     }
 
@@ -26,8 +32,10 @@ public sealed record CreateRegulatorOffice(string Name, string Region) : Mediato
         {
             var id = Guid.CreateVersion7().ToString();
             var now = clock.GetUtcNow();
-            await unit.ExecuteAsync(InsertSql, new { Id = id, Name = command.Name.Trim(), command.Region, Now = now });
-            await unit.RecordAsync(now, "regulator_office", id, "registered", $"{command.Name} ({command.Region})");
+            // A city or province written in six digits (440700 江门市) supervises the prefix it stands for (4407).
+            var region = Codes.NormaliseRegionPrefix(command.Region);
+            await unit.ExecuteAsync(InsertSql, new { Id = id, Name = command.Name.Trim(), Region = region, Now = now });
+            await unit.RecordAsync(now, "regulator_office", id, "registered", $"{command.Name} ({region})");
             return new CreatedBody(id);
         }
     }

@@ -141,7 +141,8 @@ public static class DemoData
                 foreach (var institution in Institutions)
                 {
                     user.Impersonate(Role.Admin);
-                    var institutionId = (await mediator.Send(new RegisterInstitution(institution.Name, institution.Kind, institution.Regions, null, null), cancellationToken)).Id;
+                    var profile = new InstitutionProfile(institution.Name, institution.Kind, institution.Regions, null, null);
+                    var institutionId = (await mediator.Send(new RegisterInstitution(profile), cancellationToken)).Id;
                     institutionIds.Add(institutionId);
                     user.Impersonate(Role.Institution, institutionId: institutionId);
                     foreach (var p in institution.Products)

@@ -3,6 +3,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Calendar;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -21,7 +22,7 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
         }
     }
 
-    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar) : IQueryHandler<ListInbox, Paged<DispatchView>>
+    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar, ReferenceData codes) : IQueryHandler<ListInbox, Paged<DispatchView>>
     {
         private const string FilterSql = " WHERE d.institution_id = @InstitutionId AND (@Status IS NULL OR d.status = @Status)";
         private const string CountSql = "SELECT COUNT(*) FROM dispatches d" + FilterSql;
@@ -34,7 +35,7 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
             await using var connection = await db.OpenAsync(cancellationToken);
             var total = await connection.ExecuteScalarAsync<long>(CountSql, parameters);
             var rows = await connection.QueryAsync<DispatchViewRow>(db.Dialect.Page(PageSql), parameters);
-            return window.With(rows.Select(row => row.ToView(calendar)).ToArray(), total);
+            return window.With(rows.Select(row => row.ToView(calendar, codes)).ToArray(), total);
         }
     }
 

@@ -15,15 +15,6 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
     public sealed record View(
         string Id, string Name, InstitutionKind Kind, IReadOnlyList<string> RegionCodes, IReadOnlyList<NamedCode> Regions, string? WebhookUrl);
 
-    private sealed class Row
-    {
-        public string Id { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string Kind { get; set; } = "";
-        public string RegionCodes { get; set; } = "";
-        public string? WebhookUrl { get; set; }
-    }
-
     public sealed class Handler(Db db, CurrentUser user, ReferenceData codes) : IQueryHandler<GetInstitution, View>
     {
         private const string ByIdSql = "SELECT id, name, kind, region_codes AS RegionCodes, webhook_url AS WebhookUrl FROM institutions WHERE id = @Id";
@@ -31,11 +22,9 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
         public async ValueTask<View> Handle(GetInstitution query, CancellationToken cancellationToken)
         {
             await using var connection = await db.OpenAsync(cancellationToken);
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(ByIdSql, new { query.Id }) ?? throw new NotFoundException("The institution");
+            var row = await connection.QuerySingleOrDefaultAsync<InstitutionRow>(ByIdSql, new { query.Id }) ?? throw new NotFoundException("The institution");
             var seesSettings = user.Is(Role.Admin) || user.Is(Role.Institution) && user.InstitutionId == row.Id;
-            var regions = row.RegionCodes.Split(',');
-            return new View(row.Id, row.Name, EnumText.Parse<InstitutionKind>(row.Kind), regions, NamedCode.Regions(codes, regions),
-                seesSettings ? row.WebhookUrl : null);
+            return new View(row.Id, row.Name, row.InstitutionKind, row.Regions, row.NamedRegions(codes), seesSettings ? row.WebhookUrl : null);
         }
     }
 

@@ -8,6 +8,7 @@ public static class InstitutionsEndpoints
         RegisterInstitution.Map(group);
         GetInstitution.Map(group);
         ListInstitutions.Map(group);
+        ChangeInstitution.Map(group);
         DeactivateInstitution.Map(group);
     }
 }

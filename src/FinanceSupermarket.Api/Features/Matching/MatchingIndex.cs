@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Dapper;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
 using FinanceSupermarket.Matching;
 
 namespace FinanceSupermarket.Api.Features.Matching;
@@ -36,7 +38,21 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
     private volatile ProductIndex _index = ProductIndex.Build([]);
     private IReadOnlyDictionary<string, InstitutionTrackRecord> _trackRecords = new Dictionary<string, InstitutionTrackRecord>();
 
+    // The engine ranks by ids; the matches name each product's institution. A changed institution's products are stamped
+    // again (ChangeInstitution), so its new name arrives with them.
+    private readonly ConcurrentDictionary<string, string> _institutionNames = new();
+
     public ProductIndex Index => _index;
+
+    /// <summary>
+    /// A ranked listing as the shelves show a product: its institution, regions and industries by name (the index keeps
+    /// no descriptions: GET /products/{id} has it).
+    /// </summary>
+    public ProductView Shown(ProductListing product, ReferenceData codes) => new ProductView(
+        product.Id, product.InstitutionId, _institutionNames.GetValueOrDefault(product.InstitutionId) ?? "", product.Name, product.Kind,
+        product.MinAmount, product.MaxAmount, product.MinTermMonths, product.MaxTermMonths, product.MinRate, product.MaxRate, product.GuaranteeModes,
+        product.RegionCodes, product.IndustryCodes, product.EnterpriseSizes, product.RequiredTags, product.MinYearsInBusiness,
+        product.MinTaxCreditLevel, product.FirstLoanFriendly, product.PolicySupport, product.ApprovalDays, Description: null, product.Status).Named(codes);
 
     public long SeenVersion => Interlocked.Read(ref _seenVersion);
 
@@ -52,13 +68,15 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
             var changed = (await connection.QueryAsync<ProductRow>(ChangedProductsSql, new { Seen = seen, Current = current })).ToArray();
             if (seen < 0 || changed.Length > RebuildAbove)
             {
-                var listed = await connection.QueryAsync<ProductRow>(ListedProductsSql, new { Current = current });
+                var listed = (await connection.QueryAsync<ProductRow>(ListedProductsSql, new { Current = current })).ToArray();
+                RememberInstitutionNames(listed);
                 var rebuilt = ProductIndex.Build(listed.Select(ToListing));
                 rebuilt.SetTrackRecords(_trackRecords);
                 _index = rebuilt;
             }
             else
             {
+                RememberInstitutionNames(changed);
                 foreach (var row in changed) _index.Upsert(ToListing(row));
             }
             Interlocked.Exchange(ref _seenVersion, current);
@@ -68,6 +86,11 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
         {
             _refreshing.Release();
         }
+    }
+
+    private void RememberInstitutionNames(IEnumerable<ProductRow> rows)
+    {
+        foreach (var row in rows) _institutionNames[row.InstitutionId] = row.InstitutionName;
     }
 
     public async Task RefreshTrackRecordsAsync(CancellationToken cancellationToken = default)

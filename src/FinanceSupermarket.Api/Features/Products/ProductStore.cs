@@ -13,7 +13,10 @@ public sealed record CatalogChanged : Mediator.INotification
     public static readonly CatalogChanged Instance = new();
 }
 
-/// <summary>The writes that listing and changing a product share: the row's terms, its offered regions, the catalog version.</summary>
+/// <summary>
+/// The writes that listing and changing a product share — the row's terms, its offered regions, the catalog version —
+/// and that changing an institution's regions repeats for its listed products.
+/// </summary>
 internal static class ProductStore
 {
     private const string InstitutionRegionsSql = "SELECT region_codes FROM institutions WHERE id = @InstitutionId AND deactivated_at IS NULL";
@@ -43,15 +46,28 @@ internal static class ProductStore
         // A deactivated institution lists and changes nothing: nothing new reaches it or comes from it.
         var served = (await unit.QuerySingleOrDefaultAsync<string>(InstitutionRegionsSql, new { InstitutionId = institutionId })
                       ?? throw new ForbiddenException("The institution is deactivated; it can no longer list or change products.")).Split(',');
-        var offered = terms.RegionCodes is { Count: > 0 } own ? own : served;
-        // Prefixes as the matching engine reads them: "440700" (GB/T 2260's way of writing a city) is the city "4407",
-        // so it serves 440781, and is stored as "4407" for the shelves' region filter.
-        var outside = offered.Where(code => !served.Any(region =>
-            Codes.NormaliseRegionPrefix(code).StartsWith(Codes.NormaliseRegionPrefix(region), StringComparison.Ordinal))).ToArray();
-        if (outside.Length > 0)
+        var own = terms.RegionCodes ?? [];
+        if (Outside(own, served) is { Length: > 0 } outside)
             throw new ValidationException([new ValidationFailure("RegionCodes",
                 $"Your institution does not serve {string.Join(", ", outside)}; it serves {string.Join(", ", served)}.")]);
+        await OfferAsync(unit, productId, own, served);
+    }
 
+    /// <summary>
+    /// The product's own regions that none of its institution's regions covers, compared as the matching engine reads
+    /// them: "440700" (GB/T 2260's way of writing a city) is the city "4407", so it serves 440781.
+    /// </summary>
+    public static string[] Outside(IEnumerable<string> own, IReadOnlyList<string> served) =>
+        own.Where(code => !served.Any(region =>
+            Codes.NormaliseRegionPrefix(code).StartsWith(Codes.NormaliseRegionPrefix(region), StringComparison.Ordinal))).ToArray();
+
+    /// <summary>
+    /// Writes where the product is offered — its own regions, or all those its institution serves when it names none —
+    /// as the prefixes the shelves' region filter reads ("440700" stored as "4407"), and stamps it for the matching index.
+    /// </summary>
+    public static async Task OfferAsync(UnitOfWork unit, string productId, IReadOnlyList<string> own, IReadOnlyList<string> served)
+    {
+        var offered = own.Count > 0 ? own : served;
         await unit.ExecuteAsync(DeleteRegionsSql, new { ProductId = productId });
         await unit.ExecuteAsync(InsertRegionSql, offered.Select(Codes.NormaliseRegionPrefix).Distinct()
             .Select(prefix => new { ProductId = productId, RegionPrefix = prefix }));

@@ -1,5 +1,6 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
 
@@ -12,6 +13,9 @@ public sealed class DisputedResult
     public string EnterpriseId { get; init; } = "";
     public string EnterpriseName { get; init; } = "";
     public string RegionCode { get; init; } = "";
+
+    /// <summary>The region's GB/T 2260 name, filled from the reference data after the row is read.</summary>
+    public string? RegionName { get; set; }
     public string InstitutionId { get; init; } = "";
     public string InstitutionName { get; init; } = "";
     public decimal DisputedAmount { get; init; }
@@ -27,7 +31,7 @@ public sealed record ListDisputes(int? Page, int? PageSize) : IQuery<Paged<Dispu
         public Validator() => this.AddPagingRules(maxPageSize: 200);
     }
 
-    public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<ListDisputes, Paged<DisputedResult>>
+    public sealed class Handler(Db db, CurrentUser user, ReferenceData codes) : IQueryHandler<ListDisputes, Paged<DisputedResult>>
     {
         private const string FromSql = """
             FROM financing_requests r
@@ -42,9 +46,13 @@ public sealed record ListDisputes(int? Page, int? PageSize) : IQuery<Paged<Dispu
                    r.dispute_reason AS Reason, r.disputed_at AS DisputedAt
             """ + " " + FromSql + " ORDER BY r.disputed_at, r.id";
 
-        public async ValueTask<Paged<DisputedResult>> Handle(ListDisputes query, CancellationToken cancellationToken) =>
-            await PageWindow.Of(query, defaultPageSize: 50).ReadAsync<DisputedResult>(db, CountSql, PageSql,
+        public async ValueTask<Paged<DisputedResult>> Handle(ListDisputes query, CancellationToken cancellationToken)
+        {
+            var disputes = await PageWindow.Of(query, defaultPageSize: 50).ReadAsync<DisputedResult>(db, CountSql, PageSql,
                 new { RegionLike = (user.Region ?? "") + "%" }, cancellationToken);
+            foreach (var dispute in disputes.Items) dispute.RegionName = codes.RegionName(dispute.RegionCode);
+            return disputes;
+        }
     }
 
     public static void Map(RouteGroupBuilder group) =>

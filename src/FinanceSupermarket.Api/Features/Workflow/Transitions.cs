@@ -206,9 +206,9 @@ public static class Transitions
         (step, _) => [new(Recipient.Enterprise(step.EnterpriseId, step.RegionCode), "accepted",
             $"{step.InstitutionName} 已受理您的融资需求，将于 {step.Due!.Value.PlatformText()} 前反馈结果。{step.InstitutionName} accepted your request.", step.RequestId)]);
 
-    /// <summary>The institution declines, saying why; the request goes on to the next institution in the ranking.</summary>
+    /// <summary>The institution declines, saying why (a reason from the list and its words); the request goes on to the next institution in the ranking.</summary>
     public static readonly DispatchTransition Declined = new("declined", [DispatchStatus.Pending], DispatchStatus.Declined,
-        "answered_at = @Now, answered_on_time = @OnTime, decline_reason = @Detail", step => $"{step.InstitutionName}: {step.Detail}",
+        "answered_at = @Now, answered_on_time = @OnTime, decline_reason = @Reason, decline_reason_code = @ReasonCode", step => $"{step.InstitutionName}: {step.Detail}",
         (unit, step, now) => RequestFigures.AnsweredAsync(unit, step.RequestId, step.SubmittedAt, now, accepted: false, step.OnTime),
         (step, _) => [new(Recipient.Enterprise(step.EnterpriseId, step.RegionCode), "declined",
             $"{step.InstitutionName} 未受理：{step.Detail}。平台将转派下一家机构。", step.RequestId)],

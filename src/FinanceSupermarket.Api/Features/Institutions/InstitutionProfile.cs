@@ -1,0 +1,30 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.Domain.Reference;
+using FluentValidation;
+
+namespace FinanceSupermarket.Api.Features.Institutions;
+
+/// <summary>What an admin states about an institution: the body of registering and of changing it.</summary>
+public sealed record InstitutionProfile(
+    string Name, InstitutionKind? Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl, [property: Secret] string? WebhookSecret)
+{
+    public sealed class Validator : AbstractValidator<InstitutionProfile>
+    {
+        public Validator(ReferenceData codes)
+        {
+            RuleFor(x => x.Name).Name();
+            RuleFor(x => x.Kind).NotNull().WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<InstitutionKind>())}.");
+            RuleFor(x => x.RegionCodes).NotEmpty().DistinctList(50);
+            RuleForEach(x => x.RegionCodes).RegionPrefix(codes);
+            RuleFor(x => x.WebhookUrl).Text(500)
+                .Must(url => url is null || Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                .WithMessage("Must be an absolute http(s) address.");
+            // The length holds with or without a webhook: the column is 200 characters wide.
+            RuleFor(x => x.WebhookSecret).Text(200);
+        }
+    }
+
+    /// <summary>Why a webhook without a secret is refused: its deliveries are signed with the secret.</summary>
+    public const string SecretNeeded = "A webhook needs a secret (at most 200 characters) to sign its deliveries.";
+}
