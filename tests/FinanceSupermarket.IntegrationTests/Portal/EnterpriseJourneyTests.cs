@@ -44,18 +44,25 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
     [TestCase(Phone)]
     public async Task A_new_sme_posts_a_need_sees_matches_and_near_misses_and_follows_it_to_the_result(int width)
     {
-        var institution = await RegisterInstitutionAsync("33");
-        await ListProductAsync(institution, product => product["name"] = "浏览器信用贷");
+        // A county of its own for each run of this test, so that the products counted are this run's.
+        var county = width == Phone ? "330424" : "330481";
+        var institution = await RegisterInstitutionAsync(county);
+        await ListProductAsync(institution, product =>
+        {
+            product["name"] = "浏览器信用贷";
+            product["regionCodes"] = new[] { county };
+        });
         // One rule away for a need offering credit only: the near miss says what to add.
         await ListProductAsync(institution, product =>
         {
             product["name"] = "浏览器抵押贷";
             product["guaranteeModes"] = new[] { "mortgage" };
+            product["regionCodes"] = new[] { county };
         });
 
         var page = await NewPageAsync(width);
         await SignUpAsync(page, People.NewLogin("journey"));
-        await FillProfileAsync(page, NewCreditCode());
+        await FillProfileAsync(page, NewCreditCode(county), county: county);
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
 
         await page.GotoAsync("/enterprise/requests/new");
@@ -130,13 +137,13 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await page.GetByRole(AriaRole.Button, new() { Name = "注册", Exact = true }).ClickAsync();
     }
 
-    private static async Task FillProfileAsync(IPage page, string creditCode, string name = "嘉善浏览器电子有限公司")
+    private static async Task FillProfileAsync(IPage page, string creditCode, string name = "嘉善浏览器电子有限公司", string county = "330421")
     {
         await page.GetByLabel("统一社会信用代码").FillAsync(creditCode);
         await page.GetByLabel("企业名称").FillAsync(name);
         await page.GetByLabel("省份").SelectOptionAsync("33");
-        await Expect(page.GetByLabel("区县").Locator("option[value='330421']")).ToHaveCountAsync(1);
-        await page.GetByLabel("区县").SelectOptionAsync("330421");
+        await Expect(page.GetByLabel("区县").Locator($"option[value='{county}']")).ToHaveCountAsync(1);
+        await page.GetByLabel("区县").SelectOptionAsync(county);
         await page.GetByLabel("门类").SelectOptionAsync("C");
         await Expect(page.GetByLabel("大类").Locator("option[value='C39']")).ToHaveCountAsync(1);
         await page.GetByLabel("大类").SelectOptionAsync("C39");

@@ -23,7 +23,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
         private const string DispatchesSql = """
             SELECT d.id, d.institution_id AS InstitutionId, i.name AS InstitutionName, d.product_id AS ProductId, p.name AS ProductName, d.status,
                    d.dispatched_at AS DispatchedAt, d.answered_at AS AnsweredAt, d.answer_due_at AS AnswerDueAt, d.feedback_due_at AS FeedbackDueAt,
-                   d.decline_reason AS DeclineReason, d.outcome, d.approved_amount AS ApprovedAmount, d.approved_rate AS ApprovedRate,
+                   d.decline_reason AS DeclineReason, d.decline_reason_code AS DeclineReasonCode, d.reject_reason_code AS RejectReasonCode, d.outcome, d.approved_amount AS ApprovedAmount, d.approved_rate AS ApprovedRate,
                    d.approved_term_months AS ApprovedTermMonths, d.reject_reason AS RejectReason
             FROM dispatches d
             JOIN institutions i ON i.id = d.institution_id
@@ -44,7 +44,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
                     calendar.IsProvisional(d.Status, d.Row.DispatchedAt, d.Row.AnswerDueAt, d.Row.AnsweredAt, d.Row.FeedbackDueAt), d.Row.Outcome)
                 {
                     InstitutionName = d.Row.InstitutionName, ProductName = d.Row.ProductName, AnsweredAt = d.Row.AnsweredAt,
-                    DeclineReason = d.Row.DeclineReason, ApprovedAmount = d.Row.ApprovedAmount, ApprovedRate = d.Row.ApprovedRate,
+                    ReasonCode = d.Row.DeclineReasonCode ?? d.Row.RejectReasonCode, DeclineReason = d.Row.DeclineReason, ApprovedAmount = d.Row.ApprovedAmount, ApprovedRate = d.Row.ApprovedRate,
                     ApprovedTermMonths = d.Row.ApprovedTermMonths, RejectReason = d.Row.RejectReason,
                 })
                 .ToArray();
@@ -76,6 +76,8 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
             public DateTimeOffset AnswerDueAt { get; set; }
             public DateTimeOffset? FeedbackDueAt { get; set; }
             public string? DeclineReason { get; set; }
+            public string? DeclineReasonCode { get; set; }
+            public string? RejectReasonCode { get; set; }
             public string? Outcome { get; set; }
             public decimal? ApprovedAmount { get; set; }
             public decimal? ApprovedRate { get; set; }

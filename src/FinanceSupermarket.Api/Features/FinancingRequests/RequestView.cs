@@ -19,6 +19,8 @@ public sealed record DispatchSummary(
     public string InstitutionName { get; init; } = "";
     public string ProductName { get; init; } = "";
     public DateTimeOffset? AnsweredAt { get; init; }
+    /// <summary>Why the institution declined or did not approve: a code of its list (DeclineReason, RejectionReason).</summary>
+    public string? ReasonCode { get; init; }
     public string? DeclineReason { get; init; }
     public decimal? ApprovedAmount { get; init; }
     public decimal? ApprovedRate { get; init; }
