@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FinanceSupermarket.Domain;
 using OtpNet;
 
 namespace FinanceSupermarket.IntegrationTests.Infrastructure;
@@ -66,6 +68,24 @@ public static class People
         // The next code belongs to the next 30-second step: a code is good once.
         host.Clock.Advance(TimeSpan.FromSeconds(30));
         return secret;
+    }
+
+    /// <summary>A new person who registers the enterprise and so becomes its owner: their login, id and session as its owner.</summary>
+    public static async Task<(string Login, string PersonId, SignedIn Owner)> NewEnterpriseOwnerAsync(this ApiHost host, object enterprise, string prefix = "owner")
+    {
+        var login = NewLogin(prefix);
+        var personId = await host.SignUpAsync(login);
+        var signedIn = await host.SignInAsync(login);
+        await signedIn.Client.PostJsonAsync("/api/v1/enterprises", enterprise).ShouldBe(HttpStatusCode.Created);
+        return (login, personId, await host.RefreshAsync(signedIn));
+    }
+
+    /// <summary>The 6-digit code of the last password reset message sent to the login, read from the outbox as an admin would.</summary>
+    public static async Task<string> ResetCodeSentToAsync(this ApiHost host, string login)
+    {
+        var outbox = await (await host.ClientAs(Role.Admin).GetAsync($"/api/v1/admin/messages?recipient={Uri.EscapeDataString(login)}")
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        return Regex.Match((string)outbox["items"]![0]!["body"]!, @"\b\d{6}\b").Value;
     }
 
     /// <summary>Invites (as the given steward) and has a new person accept; returns the person's login and the membership id.</summary>

@@ -89,8 +89,15 @@ public abstract class PortalTestBase(string provider) : ApiTestBase(provider)
     protected static async Task SignInAsync(IPage page, string login, string password = People.Password)
     {
         await page.GotoAsync("/sign-in");
+        await SubmitSignInAsync(page, login, password);
+    }
+
+    /// <summary>Fills in and sends the sign-in form the page shows (where a redirect to sign-in led, say).</summary>
+    protected static async Task SubmitSignInAsync(IPage page, string login, string password = People.Password, string? totp = null)
+    {
         await page.GetByLabel("账号").FillAsync(login);
         await page.GetByLabel("密码").FillAsync(password);
+        if (totp is not null) await page.GetByLabel("动态验证码").FillAsync(totp);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
     }
 }
