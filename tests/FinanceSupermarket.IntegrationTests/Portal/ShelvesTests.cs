@@ -132,6 +132,22 @@ public sealed class ShelvesTests(string provider) : PortalTestBase(provider)
     }
 
     [Test]
+    public async Task A_wrong_filter_is_named_beside_its_field_and_keeps_what_was_typed()
+    {
+        var page = await NewPageAsync(Phone);
+
+        await page.GotoAsync("/products?amount=0&term=12.5&kind=tech_loan");
+
+        await Expect(page.Locator("#amount-error")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("融资金额（万元）")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("融资金额（万元）")).ToHaveValueAsync("0");
+        await Expect(page.Locator("#term-error")).ToHaveTextAsync("请输入数字。");
+        await Expect(page.GetByLabel("期限（月）")).ToHaveValueAsync("12.5");
+        await Expect(page.GetByLabel("产品类型")).ToHaveValueAsync("tech_loan");
+        await Expect(page.GetByTestId("total")).ToHaveCountAsync(0);
+    }
+
+    [Test]
     public async Task A_delisted_or_unknown_product_or_institution_is_the_page_not_found()
     {
         var institution = await RegisterInstitutionAsync("33");
