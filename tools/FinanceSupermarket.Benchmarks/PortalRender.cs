@@ -26,18 +26,19 @@ public static partial class PortalRender
         {
             await using var api = await InProcessApi.StartAsync(
             [
-                "--urls", "http://127.0.0.1:0", "--environment", "Development", "--contentRoot", AppContext.BaseDirectory,
+                // The API's name, not this program's: the portal finds its static assets by it.
+                "--urls", "http://127.0.0.1:0", "--environment", "Development", "--contentRoot", AppContext.BaseDirectory, "--applicationName", "FinanceSupermarket.Api",
                 "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={Path.Combine(folder.FullName, "portal.db")}",
                 "--Database:SeedDemoData=true", $"--Auth:SigningKey={SigningKey}", "--Workflow:RunJobs=false",
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
             ]);
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = api.Address };
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = api.Address };
 
             var cookie = await SignInThroughThePageAsync(http, "owner@demo.local", "Demo-Owner-2026");
             var token = await SignInThroughTheApiAsync(http, "owner@demo.local", "Demo-Owner-2026");
 
             Console.WriteLine($"Portal render, demo data on SQLite, {rounds} rounds each after 30 warm-up rounds; median / p95 in ms");
-            Console.WriteLine("page                          | page          | JSON API peer | page ÷ peer");
+            Console.WriteLine("page                              | page          | JSON API peer | page ÷ peer");
             await CompareAsync(http, rounds, "shelves /products", Get("/products"), Get("/api/v1/products?page=1&pageSize=20"));
             await CompareAsync(http, rounds, "my requests /enterprise/requests",
                 Get("/enterprise/requests", cookie: cookie), Get("/api/v1/financing-requests?page=1&pageSize=20", token: token));
@@ -74,7 +75,7 @@ public static partial class PortalRender
         var (pageMedian, pageP95) = Percentiles(pageTimes);
         var (peerMedian, peerP95) = Percentiles(peerTimes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-29} | {pageMedian,5:N1} / {pageP95,5:N1} | {peerMedian,5:N1} / {peerP95,5:N1} | {pageMedian / peerMedian,5:N1}×"));
+            $"{name,-33} | {pageMedian,5:N1} / {pageP95,5:N1} | {peerMedian,5:N1} / {peerP95,5:N1} | {pageMedian / peerMedian,5:N1}×"));
     }
 
     private static async Task<double> TimeAsync(HttpClient http, Func<HttpRequestMessage> request)
