@@ -11,12 +11,14 @@ using FinanceSupermarket.Testing;
 //                                                                     -- --workflow-latency [--rate 50] [--seconds 20] [--providers sqlite,postgresql]
 //                                                                                                      submission → dispatched through the running API
 //                                                                     -- --statistics [--requests 1000000] [--runs 20]   summary and breakdowns, rows vs rollup
+//                                                                     -- --portal [--rounds 300]       the portal's pages beside the JSON API
 return args switch
 {
     ["--index-size", ..] => IndexSize(),
     ["--quick", ..] => Quick(),
     ["--workflow-latency", ..] => await WorkflowLatency.RunAsync(args),
     ["--statistics", ..] => await StatisticsBenchmark.RunAsync(args),
+    ["--portal", ..] => await PortalRender.RunAsync(args),
     ["side-by-side" or "--side-by-side", ..] => await SideBySide(args.Length > 1 && int.TryParse(args[1], out var rounds) ? rounds : 200),
     _ => RunBenchmarkDotNet(args),
 };

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Resources;
+using FluentValidation;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
@@ -23,7 +25,20 @@ public static class PortalModule
         services.AddAntiforgery(options => options.Cookie.Name = "fs_antiforgery");
         services.AddCascadingAuthenticationState();
         services.AddMemoryCache();
+        NameFieldsInTheReadersLanguage();
         return services;
+    }
+
+    /// <summary>
+    /// FluentValidation's own messages come in the request's language ("'统一社会信用代码' 不能为空。"); the field they name
+    /// is taken from the portal's texts (Field.*) where the language is the portal's Chinese. The API's requests keep
+    /// FluentValidation's English names, as the portal's language is set for its own paths only.
+    /// </summary>
+    private static void NameFieldsInTheReadersLanguage()
+    {
+        var texts = new ResourceManager(typeof(Text));
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null || CultureInfo.CurrentUICulture.Name != Chinese.Name ? null : texts.GetString($"Field.{member.Name}", Chinese);
     }
 
     /// <summary>True for the portal's requests: everything outside the JSON API, its documents and the job dashboard.</summary>

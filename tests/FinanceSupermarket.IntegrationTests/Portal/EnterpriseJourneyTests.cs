@@ -80,7 +80,7 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         var requestId = page.Url.Split('/').Last();
         await Host.RunDueJobsAsync();
         await page.ReloadAsync();
-        await Expect(page.GetByTestId("request-status")).ToHaveTextAsync("已推送");
+        await Expect(page.GetByTestId("request-status")).ToHaveTextAsync("已派单");
         await Expect(page.GetByTestId("dispatch")).ToContainTextAsync("应答时限");
         await CheckAccessibilityAsync(page);
         await ScreenshotAsync(page, "request-dispatched");

@@ -42,6 +42,61 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
         ((long)page["total"]!).ShouldBe(1);
     }
 
+    [TestCase("amount=100000", new[] { "small" })]
+    [TestCase("amount=5000000", new[] { "small", "large" })]
+    [TestCase("amount=5000000.01", new[] { "large" })]
+    [TestCase("amount=20000000", new[] { "large" })]
+    [TestCase("amount=20000000.5", new string[0])]
+    [TestCase("termMonths=6", new[] { "small" })]
+    [TestCase("termMonths=12", new[] { "small", "large" })]
+    [TestCase("termMonths=60", new[] { "large" })]
+    [TestCase("termMonths=61", new string[0])]
+    [TestCase("amount=3000000&termMonths=6", new[] { "small" })]
+    [TestCase("amount=3000000&termMonths=48", new[] { "large" })]
+    [TestCase("amount=500000&termMonths=48", new string[0])]
+    public async Task The_shelves_filter_by_an_amount_and_a_term_within_the_products_ranges(string query, string[] expected)
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var products = new Dictionary<string, string>
+        {
+            ["small"] = await ListProductAsync(institution, body => (body["maxAmount"], body["maxTermMonths"]) = (5_000_000m, 36)),
+            ["large"] = await ListProductAsync(institution, body =>
+                (body["minAmount"], body["maxAmount"], body["minTermMonths"], body["maxTermMonths"]) = (1_000_000m, 20_000_000m, 12, 60)),
+        };
+
+        var page = await ShelvesAsync($"institutionId={institution}&{query}");
+
+        Ids(page).Order().ShouldBe(expected.Select(name => products[name]).Order());
+        ((long)page["total"]!).ShouldBe(expected.Length);
+    }
+
+    [TestCase("guaranteeMode=credit", new[] { "credit", "pledge_credit_guarantee" })]
+    [TestCase("guaranteeMode=mortgage", new[] { "mortgage_guarantee" })]
+    [TestCase("guaranteeMode=pledge", new[] { "pledge_credit_guarantee" })]
+    [TestCase("guaranteeMode=guarantee", new[] { "mortgage_guarantee", "pledge_credit_guarantee" })]
+    [TestCase("policySupport=interest_subsidy", new[] { "mortgage_guarantee", "pledge_credit_guarantee" })]
+    [TestCase("policySupport=risk_compensation", new[] { "pledge_credit_guarantee" })]
+    [TestCase("policySupport=gov_guarantee", new[] { "pledge_credit_guarantee" })]
+    [TestCase("guaranteeMode=credit&policySupport=interest_subsidy", new[] { "pledge_credit_guarantee" })]
+    public async Task The_shelves_filter_by_a_guarantee_mode_accepted_and_a_policy_support_carried(string query, string[] expected)
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var products = new Dictionary<string, string>
+        {
+            ["credit"] = await ListProductAsync(institution),
+            ["mortgage_guarantee"] = await ListProductAsync(institution, body =>
+                (body["guaranteeModes"], body["policySupport"]) = (new[] { "mortgage", "guarantee" }, new[] { "interest_subsidy" })),
+            ["pledge_credit_guarantee"] = await ListProductAsync(institution, body =>
+                (body["guaranteeModes"], body["policySupport"]) = (new[] { "pledge", "credit", "guarantee" },
+                    new[] { "risk_compensation", "interest_subsidy", "gov_guarantee" })),
+        };
+
+        var page = await ShelvesAsync($"institutionId={institution}&{query}");
+
+        Ids(page).Order().ShouldBe(expected.Select(name => products[name]).Order());
+        ((long)page["total"]!).ShouldBe(expected.Length);
+    }
+
     [TestCase("330421", new[] { "province", "county" })]
     [TestCase("3304", new[] { "province", "county" })]
     [TestCase("33", new[] { "province", "county" })]
@@ -132,6 +187,17 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
     [TestCase("page=0", "page")]
     [TestCase("page=abc", "page")]
     [TestCase("pageSize=1e400", "pageSize")]
+    [TestCase("amount=0", "amount")]
+    [TestCase("amount=-5", "amount")]
+    [TestCase("amount=10.001", "amount")]
+    [TestCase("amount=ten", "amount")]
+    [TestCase("termMonths=0", "termMonths")]
+    [TestCase("termMonths=361", "termMonths")]
+    [TestCase("termMonths=1.5", "termMonths")]
+    [TestCase("guaranteeMode=cash", "guaranteeMode")]
+    [TestCase("guaranteeMode=Credit", "guaranteeMode")]
+    [TestCase("guaranteeMode=cred%25", "guaranteeMode")]
+    [TestCase("policySupport=free_money", "policySupport")]
     public async Task Bad_shelf_filters_are_refused_naming_the_parameter(string query, string field)
     {
         var response = await Anonymous.GetAsync($"/api/v1/products?{query}").ShouldBe(HttpStatusCode.BadRequest);

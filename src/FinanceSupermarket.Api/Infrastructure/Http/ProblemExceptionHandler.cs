@@ -13,8 +13,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        // A page that fails shows the portal's error page (its own exception handler), never a JSON problem.
-        if (PortalModule.IsPortal(context)) return false;
+        // A page that fails shows the portal's error page (its own exception handler), never a JSON problem. The middleware
+        // has already pointed the request at that page: where it failed is in its path feature.
+        var failedAt = context.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } path ? new PathString(path) : context.Request.Path;
+        if (!PortalModule.IsApi(failedAt)) return false;
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation.Errors

@@ -4,7 +4,6 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.Extensions.Localization;
 
 namespace FinanceSupermarket.Api.Portal.Shared;
 
@@ -17,7 +16,6 @@ public abstract class PortalPage : ComponentBase
 {
     [Inject] protected IMediator Mediator { get; set; } = default!;
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
-    [Inject] protected IStringLocalizer<Text> L { get; set; } = default!;
     [Inject] protected CurrentUser User { get; set; } = default!;
     [CascadingParameter] protected HttpContext HttpContext { get; set; } = default!;
 
