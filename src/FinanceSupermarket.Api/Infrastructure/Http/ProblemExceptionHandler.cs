@@ -37,11 +37,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             UnprocessableException unprocessable => new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Unprocessable request", Detail = unprocessable.Message },
             TooManyRequestsException tooMany => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = tooMany.Message },
             ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
-            // Anything else is the platform's fault, already logged with its stack by the exception handler middleware.
+            // Anything else is the platform's fault: logged below, with its stack.
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError },
         };
 
         if (problem.Status < 500) logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
+        // The exception handler middleware logs no exception that an IExceptionHandler handled (ASP.NET Core 10).
+        else logger.LogError(exception, "Request failed: {Method} {Path}", context.Request.Method, failedAt);
         context.Response.StatusCode = problem.Status!.Value;
         if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
