@@ -1,6 +1,16 @@
 // The portal's only script: small conveniences on top of pages that work without it. Listens on the document, so it
 // keeps working across Blazor's enhanced navigation.
 (() => {
+  // The skip link puts the keyboard in the page's content. Left to the browser, "#main" would resolve against <base href="/">
+  // to the home page, and Blazor's enhanced navigation only scrolls to a fragment: neither moves the focus. Capture phase,
+  // so that Blazor's own click handler sees the click as handled.
+  document.addEventListener('click', event => {
+    const main = event.target.closest('a.skip-link') && document.getElementById('main');
+    if (!main) return;
+    event.preventDefault();
+    main.focus();
+  }, true);
+
   // A list that depends on another (counties under a province) is re-listed as soon as the parent changes.
   document.addEventListener('change', event => {
     const source = event.target.closest('[data-refresh-on-change]');
