@@ -33,7 +33,8 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await SignUpAsync(page, People.NewLogin("typo"));
         var wrongCode = NewCreditCode()[..17] + "0";
         await FillProfileAsync(page, wrongCode, name: "嘉善笔误电子有限公司");
-        await Expect(page.Locator("#credit-code-error, .field:has(#credit-code) .validation-message").First).ToBeVisibleAsync();
+        // The rule's own message, in the page's language, beside the field.
+        await Expect(page.Locator(".field:has(#credit-code) .validation-message")).ToHaveTextAsync("须为 18 位统一社会信用代码，且校验位正确（GB 32100-2015）。");
         await Expect(page.GetByLabel("企业名称")).ToHaveValueAsync("嘉善笔误电子有限公司");
         await Expect(page.GetByLabel("统一社会信用代码")).ToHaveValueAsync(wrongCode);
         await CheckAccessibilityAsync(page);
