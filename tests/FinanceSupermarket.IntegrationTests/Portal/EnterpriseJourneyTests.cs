@@ -33,7 +33,8 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await SignUpAsync(page, People.NewLogin("typo"));
         var wrongCode = NewCreditCode()[..17] + "0";
         await FillProfileAsync(page, wrongCode, name: "嘉善笔误电子有限公司");
-        await Expect(page.Locator("#credit-code-error, .field:has(#credit-code) .validation-message").First).ToBeVisibleAsync();
+        // The rule's own message, in the page's language, beside the field.
+        await Expect(page.Locator(".field:has(#credit-code) .validation-message")).ToHaveTextAsync("须为 18 位统一社会信用代码，且校验位正确（GB 32100-2015）。");
         await Expect(page.GetByLabel("企业名称")).ToHaveValueAsync("嘉善笔误电子有限公司");
         await Expect(page.GetByLabel("统一社会信用代码")).ToHaveValueAsync(wrongCode);
         await CheckAccessibilityAsync(page);
@@ -108,6 +109,42 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await Expect(page.GetByTestId("notification").First).ToBeVisibleAsync();
         await CheckAccessibilityAsync(page);
         await ScreenshotAsync(page, "notifications");
+    }
+
+    [Test]
+    public async Task The_owner_invites_a_colleague_who_joins_with_the_code_and_withdraws_a_need()
+    {
+        var owner = await NewPageAsync();
+        await SignUpAsync(owner, People.NewLogin("owner"));
+        await FillProfileAsync(owner, NewCreditCode());
+        await Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
+        var colleagueLogin = People.NewLogin("colleague");
+        await owner.GetByLabel("同事的账号（电子邮箱或手机号）").FillAsync(colleagueLogin);
+        await owner.GetByRole(AriaRole.Button, new() { Name = "生成邀请码" }).ClickAsync();
+        var shown = await owner.GetByRole(AriaRole.Status).Filter(new() { HasText = "邀请码：" }).TextContentAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(shown!, "邀请码：(\\S+)（").Groups[1].Value;
+        code.ShouldNotBeEmpty(shown);
+
+        var colleague = await NewPageAsync(Phone);
+        await SignUpAsync(colleague, colleagueLogin);
+        await colleague.GetByText("同事已登记了企业？输入邀请码加入").ClickAsync();
+        await colleague.GetByLabel("邀请码").FillAsync(code);
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "加入企业" }).ClickAsync();
+        await Expect(colleague.Locator("h1")).ToHaveTextAsync("我的融资需求");
+
+        // The colleague posts a need for the enterprise and withdraws it: both see it cancelled.
+        await colleague.GotoAsync("/enterprise/requests/new");
+        await colleague.GetByLabel("融资金额（万元）").FillAsync("30");
+        await colleague.GetByLabel("期限（月）").FillAsync("6");
+        await colleague.GetByLabel("用途").SelectOptionAsync("Equipment");
+        await colleague.GetByRole(AriaRole.Group, new() { Name = "可提供的担保方式" }).GetByLabel("抵押").CheckAsync();
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "发布需求" }).ClickAsync();
+        await Expect(colleague.Locator("h1")).ToHaveTextAsync("融资需求详情");
+        await colleague.GetByLabel("撤回原因（选填）").FillAsync("已从别处获得资金");
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "撤回需求" }).ClickAsync();
+        await Expect(colleague.GetByTestId("request-status")).ToHaveTextAsync("已撤销");
+        await owner.GotoAsync("/enterprise/requests");
+        await Expect(owner.Locator(".card .status").First).ToHaveTextAsync("已撤销");
     }
 
     [Test]

@@ -185,6 +185,8 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["GET /products/{id} (delisted)"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/products/{t._delistedProduct}")),
         ["GET /products/{unknown}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/products/{Guid.NewGuid()}")),
         ["POST /financing-requests"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/financing-requests"), t => RequestBody()),
+        ["POST /financing-requests/preview"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/financing-requests/preview"), t => RequestBody()),
+        ["GET /financing-requests (own list)"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/financing-requests?page=1&pageSize=5")),
         ["GET /financing-requests/{id}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/financing-requests/{t._request}")),
         ["GET /financing-requests/{unknown}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/financing-requests/{Guid.NewGuid()}")),
         ["POST /financing-requests/{id}/cancel"] = new(HttpMethod.Post, async t => $"/api/v1/financing-requests/{await t.SubmitRequestAsync(t._ownEnterprise)}/cancel", t => new { reason = "不再需要" }),
@@ -280,6 +282,9 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("GET /products/{unknown}", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         ("POST /financing-requests", [Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
         // Institutions see requests only once dispatched to them; nothing is dispatched yet.
+        // What the caller's own enterprise would match, and its own list: enterprises only.
+        ("POST /financing-requests/preview", [Unauthorized, OK, OK, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
+        ("GET /financing-requests (own list)", [Unauthorized, OK, OK, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),
         ("GET /financing-requests/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK], null),
         ("GET /financing-requests/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         ("POST /financing-requests/{id}/cancel", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden], null),

@@ -104,6 +104,9 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         }),
         new(HttpMethod.Post, "/financing-requests", t => Task.FromResult(new Call(t.EnterpriseClient(t._enterprise), "/api/v1/financing-requests",
             ToJson(new(RequestBody()) { ["neededBy"] = "2026-06-30" }), Headers: new() { ["Idempotency-Key"] = Guid.NewGuid().ToString() }))),
+        // A query with a body: nothing may be stored, which the fuzz's "database unchanged" checks too.
+        new(HttpMethod.Post, "/financing-requests/preview", t => Task.FromResult(new Call(t.EnterpriseClient(t._enterprise), "/api/v1/financing-requests/preview",
+            ToJson(new(RequestBody()) { ["neededBy"] = "2026-06-30" })))),
         new(HttpMethod.Post, "/financing-requests/{id}/cancel", async t => new Call(t.EnterpriseClient(t._enterprise), "/api/v1/financing-requests/{id}/cancel",
             ToJson(new() { ["reason"] = "不再需要" }))
         {

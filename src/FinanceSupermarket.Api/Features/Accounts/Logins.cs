@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using System.Text.RegularExpressions;
 using FluentValidation;
 
@@ -22,7 +23,7 @@ public static partial class Logins
 
     /// <summary>Sign-up's rule for a login; sign-in only asks for one (a wrong one is the same 401 as a wrong password).</summary>
     public static IRuleBuilderOptions<T, string> Login<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().Must(IsValid).WithMessage("Must be a mobile number (11 digits) or an e-mail address.");
+        rule.NotEmpty().Must(IsValid).WithMessage(_ => RuleTexts.Say("Login"));
 
     [GeneratedRegex(@"^1[3-9]\d{9}$")]
     private static partial Regex Mobile();

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using System.Reflection;
 using FluentValidation;
 
@@ -14,12 +15,12 @@ public static class PasswordPolicy
     private static readonly Lazy<HashSet<string>> Common = new(LoadCommon);
 
     public static IRuleBuilderOptions<T, string> Password<T>(this IRuleBuilder<T, string> rule, Func<T, string?> login) =>
-        rule.NotEmpty().WithMessage($"Choose a password of at least {MinimumLength} characters.")
-            .MinimumLength(MinimumLength).WithMessage($"Must be at least {MinimumLength} characters long.")
+        rule.NotEmpty().WithMessage(_ => RuleTexts.Say("PasswordEmpty", MinimumLength))
+            .MinimumLength(MinimumLength).WithMessage(_ => RuleTexts.Say("PasswordShort", MinimumLength))
             .MaximumLength(200)
             .Must((message, password) => password is null || login(message) is not { } l || !string.Equals(Logins.Normalise(l), password.Trim(), StringComparison.OrdinalIgnoreCase))
-            .WithMessage("Must not be the login.")
-            .Must(password => password is null || !IsCommon(password)).WithMessage("This password is too common; choose another.");
+            .WithMessage(_ => RuleTexts.Say("PasswordIsLogin"))
+            .Must(password => password is null || !IsCommon(password)).WithMessage(_ => RuleTexts.Say("PasswordCommon"));
 
     public static bool IsCommon(string password) => Common.Value.Contains(password);
 

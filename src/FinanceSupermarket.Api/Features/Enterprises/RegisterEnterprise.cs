@@ -44,15 +44,15 @@ public sealed record RegisterEnterprise(
             RuleFor(x => x.RegisteredElsewhereReason).Text(500);
             RuleFor(x => x.TotalAssets!.Value).GreaterThanOrEqualTo(0).LessThanOrEqualTo(DomainRules.MaxAmount * 100)
                 .PrecisionScale(18, 2, true).OverridePropertyName("totalAssets").When(x => x.TotalAssets is not null);
-            RuleFor(x => x.Size).NotNull().WithMessage("Must be one of micro, small, medium, large.");
+            RuleFor(x => x.Size).NotNull().WithMessage(_ => RuleTexts.Say("OneOf", "micro, small, medium, large"));
             RuleFor(x => x.Employees).InclusiveBetween(0, 1_000_000).When(x => x.Employees is not null);
             RuleFor(x => x.AnnualRevenue!.Value).GreaterThanOrEqualTo(0).LessThanOrEqualTo(DomainRules.MaxAmount * 100)
                 .PrecisionScale(18, 2, true).OverridePropertyName("annualRevenue").When(x => x.AnnualRevenue is not null);
             RuleFor(x => x.EstablishedOn).NotNull()
                 .Must(date => date is null || (date.Value.Year >= 1949 && date.Value <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8))))
-                .WithMessage("Must be a founding date from 1949 up to today.");
+                .WithMessage(_ => RuleTexts.Say("Founded"));
             RuleFor(x => x.Tags).DistinctList(6);
-            RuleFor(x => x.TaxCreditLevel).NotNull().WithMessage("Must be one of A, B, M, C, D.");
+            RuleFor(x => x.TaxCreditLevel).NotNull().WithMessage(_ => RuleTexts.Say("OneOf", "A, B, M, C, D"));
             RuleFor(x => x.HasLoanHistory).NotNull();
         }
 

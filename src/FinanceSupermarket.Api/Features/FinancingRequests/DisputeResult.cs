@@ -18,7 +18,7 @@ public sealed record DisputeResult(string Id, string Reason) : Mediator.ICommand
 {
     public sealed class Validator : AbstractValidator<DisputeResult>
     {
-        public Validator() => RuleFor(x => x.Reason).NotEmpty().Text(500).WithMessage("Say what is wrong with the posted result.");
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Text(500).WithMessage(_ => RuleTexts.Say("DisputeReason"));
     }
 
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, CurrentUser user, TimeProvider clock) : ICommandHandler<DisputeResult>

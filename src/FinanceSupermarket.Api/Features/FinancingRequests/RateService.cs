@@ -17,7 +17,7 @@ public sealed record RateService(string Id, int Score, [property: MultiLine] str
     {
         public Validator()
         {
-            RuleFor(x => x.Score).InclusiveBetween(1, 5).WithMessage("Must be a whole score from 1 to 5.");
+            RuleFor(x => x.Score).InclusiveBetween(1, 5).WithMessage(_ => RuleTexts.Say("RatingScore"));
             RuleFor(x => x.Comment).Text(500);
         }
     }

@@ -36,14 +36,14 @@ public static class TermsRules
         validator.RuleFor(x => x.Body.Amount).Money().OverridePropertyName("Amount");
         validator.RuleFor(x => x.Body.TermMonths).TermMonths().OverridePropertyName("TermMonths");
         validator.RuleFor(x => x.Body.Purpose).NotNull().OverridePropertyName("Purpose")
-            .WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<FinancingPurpose>())}.");
+            .WithMessage(_ => RuleTexts.Say("OneOf", string.Join(", ", EnumText.AllTexts<FinancingPurpose>())));
         validator.RuleFor(x => x.Body.GuaranteeModes).NotEmpty().DistinctList(4).OverridePropertyName("GuaranteeModes");
         validator.RuleFor(x => x.Body.MaxRate!.Value).AnnualRate().OverridePropertyName("MaxRate").When(x => x.Body.MaxRate is not null);
         validator.RuleFor(x => x.Body.NeededBy!.Value)
             .Must(date => date >= clock.PlatformToday().AddDays(-1))
-            .WithMessage("Must not lie in the past.")
+            .WithMessage(_ => RuleTexts.Say("NotPast"))
             .Must(date => date <= clock.PlatformToday().AddYears(MaxYearsAhead))
-            .WithMessage($"Must lie within {MaxYearsAhead} years from today.")
+            .WithMessage(_ => RuleTexts.Say("WithinYears", MaxYearsAhead))
             .OverridePropertyName("NeededBy").When(x => x.Body.NeededBy is not null);
         validator.RuleFor(x => x.Body.Description).Text(2000).OverridePropertyName("Description");
     }
