@@ -22,6 +22,13 @@ public abstract class PortalPage : ComponentBase
     /// <summary>Why the last step was refused, when not because of one field (shown above the form).</summary>
     protected string? Refusal { get; set; }
 
+    /// <summary>A form over a model, and the store its messages beside the fields come from.</summary>
+    protected static (EditContext Form, ValidationMessageStore Messages) FormFor(object model)
+    {
+        var form = new EditContext(model);
+        return (form, new ValidationMessageStore(form));
+    }
+
     /// <summary>
     /// Sends a message; on a validation failure, puts each message beside its field of <paramref name="form"/> (the
     /// message's property names, or <paramref name="fieldOf"/> where the form names a field otherwise) and returns default.
