@@ -35,6 +35,14 @@ public sealed class ShelvesTests(string provider) : PortalTestBase(provider)
         await page.GotoAsync($"/products?institution={institution}");
         var card = page.Locator(".cards > li");
         await Expect(card).ToHaveCountAsync(1);
+        // A phone shows the results first, the filters folded under a line that says how many are chosen.
+        var kind = page.GetByLabel("产品类型");
+        if (width == Phone)
+        {
+            await Expect(kind).ToBeHiddenAsync();
+            await page.GetByText("筛选产品 · 已选 1 项").ClickAsync();
+        }
+        await Expect(kind).ToBeVisibleAsync();
         await Expect(card.GetByRole(AriaRole.Heading)).ToHaveTextAsync("嘉善科创贷");
         await Expect(card.Locator(".meta")).ToHaveTextAsync("测试农商银行 · 科技贷");
         await Expect(Fact(card, "额度")).ToHaveTextAsync("10 万元 – 500 万元");

@@ -204,6 +204,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
             t => new { reasonCode = "capacity", reason = "授信额度已满" }),
         ["POST /dispatches/{id}/feedback"] = new(HttpMethod.Post, async t => $"/api/v1/dispatches/{await t.AcceptedDispatchAsync()}/feedback", t => Approval),
         ["GET /notifications"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/notifications")),
+        ["GET /notifications/unread-count"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/notifications/unread-count")),
         ["POST /notifications/{id}/read (the own enterprise's)"] = new(HttpMethod.Post, t => Task.FromResult($"/api/v1/notifications/{t._ownNotification}/read"), t => new { }),
         ["POST /notifications/{unknown}/read"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/notifications/987654321/read"), t => new { }),
         ["GET /statistics/summary (the caller's own region)"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/statistics/summary")),
@@ -303,6 +304,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("POST /dispatches/{id}/feedback", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, Forbidden], null),
         // Everyone signed in has a notification list (its own); someone else's notification is not found.
         ("GET /notifications", [Unauthorized, OK, OK, OK, OK, OK, OK, OK], null),
+        ("GET /notifications/unread-count", [Unauthorized, OK, OK, OK, OK, OK, OK, OK], null),
         ("POST /notifications/{id}/read (the own enterprise's)", [Unauthorized, NoContent, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         ("POST /notifications/{unknown}/read", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         // Statistics are the regulators'; a region outside the regulator's own prefix is refused, never narrowed or widened.
@@ -482,19 +484,23 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         (await NotificationsAsync(Caller.Admin)).ShouldBeEmpty();
     }
 
-    private sealed record NotificationItem(long Id, string Event, string? RequestId);
+    private sealed record NotificationItem(long Id, string Event, string? RequestId, bool Unread);
 
-    /// <summary>Every page of the caller's notification list.</summary>
+    /// <summary>Every page of the caller's notification list; the unread count the portal's header shows agrees with it.</summary>
     private async Task<List<NotificationItem>> NotificationsAsync(Caller caller)
     {
         var items = new List<NotificationItem>();
         for (var page = 1; ; page++)
         {
             var body = await (await ClientFor(caller).GetAsync($"/api/v1/notifications?page={page}&pageSize=100").ShouldBe(OK)).ReadJsonAsync();
-            var onPage = body["items"]!.AsArray().Select(item => new NotificationItem((long)item!["id"]!, (string)item["event"]!, (string?)item["requestId"])).ToArray();
+            var onPage = body["items"]!.AsArray()
+                .Select(item => new NotificationItem((long)item!["id"]!, (string)item["event"]!, (string?)item["requestId"], item["readAt"] is null)).ToArray();
             items.AddRange(onPage);
-            if (onPage.Length == 0 || items.Count >= (long)body["total"]!) return items;
+            if (onPage.Length == 0 || items.Count >= (long)body["total"]!) break;
         }
+        var unread = await (await ClientFor(caller).GetAsync("/api/v1/notifications/unread-count").ShouldBe(OK)).ReadJsonAsync();
+        ((long)unread["unread"]!).ShouldBe(items.Count(item => item.Unread));
+        return items;
     }
 
     private async Task<string?[]> RequestsOfAsync(string column, string value)

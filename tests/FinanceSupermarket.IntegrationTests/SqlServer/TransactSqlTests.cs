@@ -229,6 +229,7 @@ public sealed class TransactSqlTests
         "Features.Matching.MatchingIndex.ChangedProductsSql",
         "Features.Matching.MatchingIndex.ListedProductsSql",
         "Features.Matching.MatchingIndex.TrackRecordsSql",
+        "Features.Notifications.CountUnreadNotifications.Handler.UnreadSql",
         "Features.Notifications.DatabaseNotificationChannel.InsertSql",
         "Features.Notifications.DeliverWebhook.Handler.ClaimSql",
         "Features.Notifications.DeliverWebhook.Handler.DeliveredSql",

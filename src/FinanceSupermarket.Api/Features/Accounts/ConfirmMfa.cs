@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
@@ -17,7 +18,7 @@ public sealed record ConfirmMfa(string Code) : Mediator.ICommand<ConfirmMfa.Resu
 
     public sealed class Validator : AbstractValidator<ConfirmMfa>
     {
-        public Validator() => RuleFor(x => x.Code).NotEmpty().Matches("^[0-9]{6}$").WithMessage("Must be the 6-digit code your authenticator app shows.");
+        public Validator() => RuleFor(x => x.Code).NotEmpty().Matches("^[0-9]{6}$").WithMessage(_ => RuleTexts.Say("MfaCodeFormat"));
     }
 
     public sealed class Handler(UnitOfWork unit, MfaCodes mfa, Sessions sessions, CurrentUser user, TimeProvider clock) : ICommandHandler<ConfirmMfa, Result>
@@ -29,10 +30,10 @@ public sealed record ConfirmMfa(string Code) : Mediator.ICommand<ConfirmMfa.Resu
             if (!user.IsPerson) throw new ForbiddenException("Only a person signed in with an account sets up a second factor.");
             var now = clock.GetUtcNow();
             var person = await Person.ByIdAsync(unit, user.PersonId!) ?? throw new ForbiddenException("This account no longer exists.");
-            if (person.MfaEnabled) throw new ConflictException("The second factor is on already.");
+            if (person.MfaEnabled) throw new ConflictException(RuleTexts.Say("MfaOnAlready"));
             if (person.MfaSecret is null) throw new ConflictException("Start with POST /api/v1/auth/mfa/setup.");
             if (!await mfa.AcceptAsync(person, command.Code, now))
-                throw new ValidationException([new ValidationFailure(nameof(Code), "This code does not match; check the app's clock and enter the current code.")]);
+                throw new ValidationException([new ValidationFailure(nameof(Code), RuleTexts.Say("MfaCodeWrong"))]);
             await unit.ExecuteAsync(EnableSql, new { person.Id, True = true, Now = now });
             await sessions.MarkMfaVerifiedAsync(user.SessionId!);
             await SecurityEvents.RecordAsync(unit, now, SecurityEvents.MfaEnabled, person.Id, person.Login, user.ClientAddress);

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
@@ -24,7 +25,7 @@ public sealed record SetUpMfa : Mediator.ICommand<SetUpMfa.Setup>
             var person = await Person.ByIdAsync(unit, user.PersonId!) ?? throw new ForbiddenException("This account no longer exists.");
             var (base32, protectedSecret) = mfa.NewSecret();
             if (await unit.ExecuteAsync(PendingSql, new { person.Id, Secret = protectedSecret, Now = clock.GetUtcNow(), False = false }) == 0)
-                throw new ConflictException("A second factor is in use already; an admin can reset it.");
+                throw new ConflictException(RuleTexts.Say("MfaInUse"));
             return new Setup(base32, MfaCodes.OtpAuthUri(person.Login, base32));
         }
     }

@@ -6,6 +6,7 @@ public static class NotificationsEndpoints
     {
         var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization();
         ListNotifications.Map(group);
+        CountUnreadNotifications.Map(group);
         MarkNotificationRead.Map(group);
     }
 }
