@@ -142,9 +142,14 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await colleague.GetByRole(AriaRole.Group, new() { Name = "可提供的担保方式" }).GetByLabel("抵押").CheckAsync();
         await colleague.GetByRole(AriaRole.Button, new() { Name = "发布需求" }).ClickAsync();
         await Expect(colleague.Locator("h1")).ToHaveTextAsync("融资需求详情");
+        await owner.GotoAsync(colleague.Url);
         await colleague.GetByLabel("撤回原因（选填）").FillAsync("已从别处获得资金");
         await colleague.GetByRole(AriaRole.Button, new() { Name = "撤回需求" }).ClickAsync();
         await Expect(colleague.GetByTestId("request-status")).ToHaveTextAsync("已撤销");
+        // The owner's page was opened before: withdrawing from it again is refused in words, and the page shows why.
+        await owner.GetByRole(AriaRole.Button, new() { Name = "撤回需求" }).ClickAsync();
+        await Expect(owner.GetByRole(AriaRole.Alert)).ToHaveTextAsync("该需求当前状态下不能撤回。");
+        await Expect(owner.GetByTestId("request-status")).ToHaveTextAsync("已撤销");
         await owner.GotoAsync("/enterprise/requests");
         await Expect(owner.Locator(".card .status").First).ToHaveTextAsync("已撤销");
     }

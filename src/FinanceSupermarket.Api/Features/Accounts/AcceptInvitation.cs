@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -53,7 +54,7 @@ public sealed record AcceptInvitation(string Code) : Mediator.ICommand<AcceptInv
             if (refusal is not null) throw new ValidationException([new ValidationFailure(nameof(Code), refusal)]);
 
             if (await unit.ExecuteScalarAsync<long>(HeldSql, new { PersonId = person.Id, invitation!.Kind, invitation.OrganisationId }) > 0)
-                throw new ConflictException("You are a member of this organisation already.");
+                throw new ConflictException(RuleTexts.Say("MemberAlready"));
             if (await unit.ExecuteAsync(AcceptSql, new { invitation.Id, PersonId = person.Id, Now = now }) == 0)
                 throw new ValidationException([new ValidationFailure(nameof(Code), "This invitation has been used already.")]);
             var membershipId = await Memberships.AddAsync(unit, person.Id, EnumText.Parse<MembershipKind>(invitation.Kind), invitation.OrganisationId,

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using System.Threading.RateLimiting;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class SignInAttempts(IOptions<AccountsOptions> options) : IDisposa
     {
         using var lease = _perLogin.AttemptAcquire(Logins.Normalise(login));
         if (!lease.IsAcquired)
-            throw new TooManyRequestsException("Too many attempts for this login; wait a moment and try again.",
+            throw new TooManyRequestsException(RuleTexts.Say("TooManyAttempts"),
                 lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Value.AttemptsWindow);
     }
 

@@ -27,7 +27,7 @@ public sealed record CancelRequest(string Id, [property: MultiLine] string? Reas
             var state = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
             var request = state.Step(command.Reason);
             if (!await steps.TryMoveAsync(Transitions.Cancelled, request, now))
-                throw new ConflictException($"The request is {state.Status} and can no longer be cancelled.");
+                throw new ConflictException(RuleTexts.Say("RequestNotCancellable", state.Status));
 
             // The institutions still working on it are told, and their dispatches closed.
             await steps.MoveOpenDispatchesAsync(Transitions.ClosedByCancel, request, except: null, now);

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -18,7 +19,7 @@ public sealed record ConfirmNewNeed(string Id) : Mediator.ICommand
         {
             var request = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
             if (!await steps.TryMoveAsync(Transitions.NewNeedConfirmed, request.Step(), clock.GetUtcNow()))
-                throw new ConflictException("This request is not held as like another one; nothing to confirm.");
+                throw new ConflictException(RuleTexts.Say("NotHeldAsLike"));
             return Unit.Value;
         }
     }

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -16,8 +17,8 @@ public sealed record ConfirmResult(string Id) : Mediator.ICommand
             var request = await OwnRequest.LoadAsync(unit, command.Id, user.RequireEnterpriseId());
             if (!await steps.TryMoveAsync(Transitions.ResultConfirmed, request.Step(), clock.GetUtcNow()))
                 throw new ConflictException(request.ResultStatus is null
-                    ? $"The request is {request.Status}: there is no approved result to confirm."
-                    : $"The result is {request.ResultStatus} already.");
+                    ? RuleTexts.Say("NoResultToConfirm", request.Status)
+                    : RuleTexts.Say("ResultSettled", request.ResultStatus));
             return Unit.Value;
         }
     }

@@ -102,7 +102,7 @@ public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempote
             if (await FindReplayAsync(enterpriseId, command.IdempotencyKey, bodyHash) is { } replay) return replay;
 
             var enterprise = await unit.QuerySingleOrDefaultAsync<EnterpriseRegion>(EnterpriseSql, new { EnterpriseId = enterpriseId })
-                             ?? throw new ConflictException("Register the enterprise profile (POST /api/v1/enterprises) before submitting a financing request.");
+                             ?? throw new ConflictException(RuleTexts.Say("ProfileFirst"));
             var id = Guid.CreateVersion7().ToString();
             var now = clock.GetUtcNow();
             var body = command.Body;

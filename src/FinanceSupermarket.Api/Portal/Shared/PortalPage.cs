@@ -22,6 +22,14 @@ public abstract class PortalPage : ComponentBase
     /// <summary>Why the last step was refused, when not because of one field (shown above the form).</summary>
     protected string? Refusal { get; set; }
 
+    /// <summary>
+    /// Whether this request posts the form of that name. A page renders a form it shows only in some states for its own post
+    /// too: a tab opened before the state changed then gets the step's refusal in words, where Blazor would answer a form no
+    /// longer on the page with a bare 400.
+    /// </summary>
+    protected bool Posted(string formName) =>
+        HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType && HttpContext.Request.Form["_handler"] == formName;
+
     /// <summary>A form over a model, and the store its messages beside the fields come from.</summary>
     protected static (EditContext Form, ValidationMessageStore Messages) FormFor(object model)
     {
