@@ -17,6 +17,7 @@ using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.Jobs;
+using FinanceSupermarket.Api.Infrastructure.Operations;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Api.Portal;
@@ -31,6 +32,7 @@ builder.Services.AddPlatformDatabase(database, builder.Environment.ContentRootPa
 builder.Services.AddPlatformJobs(builder.Configuration, database, database.ResolvedConnectionString(builder.Environment.ContentRootPath));
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddReferenceData(builder.Configuration);
 builder.Services.AddWorkflow(builder.Configuration);
 builder.Services.AddCalendar(builder.Configuration);
@@ -68,6 +70,7 @@ app.UseWorkflow();
 app.UseAudit();
 
 app.MapPlatformDocs();
+app.MapOperations();
 app.MapEnterprises();
 app.MapInstitutions();
 app.MapProducts();

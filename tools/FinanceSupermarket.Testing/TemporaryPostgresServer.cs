@@ -167,6 +167,24 @@ public sealed class TemporaryPostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>
+    /// Stops the server as an outage would (fast mode: open sessions are ended), keeping its data; <see cref="StartAgainAsync"/>
+    /// brings it back on the same port.
+    /// </summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await RunToolCheckedAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], "pg_ctl stop", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await RunToolCheckedAsync("pg_ctl", StartArguments(), "pg_ctl start", ct).ConfigureAwait(false);
+        await WaitUntilReadyAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server (immediate mode) and deletes its folder. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -41,12 +41,12 @@ public static class PortalModule
             member is null || CultureInfo.CurrentUICulture.Name != Chinese.Name ? null : texts.GetString($"Field.{member.Name}", Chinese);
     }
 
-    /// <summary>True for the portal's requests: everything outside the JSON API, its documents and the job dashboard.</summary>
+    /// <summary>True for the portal's requests: everything outside the JSON API, its documents, the job dashboard, health and metrics.</summary>
     public static bool IsPortal(HttpContext context) => !IsApi(context.Request.Path);
 
     public static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/jobs") || path.StartsWithSegments("/openapi")
-        || path.StartsWithSegments("/docs") || path.StartsWithSegments("/health");
+        || path.StartsWithSegments("/docs") || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 
     /// <summary>The pages HttpModule re-executes for a portal request that failed, or ended in a status without a body.</summary>
     public const string ErrorPath = "/error";

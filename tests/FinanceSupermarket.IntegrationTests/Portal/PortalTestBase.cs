@@ -26,6 +26,7 @@ public abstract class PortalTestBase(string provider) : ApiTestBase(provider)
     private const float ExpectTimeout = 30_000;
 
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _policyViolations = [];
 
     public static string ScreenshotFolder { get; } = Path.Combine(TestContext.CurrentContext.WorkDirectory, "portal-screenshots");
 
@@ -37,11 +38,15 @@ public abstract class PortalTestBase(string provider) : ApiTestBase(provider)
     [OneTimeTearDown]
     public void PrintScreenshotFolder() => TestContext.Progress.WriteLine($"Portal screenshots: {ScreenshotFolder}");
 
+    /// <summary>A page that needs what the Content-Security-Policy forbids (an inline script or style, a file from elsewhere) fails its test.</summary>
     [TearDown]
     public async Task CloseContextsAsync()
     {
         foreach (var context in _contexts) await context.CloseAsync();
         _contexts.Clear();
+        var violations = _policyViolations.ToArray();
+        _policyViolations.Clear();
+        violations.ShouldBeEmpty("the browser refused what the Content-Security-Policy forbids");
     }
 
     /// <summary>A page in a new browser context as wide as a phone (375 px) or a desktop.</summary>
@@ -59,6 +64,12 @@ public abstract class PortalTestBase(string provider) : ApiTestBase(provider)
         });
         context.SetDefaultTimeout(ExpectTimeout);
         _contexts.Add(context);
+        // Chromium reports each refusal on the console ("Refused to … because it violates the following Content Security Policy directive …").
+        context.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (_policyViolations) _policyViolations.Add($"{message.Location}: {message.Text}");
+        };
         return await context.NewPageAsync();
     }
 

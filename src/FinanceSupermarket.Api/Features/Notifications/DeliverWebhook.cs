@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Jobs;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Operations;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
     public const string EventHeader = "X-FinanceSupermarket-Event";
 
     public sealed class Handler(Db db, IHttpClientFactory http, TimeProvider clock, IOptions<WebhookOptions> options, JobQueue jobs,
-        ILogger<DeliverWebhook> logger) : IRequestHandler<DeliverWebhook, bool>
+        ILogger<DeliverWebhook> logger, PlatformMetrics metrics) : IRequestHandler<DeliverWebhook, bool>
     {
         private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -85,6 +86,7 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
                 Id = delivery.Id, Status = retry is null ? "failed" : "pending", StatusCode = statusCode,
                 Error = error.Length > 1000 ? error[..1000] : error, NextAttemptAt = retry is { } wait ? clock.GetUtcNow() + wait : (DateTimeOffset?)null,
             });
+            metrics.WebhookAttemptFailed(final: retry is null);
             logger.LogWarning("Webhook delivery {Delivery} attempt {Attempt} failed: {Error}; {Next}", delivery.Id, attempt, error,
                 retry is null ? "giving up" : $"retrying in {retry}");
             if (retry is { } delay) jobs.Schedule<NotificationJobs>(job => job.DeliverWebhookAsync(delivery.Id), delay);

@@ -8,6 +8,12 @@ namespace FinanceSupermarket.Api.Features.Workflow;
 /// <summary>A workflow step of a request is due once the transition before it has committed.</summary>
 public sealed record WorkflowStepDue(string RequestId, NextStep Step) : Mediator.INotification;
 
+/// <summary>A step of a request was taken and committed (the platform's metrics count it).</summary>
+public sealed record RequestStepTaken(RequestTransition Transition, RequestStep Step, DateTimeOffset At) : Mediator.INotification;
+
+/// <summary>A step of a dispatch was taken and committed (the platform's metrics count it).</summary>
+public sealed record DispatchStepTaken(DispatchTransition Transition, DispatchStep Step, DateTimeOffset At) : Mediator.INotification;
+
 /// <summary>
 /// Takes a transition of <see cref="Transitions"/> inside the command's unit of work: the conditional update, the
 /// timeline entry, the figures, the notifications, and the next step raised for after commit. The one place where a
@@ -29,6 +35,7 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
         if (transition.Figures is { } figures) await figures(unit, step, now);
         await notifier.NotifyAsync(now, transition.Notify(step, now));
         Follow(step.RequestId, transition.Next);
+        unit.Raise(new RequestStepTaken(transition, step, now));
         return true;
     }
 
@@ -49,6 +56,7 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
         if (transition.Figures is { } figures) await figures(unit, step, now);
         await notifier.NotifyAsync(now, transition.Notify(step, now));
         Follow(step.RequestId, transition.Next);
+        unit.Raise(new DispatchStepTaken(transition, step, now));
         return true;
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FinanceSupermarket.Api.Infrastructure.Database;
 
-/// <summary>/health reports the database unreachable rather than the process merely alive.</summary>
+/// <summary>/health and /health/ready report the database unreachable rather than the process merely alive.</summary>
 public sealed class DatabaseHealthCheck(Db db) : IHealthCheck
 {
     private const string PingSql = "SELECT COUNT(*) FROM catalog_version";
@@ -12,7 +12,8 @@ public sealed class DatabaseHealthCheck(Db db) : IHealthCheck
     {
         try
         {
-            await using var connection = await db.OpenAsync(cancellationToken);
+            await using var connection = db.Dialect.CreateProbeConnection(db.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
             await connection.ExecuteScalarAsync<long>(PingSql);
             return HealthCheckResult.Healthy($"{db.Dialect.Provider} reachable");
         }

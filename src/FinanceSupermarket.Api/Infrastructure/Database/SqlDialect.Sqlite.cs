@@ -17,6 +17,10 @@ public abstract partial class SqlDialect
         public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
         public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 
+        // Read-write, never create: a database file gone from its folder is an outage, not a new empty database.
+        public override DbConnection CreateProbeConnection(string connectionString) => new SqliteConnection(
+            new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ConnectionString);
+
         // A writer waits for the write lock in SQLite's own busy handler, a few milliseconds at a time, up to the
         // connection's timeout. Without it Microsoft.Data.Sqlite retries a busy statement every 150 ms, and concurrent
         // writers (requests, the workflow's jobs) turned milliseconds of work into seconds of waiting.

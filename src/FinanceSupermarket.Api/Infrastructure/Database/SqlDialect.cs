@@ -24,6 +24,13 @@ public abstract partial class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>
+    /// A connection for the health checks: a new one, not the pool's, so that the check says whether the database can be
+    /// reached now (a pooled connection opened before an outage still answers, or fails once after it is over).
+    /// </summary>
+    public virtual DbConnection CreateProbeConnection(string connectionString) =>
+        CreateConnection(new DbConnectionStringBuilder { ConnectionString = connectionString, ["Pooling"] = false }.ConnectionString);
+
     /// <summary>Settings a freshly opened connection needs before its first statement.</summary>
     public virtual Task OpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
