@@ -114,12 +114,11 @@ public sealed record RegisterEnterprise(
             var claiming = user.IsPerson && user.Is(Role.Enterprise) && user.EnterpriseId is null;
             var id = command.ProfileId is { } addressed ? Addressed(addressed)
                 : claiming ? Guid.CreateVersion7().ToString() : user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
-            if (holder is not null && holder != id)
-                throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
-
             var current = await unit.QuerySingleOrDefaultAsync<long?>(VersionSql, new { Id = id });
             var exists = current is not null;
             if (!exists && command.ProfileId is not null) throw new NotFoundException("The enterprise");
+            if (holder is not null && holder != id)
+                throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
             if (!exists && command.IfMatch is not null) throw new PreconditionFailedException();   // no version of it exists to match
             var version = current is { } stored ? EntityTags.Check(command.IfMatch, stored, required: command.ProfileId is not null) : 0;
             var (size, sizeReason) = SizeOf(command);
