@@ -30,5 +30,6 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
                 return response.OkWithETag(profile, profile.Version);
             })
             .RequireAuthorization()
+            .WithEntityTag()
             .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin; its ETag is what a change names in If-Match");
 }

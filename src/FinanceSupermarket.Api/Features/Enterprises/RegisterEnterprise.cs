@@ -181,6 +181,7 @@ public sealed record RegisterEnterprise(
                 return result.Created ? Results.Created($"/api/v1/enterprises/{result.Id}", body) : Results.Ok(body);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
+            .WithEntityTag(ifMatchRequired: false, answersWithETag: false)
             .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated); an update honours If-Match");
         group.MapPut("/{id}", async (string id, RegisterEnterprise command, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
@@ -189,6 +190,7 @@ public sealed record RegisterEnterprise(
                 return http.Response.OkWithETag(profile, profile.Version);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
+            .WithEntityTag(ifMatchRequired: true)
             .WithName("changeEnterprise")
             .WithSummary("Change an enterprise profile (its enterprise, or an admin); If-Match with the profile's ETag is required")
             .WithDescription("412 when the profile changed since that ETag (nothing is changed), 428 without If-Match. The answer is the profile with its new ETag.");

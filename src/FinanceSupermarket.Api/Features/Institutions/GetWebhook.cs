@@ -14,16 +14,11 @@ public sealed record GetWebhook(string InstitutionId) : IQuery<GetWebhook.View>
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetWebhook, View>
     {
-        private const string WebhookSql = """
-            SELECT webhook_url AS Url, webhook_signing_secret AS Secret, webhook_previous_secret_until AS PreviousSecretUntil
-            FROM institutions WHERE id = @Id
-            """;
-
         public async ValueTask<View> Handle(GetWebhook query, CancellationToken cancellationToken)
         {
             user.RequireOwnOrAdmin(query.InstitutionId);
             await using var connection = await db.OpenAsync(cancellationToken);
-            var stored = await connection.QuerySingleOrDefaultAsync<InstitutionWebhook.Stored>(WebhookSql, new { Id = query.InstitutionId })
+            var stored = await connection.QuerySingleOrDefaultAsync<InstitutionWebhook.Stored>(InstitutionWebhook.StoredSql, new { Id = query.InstitutionId })
                          ?? throw new NotFoundException("The institution");
             return new View(stored.Url, stored.Secret is not null, stored.PreviousSecretUntil > clock.GetUtcNow() ? stored.PreviousSecretUntil : null);
         }
@@ -33,5 +28,6 @@ public sealed record GetWebhook(string InstitutionId) : IQuery<GetWebhook.View>
         group.MapGet("/{id}/webhook", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetWebhook(id), ct)))
             .ForTheInstitutionOrAdmins()
             .WithName("getWebhook")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The institution's webhook: its URL, whether a secret is set (never the secret), and until when a replaced one still signs");
 }

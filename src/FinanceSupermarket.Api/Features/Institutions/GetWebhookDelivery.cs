@@ -56,5 +56,6 @@ public sealed record GetWebhookDelivery(string InstitutionId, string DeliveryId)
                 TypedResults.Ok(await mediator.Send(new GetWebhookDelivery(id, deliveryId), ct)))
             .ForTheInstitutionOrAdmins()
             .WithName("getWebhookDelivery")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One delivery to the institution's webhook: its status, attempts and the last answer or error");
 }

@@ -14,7 +14,8 @@ namespace FinanceSupermarket.Api.Features.Institutions;
 /// </summary>
 internal static class InstitutionWebhook
 {
-    private const string SecretsSql = """
+    /// <summary>The webhook columns of an institution, as <see cref="Stored"/> reads them.</summary>
+    public const string StoredSql = """
         SELECT webhook_url AS Url, webhook_signing_secret AS Secret, webhook_previous_secret_until AS PreviousSecretUntil
         FROM institutions WHERE id = @Id
         """;
@@ -41,7 +42,7 @@ internal static class InstitutionWebhook
 
     /// <summary>The webhook as stored; 404 for an unknown institution.</summary>
     public static async Task<Stored> ReadAsync(UnitOfWork unit, string institutionId) =>
-        await unit.QuerySingleOrDefaultAsync<Stored>(SecretsSql, new { Id = institutionId }) ?? throw new NotFoundException("The institution");
+        await unit.QuerySingleOrDefaultAsync<Stored>(StoredSql, new { Id = institutionId }) ?? throw new NotFoundException("The institution");
 
     public static Task SetUrlAsync(UnitOfWork unit, string institutionId, string url) => unit.ExecuteAsync(SetUrlSql, new { Id = institutionId, Url = url });
 

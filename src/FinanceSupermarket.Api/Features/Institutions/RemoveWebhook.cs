@@ -28,5 +28,6 @@ public sealed record RemoveWebhook(string InstitutionId) : Mediator.ICommand
             })
             .ForTheInstitutionOrAdmins()
             .WithName("removeWebhook")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Remove the institution's webhook and its secrets");
 }

@@ -40,6 +40,7 @@ public sealed record RotateWebhookSecret(string InstitutionId) : Mediator.IComma
                 TypedResults.Ok(await mediator.Send(new RotateWebhookSecret(id), ct)))
             .ForTheInstitutionOrAdmins()
             .WithName("rotateWebhookSecret")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replace the webhook's signing secret; the new one is returned this once")
             .WithDescription("Until `previousSecretValidUntil` every delivery is signed with both secrets (two v1 signatures in webhook-signature).");
 }

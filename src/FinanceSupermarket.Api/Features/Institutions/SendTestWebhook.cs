@@ -35,5 +35,6 @@ public sealed record SendTestWebhook(string InstitutionId) : Mediator.ICommand<S
             })
             .ForTheInstitutionOrAdmins()
             .WithName("sendTestWebhook")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Send a webhook.test delivery to the institution's webhook; 202 with where to follow it");
 }

@@ -49,6 +49,7 @@ public sealed record SetWebhook(string InstitutionId, string WebhookUrl) : Media
                 TypedResults.Ok(await mediator.Send(new SetWebhook(id, body.WebhookUrl), ct)))
             .ForTheInstitutionOrAdmins()
             .WithName("setWebhook")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Point the institution's webhook at its system (the institution, or an admin)")
             .WithDescription("The URL must be https and must not lead into a private, loopback, link-local or metadata address (400 naming webhookUrl). " +
                              "A webhook without a secret gets one, returned in `secret` this once; deliveries are signed with it (Standard Webhooks).");

@@ -99,9 +99,10 @@ public sealed class WebhookAddresses(IOptions<WebhookOptions> options, IHostEnvi
         {
             addresses = await resolver.ResolveAsync(host, bounded.Token);
         }
-        catch (Exception unresolved) when (unresolved is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception unresolved) when (unresolved is SocketException or ArgumentException or OperationCanceledException
+                                           && !cancellationToken.IsCancellationRequested)
         {
-            return null;
+            return null;   // no such name (or not one DNS takes) now: delivery resolves it again and refuses what it cannot reach
         }
         return addresses.Select(address => Why(address) is { } why ? $"Must not point into a private network: {host} resolves to {address}, {why}." : null)
             .FirstOrDefault(why => why is not null);

@@ -63,6 +63,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body, [property: Fiel
                 return http.Response.OkWithETag(changed, changed.Version);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithEntityTag(ifMatchRequired: true)
             .WithName("changeProduct")
             .WithSummary("Change a product's terms (owning institution); If-Match with the product's ETag is required")
             .WithDescription("412 when the product changed since that ETag (nothing is changed), 428 without If-Match. The answer carries the new ETag.");

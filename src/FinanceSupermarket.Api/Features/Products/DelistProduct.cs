@@ -38,5 +38,6 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
                 return response.OkWithETag(delisted, delisted.Version);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithEntityTag()
             .WithSummary("Take a product off the shelves (owning institution)");
 }

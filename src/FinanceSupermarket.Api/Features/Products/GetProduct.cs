@@ -31,5 +31,6 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
                 var product = await mediator.Send(new GetProduct(id), ct);
                 return response.OkWithETag(product, product.Version);
             })
+            .WithEntityTag()
             .WithSummary("One product; its ETag is what a change names in If-Match");
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace FinanceSupermarket.Api.Infrastructure.Http;
 
@@ -51,6 +52,36 @@ public static class EntityTags
     {
         response.Headers.ETag = Of(version);
         return TypedResults.Ok(record);
+    }
+
+    /// <summary>
+    /// Documents the endpoint's ETag in the OpenAPI document: the header of its 200 answer (unless that answer is not the
+    /// record) and, for a change (<paramref name="ifMatchRequired"/> not null), its If-Match and the 412 (and 428 where
+    /// required) it may answer.
+    /// </summary>
+    public static RouteHandlerBuilder WithEntityTag(this RouteHandlerBuilder endpoint, bool? ifMatchRequired = null, bool answersWithETag = true)
+    {
+        if (ifMatchRequired is { } required)
+        {
+            endpoint.ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            if (required) endpoint.ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        }
+        return endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (ifMatchRequired is { } required)
+                (operation.Parameters ??= []).Add(new OpenApiParameter
+                {
+                    Name = IfMatchHeader, In = ParameterLocation.Header, Required = required, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Description = "The ETag of the version the change is made from (read it with GET); \"*\" for any version.",
+                });
+            if (answersWithETag && operation.Responses?.GetValueOrDefault("200") is OpenApiResponse ok)
+                (ok.Headers ??= new Dictionary<string, IOpenApiHeader>())["ETag"] = new OpenApiHeader
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Description = "The record's version, a strong entity-tag (\"7\"): what a change names in If-Match.",
+                };
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>The client's If-Match header, null when it sent none.</summary>
