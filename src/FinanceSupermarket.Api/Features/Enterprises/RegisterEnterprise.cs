@@ -103,7 +103,7 @@ public sealed record RegisterEnterprise(
                 size = @Size, size_reason = @SizeReason, employees = @Employees, annual_revenue = @AnnualRevenue, total_assets = @TotalAssets,
                 established_on = @EstablishedOn, tags = @Tags, tax_credit_level = @TaxCreditLevel, has_loan_history = @HasLoanHistory,
                 registered_elsewhere_reason = @RegisteredElsewhereReason, updated_at = @Now, row_version = row_version + 1
-            WHERE id = @Id AND row_version = @Version
+            WHERE id = @Id AND row_version = COALESCE(@Version, row_version)
             """;
 
         public async ValueTask<Result> Handle(RegisterEnterprise command, CancellationToken cancellationToken)
@@ -120,7 +120,10 @@ public sealed record RegisterEnterprise(
             if (holder is not null && holder != id)
                 throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
             if (!exists && command.IfMatch is not null) throw new PreconditionFailedException();   // no version of it exists to match
-            var version = current is { } stored ? EntityTags.Check(command.IfMatch, stored, required: command.ProfileId is not null) : 0;
+            // A POST without If-Match updates whatever version is stored (the v1 contract): no version to hold it to.
+            long? version = current is { } stored && (command.IfMatch is not null || command.ProfileId is not null)
+                ? EntityTags.Check(command.IfMatch, stored, required: command.ProfileId is not null)
+                : null;
             var (size, sizeReason) = SizeOf(command);
             var row = new
             {
