@@ -54,6 +54,7 @@ builder.Services.AddSingleton(typeof(IValidator<>), typeof(CleanTextValidator<>)
 var app = builder.Build();
 app.MigrateAtStartUp();
 app.UseAccounts();
+await app.UseNotificationsAsync();
 app.UseCalendar();
 await app.SeedAtStartUpAsync();
 // The matching index holds the catalog before the first request asks for matches.

@@ -149,6 +149,55 @@ public sealed class EnterpriseTests(string provider) : ApiTestBase(provider)
         await Anonymous.PostJsonAsync("/api/v1/enterprises", EnterpriseBody()).ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Test]
+    public async Task A_profile_change_names_the_version_it_is_made_from_and_a_stale_or_missing_one_changes_nothing()
+    {
+        var id = Guid.NewGuid().ToString();
+        var body = EnterpriseBody();
+        await EnterpriseClient(id).PostJsonAsync("/api/v1/enterprises", body).ShouldBe(HttpStatusCode.Created);
+        var path = $"/api/v1/enterprises/{id}";
+        var owner = EnterpriseClient(id);
+        var read = await owner.ETagAsync(path);
+        body["name"] = "嘉善测试电子（第一次修改）";
+
+        var changed = await owner.PutJsonAsync(path, body, read).ShouldBe(HttpStatusCode.OK);
+        body["name"] = "嘉善测试电子（过时的修改）";
+        var stale = await owner.PutJsonAsync(path, body, read).ShouldBe(HttpStatusCode.PreconditionFailed);
+        await owner.PutJsonAsync(path, body, ifMatch: null).ShouldBe(HttpStatusCode.PreconditionRequired);
+        // A POST that updates honours If-Match too.
+        await owner.PostJsonAsync(path.Replace($"/{id}", ""), body, read).ShouldBe(HttpStatusCode.PreconditionFailed);
+
+        ((string)(await changed.ReadJsonAsync())["name"]!).ShouldBe("嘉善测试电子（第一次修改）");
+        var now = changed.Headers.ETag!.ToString();
+        now.ShouldNotBe(read);
+        (await owner.ETagAsync(path)).ShouldBe(now);
+        stale.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        ((string)(await ReadAsync(owner, id))["name"]!).ShouldBe("嘉善测试电子（第一次修改）");
+        // An admin changes it from the version read now; another enterprise cannot address it at all.
+        await EnterpriseClient(Guid.NewGuid().ToString()).PutJsonAsync(path, body, now).ShouldBe(HttpStatusCode.NotFound);
+        await Admin.PutJsonAsync($"/api/v1/enterprises/{Guid.NewGuid()}", body, now).ShouldBe(HttpStatusCode.NotFound);
+        await Admin.PutJsonAsync(path, body, now).ShouldBe(HttpStatusCode.OK);
+        ((string)(await ReadAsync(owner, id))["name"]!).ShouldBe("嘉善测试电子（过时的修改）");
+    }
+
+    [Test]
+    public async Task A_first_loan_approved_gives_the_profile_loan_history_and_a_form_read_before_it_is_stale()
+    {
+        var bank = await RegisterInstitutionAsync("33");
+        await ListProductAsync(bank);
+        var id = await RegisterEnterpriseAsync(change: body => body["hasLoanHistory"] = false);
+        var path = $"/api/v1/enterprises/{id}";
+        var read = await EnterpriseClient(id).ETagAsync(path);
+
+        await ResolvedRequestAsync(id, bank);
+
+        ((bool)(await ReadAsync(EnterpriseClient(id), id))["hasLoanHistory"]!).ShouldBeTrue();
+        var body = EnterpriseBody();
+        body["hasLoanHistory"] = false;   // what the form read before the approval said
+        await EnterpriseClient(id).PutJsonAsync(path, body, read).ShouldBe(HttpStatusCode.PreconditionFailed);
+        ((bool)(await ReadAsync(EnterpriseClient(id), id))["hasLoanHistory"]!).ShouldBeTrue();
+    }
+
     private static async Task<JsonNode> ReadAsync(HttpClient client, string id) =>
         await (await client.GetAsync($"/api/v1/enterprises/{id}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
+using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 
@@ -50,7 +51,7 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
     {
         var body = InstitutionBody("33");
         body["webhookUrl"] = "https://bank.example.com/hooks/finance-supermarket";
-        body["webhookSecret"] = "s3cret-for-signing";
+        body["webhookSecret"] = ForSigning;
         var id = (string)(await (await Admin.PostJsonAsync("/api/v1/institutions", body).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync())["id"]!;
         var other = await RegisterInstitutionAsync();
         var enterprise = await RegisterEnterpriseAsync();
@@ -59,13 +60,13 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
         {
             var read = await ReadAsync(insider, id);
             ((string?)read["webhookUrl"]).ShouldBe("https://bank.example.com/hooks/finance-supermarket");
-            read.ToJsonString().ShouldNotContain("s3cret-for-signing");
+            read.ToJsonString().ShouldNotContain(ForSigning);
         }
         foreach (var outsider in new[] { Anonymous, InstitutionClient(other), EnterpriseClient(enterprise), RegulatorClient("33") })
         {
             var text = (await ReadAsync(outsider, id)).ToJsonString();
             text.ShouldNotContain("bank.example.com");
-            text.ShouldNotContain("s3cret-for-signing");
+            text.ShouldNotContain(ForSigning);
         }
     }
 
@@ -81,7 +82,7 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
         var body = InstitutionBody("330424");
         body["name"] = "海盐旧名银行";
         body["webhookUrl"] = "https://bank.example.com/hook";
-        body["webhookSecret"] = "s3cret-kept";
+        body["webhookSecret"] = Kept;
         var id = (string)(await (await Admin.PostJsonAsync("/api/v1/institutions", body).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync())["id"]!;
         var everywhere = await ListProductAsync(id, p => p["name"] = "随机构区域贷");   // offered wherever its institution serves
         var change = InstitutionBody("330424", "320585");
@@ -108,7 +109,7 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
         (await connection.QuerySingleAsync<string>("SELECT detail FROM audit_log WHERE subject = 'institution' AND subject_id = @Id AND action = 'changed'", new { Id = id }))
             .ShouldBe("name: 海盐旧名银行 → 海盐新名银行; kind: bank → small_loan; regionCodes: 330424 → 330424,320585; " +
                       "webhookUrl: https://bank.example.com/hook → https://bank.example.com/hook-v2");
-        (await connection.QuerySingleAsync<string>("SELECT webhook_secret FROM institutions WHERE id = @Id", new { Id = id })).ShouldBe("s3cret-kept");
+        (await StoredSecretAsync(id)).ShouldBe(Kept);
     }
 
     [Test]
@@ -138,13 +139,13 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
 
         var refused = await Admin.PutJsonAsync($"/api/v1/institutions/{bank}", withWebhook).ShouldBe(HttpStatusCode.BadRequest);
         (await refused.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["webhookSecret"]);
-        withWebhook["webhookSecret"] = "s3cret-new";
+        withWebhook["webhookSecret"] = NewSecret;
         await Admin.PutJsonAsync($"/api/v1/institutions/{bank}", withWebhook).ShouldBe(HttpStatusCode.OK);
         await Admin.PutJsonAsync($"/api/v1/institutions/{bank}", InstitutionBody("330424")).ShouldBe(HttpStatusCode.OK);
 
         (await ReadAsync(Admin, bank))["webhookUrl"].ShouldBeNull();
         await using var connection = await Host.Service<Db>().OpenAsync();
-        (await connection.QuerySingleAsync<string?>("SELECT webhook_secret FROM institutions WHERE id = @Id", new { Id = bank })).ShouldBeNull();
+        (await StoredSecretAsync(bank)).ShouldBeNull();
         (await connection.QueryAsync<string>("SELECT detail FROM audit_log WHERE subject = 'institution' AND subject_id = @Id AND action = 'changed' ORDER BY id",
             new { Id = bank })).ShouldBe(["webhookUrl: (none) → https://bank.example.com/hook; webhookSecret: replaced",
                                           "webhookUrl: https://bank.example.com/hook → (none); webhookSecret: removed"]);
@@ -167,6 +168,18 @@ public sealed class InstitutionTests(string provider) : ApiTestBase(provider)
         seenByAnyone.ShouldNotContain(i => (string)i!["id"]! == gone);
         (await ListAsync(Admin, "")).ShouldNotContain(i => (string)i!["id"]! == gone);
         (await ListAsync(Admin, "?includeDeactivated=true")).Single(i => (string)i!["id"]! == gone)!["deactivatedAt"].ShouldNotBeNull();
+    }
+
+    private const string ForSigning = "whsec_aW5zdGl0dXRpb24td2ViaG9vay1zZWNyZXQtMjAyNiE=";
+    private const string Kept = "whsec_YW5vdGhlci1pbnN0aXR1dGlvbi1zZWNyZXQtMjAyNiE=";
+    private const string NewSecret = "whsec_dGhlLW5ldy13ZWJob29rLXNlY3JldC1mb3ItMjAyNg==";
+
+    /// <summary>The institution's signing secret as stored, read back through Data Protection (null when none is stored).</summary>
+    private async Task<string?> StoredSecretAsync(string institutionId)
+    {
+        await using var connection = await Host.Service<Db>().OpenAsync();
+        var stored = await connection.QuerySingleAsync<string?>("SELECT webhook_signing_secret FROM institutions WHERE id = @Id", new { Id = institutionId });
+        return stored is null ? null : Host.Service<WebhookSecrets>().Unprotect(stored);
     }
 
     private static async Task<JsonArray> ListAsync(HttpClient client, string query) =>

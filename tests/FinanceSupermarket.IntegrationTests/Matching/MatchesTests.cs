@@ -61,10 +61,10 @@ public sealed class MatchesTests(string provider) : ApiTestBase(provider)
 
         var changed = ProductBody();
         changed["maxAmount"] = 1_000_000m;
-        await InstitutionClient(bank).PutJsonAsync($"/api/v1/products/{product}", changed).ShouldBe(HttpStatusCode.OK);
+        await InstitutionClient(bank).PutJsonFromCurrentAsync($"/api/v1/products/{product}", changed).ShouldBe(HttpStatusCode.OK);
         ProductIds(await MatchesAsync(EnterpriseClient(owner), request)).ShouldNotContain(product);
 
-        await InstitutionClient(bank).PutJsonAsync($"/api/v1/products/{product}", ProductBody()).ShouldBe(HttpStatusCode.OK);
+        await InstitutionClient(bank).PutJsonFromCurrentAsync($"/api/v1/products/{product}", ProductBody()).ShouldBe(HttpStatusCode.OK);
         await InstitutionClient(bank).PostJsonAsync($"/api/v1/products/{product}/delist", new { }).ShouldBe(HttpStatusCode.OK);
         ProductIds(await MatchesAsync(EnterpriseClient(owner), request)).ShouldNotContain(product);
     }

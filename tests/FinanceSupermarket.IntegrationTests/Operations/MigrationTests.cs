@@ -36,6 +36,7 @@ public sealed class MigrationTests(string provider)
             $"FinanceSupermarket.Api.database.{folder}.0009_decline_reason.sql",
             // SQLite's columns hold text of any length already.
             .. _provider == DatabaseProvider.Sqlite ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0010_audit_detail_unbounded.sql"],
+            $"FinanceSupermarket.Api.database.{folder}.0011_row_versions_and_webhook_secrets.sql",
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -43,6 +43,36 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await ScreenshotAsync(page, "profile-invalid");
     }
 
+    [Test]
+    public async Task A_profile_form_opened_before_someone_else_saved_is_refused_with_a_message_and_their_change_stands()
+    {
+        var login = People.NewLogin("stale");
+        var page = await NewPageAsync();
+        await SignUpAsync(page, login);
+        await FillProfileAsync(page, NewCreditCode());
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
+        // The page shows the saved profile; meanwhile the profile is changed elsewhere (the API, another session).
+        var elsewhere = await Host.SignInAsync(login);
+        var path = $"/api/v1/enterprises/{(string)elsewhere.Session["membership"]!["organisationId"]!}";
+        var profile = await (await elsewhere.Client.GetAsync(path).ShouldBe(System.Net.HttpStatusCode.OK)).ReadJsonAsync();
+        profile["name"] = "别处改过的名称有限公司";
+        await elsewhere.Client.PutJsonAsync(path, profile, await elsewhere.Client.ETagAsync(path)).ShouldBe(System.Net.HttpStatusCode.OK);
+
+        await page.GetByLabel("企业名称").FillAsync("页面上的修改有限公司");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存企业信息" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("已被他人修改，您的修改没有保存");
+        await Expect(page.GetByLabel("企业名称")).ToHaveValueAsync("页面上的修改有限公司");   // what was typed is still there to copy
+        ((string)(await (await elsewhere.Client.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe("别处改过的名称有限公司");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAsync(page, "profile-stale");
+        // Opened again, the form shows the change made elsewhere, and saves from it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "重新打开企业信息" }).ClickAsync();
+        await Expect(page.GetByLabel("企业名称")).ToHaveValueAsync("别处改过的名称有限公司");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存企业信息" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
+    }
+
     [TestCase(Desktop)]
     [TestCase(Phone)]
     public async Task A_new_sme_posts_a_need_sees_matches_and_near_misses_and_follows_it_to_the_result(int width)

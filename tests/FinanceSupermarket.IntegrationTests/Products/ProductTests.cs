@@ -233,7 +233,7 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
         body["regionCodes"] = new[] { "3205" };
         body["policySupport"] = new[] { "interest_subsidy" };
 
-        var changed = await (await InstitutionClient(institution).PutJsonAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var changed = await (await InstitutionClient(institution).PutJsonFromCurrentAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
 
         ((string)changed["name"]!).ShouldBe("科技信用贷（升级版）");
         var read = await (await Anonymous.GetAsync($"/api/v1/products/{id}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
@@ -242,6 +242,98 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
         read["policySupport"]!.AsArray().Select(support => (string)support!).ShouldBe(["interest_subsidy"]);
         Ids(await ShelvesAsync($"institutionId={institution}&region=330421")).ShouldBeEmpty();
         Ids(await ShelvesAsync($"institutionId={institution}&region=320583")).ShouldBe([id]);
+    }
+
+    [Test]
+    public async Task A_change_names_the_version_it_is_made_from_and_one_made_from_a_stale_version_changes_nothing()
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var id = await ListProductAsync(institution);
+        var path = $"/api/v1/products/{id}";
+        var client = InstitutionClient(institution);
+        var read = await Anonymous.ETagAsync(path);
+        var mine = ProductBody();
+        mine["name"] = "先到的修改";
+        var theirs = ProductBody();
+        theirs["name"] = "后到的修改";
+
+        var changed = await client.PutJsonAsync(path, mine, read).ShouldBe(HttpStatusCode.OK);
+        var stale = await client.PutJsonAsync(path, theirs, read).ShouldBe(HttpStatusCode.PreconditionFailed);
+
+        var now = changed.Headers.ETag!.ToString();
+        now.ShouldNotBe(read);
+        (await Anonymous.ETagAsync(path)).ShouldBe(now);
+        stale.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        ((int)(await stale.ReadJsonAsync())["status"]!).ShouldBe(412);
+        // The stale change changed nothing: the product reads as the first change left it.
+        ((string)(await (await Anonymous.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe("先到的修改");
+        // Made again from the version read now, it goes through.
+        await client.PutJsonAsync(path, theirs, now).ShouldBe(HttpStatusCode.OK);
+        ((string)(await (await Anonymous.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe("后到的修改");
+    }
+
+    [Test]
+    public async Task A_change_without_If_Match_is_refused_with_428_and_weak_or_unknown_tags_never_match()
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var id = await ListProductAsync(institution);
+        var path = $"/api/v1/products/{id}";
+        var client = InstitutionClient(institution);
+        var current = await client.ETagAsync(path);
+        var body = ProductBody();
+        body["name"] = "不该保存的修改";
+
+        var unconditional = await client.PutJsonAsync(path, body, ifMatch: null).ShouldBe(HttpStatusCode.PreconditionRequired);
+        await client.PutJsonAsync(path, body, "W/" + current).ShouldBe(HttpStatusCode.PreconditionFailed);
+        await client.PutJsonAsync(path, body, "\"999999\", \"not-a-version\"").ShouldBe(HttpStatusCode.PreconditionFailed);
+
+        unconditional.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await client.ETagAsync(path)).ShouldBe(current);
+        ((string)(await (await Anonymous.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe("科技信用贷");
+        // A list naming the current version among others matches; so does "*" (any version: an explicit overwrite).
+        await client.PutJsonAsync(path, body, $"\"999999\", {current}").ShouldBe(HttpStatusCode.OK);
+        await client.PutJsonAsync(path, ProductBody(), "*").ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Delisting_the_product_or_renaming_its_institution_moves_its_ETag_on()
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var id = await ListProductAsync(institution);
+        var path = $"/api/v1/products/{id}";
+        var listed = await Anonymous.ETagAsync(path);
+
+        var renamed = InstitutionBody("33");
+        renamed["name"] = "改名后的银行";
+        await Admin.PutJsonAsync($"/api/v1/institutions/{institution}", renamed).ShouldBe(HttpStatusCode.OK);
+        var afterRename = await Anonymous.ETagAsync(path);
+        var delisted = await InstitutionClient(institution).PostJsonAsync($"{path}/delist", new { }).ShouldBe(HttpStatusCode.OK);
+
+        afterRename.ShouldNotBe(listed);   // the product reads with its institution's new name
+        delisted.Headers.ETag!.ToString().ShouldNotBe(afterRename);
+        (await InstitutionClient(institution).ETagAsync(path)).ShouldBe(delisted.Headers.ETag!.ToString());
+        await InstitutionClient(institution).PutJsonAsync(path, ProductBody(), afterRename).ShouldBe(HttpStatusCode.PreconditionFailed);
+    }
+
+    [Test]
+    public async Task Of_two_changes_made_at_once_from_the_same_version_one_goes_through_and_the_other_changes_nothing()
+    {
+        var institution = await RegisterInstitutionAsync("33");
+        var id = await ListProductAsync(institution);
+        var path = $"/api/v1/products/{id}";
+        var read = await Anonymous.ETagAsync(path);
+        var names = new[] { "甲的修改", "乙的修改" };
+
+        var answers = await Task.WhenAll(names.Select(name =>
+        {
+            var body = ProductBody();
+            body["name"] = name;
+            return InstitutionClient(institution).PutJsonAsync(path, body, read);
+        }));
+
+        answers.Select(answer => answer.StatusCode).Order().ShouldBe([HttpStatusCode.OK, HttpStatusCode.PreconditionFailed]);
+        var winner = (string)(await answers.Single(answer => answer.StatusCode == HttpStatusCode.OK).ReadJsonAsync())["name"]!;
+        ((string)(await (await Anonymous.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe(winner);
     }
 
     [Test]
@@ -254,6 +346,8 @@ public sealed class ProductTests(string provider) : ApiTestBase(provider)
         var body = ProductBody();
         body["name"] = "被篡改的产品";
 
+        // Even naming the product's current version: its ETag is no key to it.
+        await InstitutionClient(other).PutJsonAsync($"/api/v1/products/{id}", body, await Admin.ETagAsync($"/api/v1/products/{id}")).ShouldBe(HttpStatusCode.NotFound);
         await InstitutionClient(other).PutJsonAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.NotFound);
         await InstitutionClient(other).PostJsonAsync($"/api/v1/products/{id}/delist", new { }).ShouldBe(HttpStatusCode.NotFound);
         await InstitutionClient(owner).PutJsonAsync($"/api/v1/products/{Guid.NewGuid()}", body).ShouldBe(HttpStatusCode.NotFound);

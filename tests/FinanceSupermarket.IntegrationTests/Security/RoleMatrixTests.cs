@@ -49,7 +49,9 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         from tokens in Enum.GetValues<TokenSource>()
         select new TestFixtureData(provider, tokens);
 
-    private sealed record Endpoint(HttpMethod Method, Func<RoleMatrixTests, Task<string>> Path, Func<RoleMatrixTests, object?>? Body = null);
+    /// <param name="IfMatch">The If-Match a change names: the version of the record it addresses, as an admin reads it now.</param>
+    private sealed record Endpoint(HttpMethod Method, Func<RoleMatrixTests, Task<string>> Path, Func<RoleMatrixTests, object?>? Body = null,
+        Func<RoleMatrixTests, Task<string>>? IfMatch = null);
 
     // The resources: an enterprise with a request and an institution with products, all in Jiashan (330421); a second
     // request published and so dispatched to the own institution (the other one lists nothing before it is published).
@@ -122,6 +124,21 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
 
     private static string Unused() => People.NewLogin("matrix");
 
+    /// <summary>The own institution's webhook path (and suffix), its webhook set by an admin first.</summary>
+    private async Task<string> WebhookPathAsync(string suffix)
+    {
+        var path = $"/api/v1/institutions/{_ownInstitution}/webhook";
+        await Admin.PutJsonAsync(path, new { webhookUrl = "https://bank.example.com/hooks" }).ShouldBe(OK);
+        return path + suffix;
+    }
+
+    /// <summary>A test delivery to the own institution's webhook, sent by an admin.</summary>
+    private async Task<string> DeliveryPathAsync()
+    {
+        var sent = await (await Admin.PostJsonAsync(await WebhookPathAsync("/test"), new { }).ShouldBe(Accepted)).ReadJsonAsync();
+        return $"/api/v1/institutions/{_ownInstitution}/webhook/deliveries/{(string)sent["deliveryId"]!}";
+    }
+
     /// <summary>Publishes a request through the host's mediator and dispatches it, as its two jobs would (no background jobs run here); returns the own institution's dispatch.</summary>
     private async Task<string> PublishAsync(string requestId)
     {
@@ -174,11 +191,14 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
     {
         ["POST /enterprises (the own profile's body)"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/enterprises"), t => t._ownEnterpriseBody),
         ["GET /enterprises/{id}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/enterprises/{t._ownEnterprise}")),
+        ["PUT /enterprises/{id}"] = new(HttpMethod.Put, t => Task.FromResult($"/api/v1/enterprises/{t._ownEnterprise}"), t => t._ownEnterpriseBody,
+            t => t.Admin.ETagAsync($"/api/v1/enterprises/{t._ownEnterprise}")),
         ["GET /enterprises/{unknown}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/enterprises/{Guid.NewGuid()}")),
         ["POST /institutions"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/institutions"), t => InstitutionBody("33")),
         ["GET /institutions/{id}"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}")),
         ["POST /products"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/products"), t => ProductBody()),
-        ["PUT /products/{id}"] = new(HttpMethod.Put, t => Task.FromResult($"/api/v1/products/{t._product}"), t => ProductBody()),
+        ["PUT /products/{id}"] = new(HttpMethod.Put, t => Task.FromResult($"/api/v1/products/{t._product}"), t => ProductBody(),
+            t => t.Admin.ETagAsync($"/api/v1/products/{t._product}")),
         ["POST /products/{id}/delist"] = new(HttpMethod.Post, async t => $"/api/v1/products/{await t.ListProductAsync(t._ownInstitution)}/delist", t => new { }),
         ["GET /products (shelves)"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/products?region=330421&page=1&pageSize=5")),
         ["GET /products/{id} (listed)"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/products/{t._product}")),
@@ -228,6 +248,13 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["GET /statistics/disputes"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/statistics/disputes")),
         ["GET /institutions"] = new(HttpMethod.Get, t => Task.FromResult("/api/v1/institutions")),
         ["PUT /institutions/{id}"] = new(HttpMethod.Put, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}", t => InstitutionBody("3304")),
+        ["GET /institutions/{id}/webhook"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/webhook")),
+        ["PUT /institutions/{id}/webhook"] = new(HttpMethod.Put, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/webhook"),
+            t => new { webhookUrl = "https://bank.example.com/hooks" }),
+        ["POST /institutions/{id}/webhook/secret"] = new(HttpMethod.Post, t => t.WebhookPathAsync("/secret"), t => new { }),
+        ["POST /institutions/{id}/webhook/test"] = new(HttpMethod.Post, t => t.WebhookPathAsync("/test"), t => new { }),
+        ["DELETE /institutions/{id}/webhook"] = new(HttpMethod.Delete, t => t.WebhookPathAsync("")),
+        ["GET /institutions/{id}/webhook/deliveries/{deliveryId}"] = new(HttpMethod.Get, t => t.DeliveryPathAsync()),
         ["POST /institutions/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}/deactivate",
             t => new { reason = "退出平台" }),
         ["POST /auth/sign-up"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-up"), t => new { login = Unused(), password = People.Password, displayName = "新用户" }),
@@ -270,6 +297,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         // Enterprises write their own profile; another enterprise cannot take over its credit code.
         ("POST /enterprises (the own profile's body)", [Unauthorized, OK, Conflict, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("GET /enterprises/{id}", [Unauthorized, OK, NotFound, NotFound, NotFound, OK, NotFound, OK], null),
+        ("PUT /enterprises/{id}", [Unauthorized, OK, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
         ("GET /enterprises/{unknown}", [Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound], null),
         ("POST /institutions", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Created], null),
         ("GET /institutions/{id}", [OK, OK, OK, OK, OK, OK, OK, OK], null),
@@ -326,6 +354,13 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("GET /statistics/disputes", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, OK, OK, Forbidden], null),
         ("GET /institutions", [OK, OK, OK, OK, OK, OK, OK, OK], null),
         ("PUT /institutions/{id}", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, OK], null),
+        // An institution's webhook is its own (its people and API clients) and the admins'.
+        ("GET /institutions/{id}/webhook", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("PUT /institutions/{id}/webhook", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("POST /institutions/{id}/webhook/secret", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("POST /institutions/{id}/webhook/test", [Unauthorized, Forbidden, Forbidden, Accepted, NotFound, Forbidden, Forbidden, Accepted], null),
+        ("DELETE /institutions/{id}/webhook", [Unauthorized, Forbidden, Forbidden, NoContent, NotFound, Forbidden, Forbidden, NoContent], null),
+        ("GET /institutions/{id}/webhook/deliveries/{deliveryId}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
         ("POST /institutions/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         // Accounts: signing up, in and out, and resetting a password are open to anyone; a session's own endpoints are a person's.
         ("POST /auth/sign-up", [Created, Created, Created, Created, Created, Created, Created, Created], null),
@@ -404,6 +439,7 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         var path = await call.Path(this);
         using var request = new HttpRequestMessage(call.Method, path);
         if (call.Body is { } body) request.Content = JsonContent.Create(body(this), options: Json.Options);
+        if (call.IfMatch is { } ifMatch) request.Headers.TryAddWithoutValidation("If-Match", await ifMatch(this)).ShouldBeTrue();
         var before = await SnapshotAsync();
 
         await ClientFor(caller).SendAsync(request).ShouldBe(expected);

@@ -12,9 +12,9 @@ namespace FinanceSupermarket.IntegrationTests.Validation;
 /// <summary>What a bad body is posted to.</summary>
 public enum Target
 {
-    FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, NewInstitution, InstitutionChange,
+    FinancingRequest, NewProduct, ProductChange, NewEnterprise, EnterpriseUpdate, EnterpriseChange, NewInstitution, InstitutionChange,
     Decline, Feedback, Rating, RegionTarget, Blacklist,
-    SignUp, SignIn, Refresh, MfaConfirm, PasswordReset, PasswordResetConfirm, Invitation, InvitationAccept, ApiClient, RegulatorOffice,
+    SignUp, SignIn, Refresh, MfaConfirm, PasswordReset, PasswordResetConfirm, Invitation, InvitationAccept, ApiClient, RegulatorOffice, Webhook,
 }
 
 /// <summary>Who sends a bad query string.</summary>
@@ -293,13 +293,53 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         ("webhookUrl", "\"ftp://bank.example.com/hook\"", "webhookUrl"),
         ("webhookUrl", "\"not a url\"", "webhookUrl"),
         ("webhookUrl", "\"https://bank.example.com/hook\"", "webhookSecret"),   // a change too: no secret is stored
-        // Without a webhook too: the column holds 200 characters, and PostgreSQL refused a longer secret with a 500.
+        // Without a webhook too: a secret that is not a Standard Webhooks secret (PostgreSQL once refused an overlong one with a 500).
         ("webhookSecret", Text(201), "webhookSecret"),
         ("webhookSecret", "\"secret\\u0000\"", "webhookSecret"),
         ("webhookUrl", "\"https://bank.example.com/hook\\n\"", "webhookUrl"),
+        // Not into the platform's own networks: a loopback, link-local (cloud metadata) or private address, or a name for one.
+        ("webhookUrl", "\"https://127.0.0.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://169.254.169.254/latest/meta-data\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[::1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://localhost/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"http://bank.example.com/hook\"", "webhookUrl"),   // https outside Development
+        ("webhookSecret", "\"not-a-standard-webhooks-secret\"", "webhookSecret"),
+        ("webhookSecret", "\"whsec_c2hvcnQ=\"", "webhookSecret"),            // 5 bytes: the spec asks for 24 to 64
         ("regionCodes", "[\"33\\n\"]", "regionCodes[0]"),
         ("regionCodes", "[\"339999\"]", "regionCodes[0]"),   // no county 339999 in GB/T 2260
         ("regionCodes", "[\"330421\",\"3399\"]", "regionCodes[1]"),
+    ];
+
+    // Where an institution points its own webhook (PUT /institutions/{id}/webhook).
+    private static readonly (string Field, string Value, string Key)[] WebhookFields =
+    [
+        ("webhookUrl", Absent, "webhookUrl"),
+        ("webhookUrl", "null", "webhookUrl"),
+        ("webhookUrl", "\"\"", "webhookUrl"),
+        ("webhookUrl", Text(501), "webhookUrl"),
+        ("webhookUrl", "\"not a url\"", "webhookUrl"),
+        ("webhookUrl", "\"ftp://bank.example.com/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"http://bank.example.com/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://user:password@bank.example.com/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://127.0.0.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://127.0.0.1:8443/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://2130706433/hook\"", "webhookUrl"),                 // 127.0.0.1 written as one number
+        ("webhookUrl", "\"https://169.254.169.254/latest/meta-data\"", "webhookUrl"),
+        ("webhookUrl", "\"https://100.100.100.200/latest/meta-data\"", "webhookUrl"), // Alibaba Cloud's metadata service
+        ("webhookUrl", "\"https://[::1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[::ffff:127.0.0.1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[64:ff9b::a9fe:a9fe]/hook\"", "webhookUrl"),       // NAT64 of 169.254.169.254
+        ("webhookUrl", "\"https://localhost/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://10.1.2.3/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://172.16.0.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://192.168.1.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://100.64.0.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://0.0.0.0/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://224.0.0.1/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[fd00::1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[fe80::1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[ff02::1]/hook\"", "webhookUrl"),
+        ("webhookUrl", "\"https://[::]/hook\"", "webhookUrl"),
     ];
 
     private static readonly (string Field, string Value, string Key)[] DeclineFields =
@@ -511,13 +551,14 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         var fieldsByTarget = new (Target Target, (string Field, string Value, string Key)[] Fields)[]
         {
             (Target.FinancingRequest, RequestFields), (Target.NewProduct, ProductFields), (Target.ProductChange, ProductFields),
-            (Target.NewEnterprise, EnterpriseFields), (Target.EnterpriseUpdate, EnterpriseFields), (Target.NewInstitution, InstitutionFields),
+            (Target.NewEnterprise, EnterpriseFields), (Target.EnterpriseUpdate, EnterpriseFields), (Target.EnterpriseChange, EnterpriseFields),
+            (Target.NewInstitution, InstitutionFields),
             (Target.InstitutionChange, InstitutionFields),
             (Target.Decline, DeclineFields), (Target.Feedback, FeedbackFields), (Target.Rating, RatingFields), (Target.RegionTarget, TargetFields),
             (Target.Blacklist, BlacklistFields), (Target.SignUp, SignUpFields), (Target.SignIn, SignInFields), (Target.Refresh, RefreshFields),
             (Target.MfaConfirm, MfaConfirmFields), (Target.PasswordReset, PasswordResetFields), (Target.PasswordResetConfirm, PasswordResetConfirmFields),
             (Target.Invitation, InvitationFields), (Target.InvitationAccept, InvitationAcceptFields), (Target.ApiClient, ApiClientFields),
-            (Target.RegulatorOffice, RegulatorOfficeFields),
+            (Target.RegulatorOffice, RegulatorOfficeFields), (Target.Webhook, WebhookFields),
         };
         foreach (var (target, fields) in fieldsByTarget)
         {
@@ -694,9 +735,12 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
             ToJson(new() { ["creditCode"] = NewCreditCode(), ["reason"] = "失信被执行人" })),
         Target.FinancingRequest => (EnterpriseClient(_enterprise), HttpMethod.Post, "/api/v1/financing-requests", ToJson(RequestBody())),
         Target.NewProduct => (InstitutionClient(_institution), HttpMethod.Post, "/api/v1/products", ToJson(ProductBody())),
-        Target.ProductChange => (InstitutionClient(_institution), HttpMethod.Put, $"/api/v1/products/{_product}", ToJson(ProductBody())),
+        Target.ProductChange => (await MadeFromCurrentAsync(InstitutionClient(_institution), $"/api/v1/products/{_product}"), HttpMethod.Put,
+            $"/api/v1/products/{_product}", ToJson(ProductBody())),
         Target.NewEnterprise => (EnterpriseClient(Guid.NewGuid().ToString()), HttpMethod.Post, "/api/v1/enterprises", ToJson(EnterpriseBody())),
         Target.EnterpriseUpdate => (EnterpriseClient(_enterprise), HttpMethod.Post, "/api/v1/enterprises", ToJson(_enterpriseBody)),
+        Target.EnterpriseChange => (await MadeFromCurrentAsync(EnterpriseClient(_enterprise), $"/api/v1/enterprises/{_enterprise}"), HttpMethod.Put,
+            $"/api/v1/enterprises/{_enterprise}", ToJson(_enterpriseBody)),
         Target.NewInstitution => (Admin, HttpMethod.Post, "/api/v1/institutions", ToJson(InstitutionBody("33"))),
         Target.InstitutionChange => (Admin, HttpMethod.Put, $"/api/v1/institutions/{_changedInstitution}", ToJson(InstitutionBody("3304"))),
         Target.SignUp => (Anonymous, HttpMethod.Post, "/api/v1/auth/sign-up",
@@ -714,8 +758,27 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         Target.InvitationAccept => await AcceptanceAsync(fresh),
         Target.ApiClient => (_manager.Client, HttpMethod.Post, $"/api/v1/institutions/{_institution}/api-clients", ToJson(new() { ["name"] = "信贷系统" })),
         Target.RegulatorOffice => (Admin, HttpMethod.Post, "/api/v1/admin/regulator-offices", ToJson(new() { ["name"] = "嘉兴监管（测试）", ["region"] = "3304" })),
+        Target.Webhook => (InstitutionClient(_institution), HttpMethod.Put, $"/api/v1/institutions/{_institution}/webhook",
+            ToJson(new() { ["webhookUrl"] = "https://bank.example.com/hooks" })),
         _ => throw new ArgumentOutOfRangeException(nameof(target)),
     };
+
+    /// <summary>The client, sending If-Match with the version of the record it reads at the path now: a change made from it.</summary>
+    private static async Task<HttpClient> MadeFromCurrentAsync(HttpClient client, string path)
+    {
+        client.DefaultRequestHeaders.TryAddWithoutValidation("If-Match", await client.ETagAsync(path)).ShouldBeTrue();
+        return client;
+    }
+
+    protected async Task MalformedIfMatchRefusedAsync(string ifMatch)
+    {
+        var before = await SnapshotAsync();
+
+        var response = await InstitutionClient(_institution).PutJsonAsync($"/api/v1/products/{_product}", ProductBody(), ifMatch).ShouldBe(HttpStatusCode.BadRequest);
+
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(pair => pair.Key).ShouldBe(["If-Match"]);
+        (await SnapshotAsync()).ShouldBe(before);
+    }
 
     private static JsonObject ToJson(Dictionary<string, object?> body) => JsonSerializer.SerializeToNode(body, Json.Options)!.AsObject();
 
@@ -792,4 +855,13 @@ public sealed class BadInputBeforeSqlTests() : BadInputFixture(Providers.Sqlite)
 
     [TestCaseSource(typeof(BadInputFixture), nameof(FieldsGivenTwice))]
     public Task A_field_given_twice_is_refused_naming_it(Target target, string field) => FieldGivenTwiceRefusedAsync(target, field);
+
+    [TestCase("")]
+    [TestCase("   ")]
+    [TestCase("7")]
+    [TestCase("\"7")]
+    [TestCase("W/7")]
+    [TestCase("\"7\" \"8\"")]
+    [TestCase("*, \"7\"")]
+    public Task A_malformed_If_Match_is_refused_naming_the_header(string ifMatch) => MalformedIfMatchRefusedAsync(ifMatch);
 }

@@ -61,6 +61,14 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         return held;
     }
 
+    /// <summary>The institution, its webhook set (as its own system would have it); returns its id.</summary>
+    private async Task<string> WithWebhookAsync()
+    {
+        await InstitutionClient(_institution).PutJsonAsync($"/api/v1/institutions/{_institution}/webhook", new { webhookUrl = "https://bank.example.com/hooks" })
+            .ShouldBe(HttpStatusCode.OK);
+        return _institution;
+    }
+
     /// <summary>A dispatch of the institution whose approval resolved its request.</summary>
     private async Task<string> ApprovedDispatchAsync()
     {
@@ -91,13 +99,19 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         new(HttpMethod.Post, "/enterprises", t => Task.FromResult(new Call(t.EnterpriseClient(t._enterprise), "/api/v1/enterprises", ToJson(t._enterpriseBody)))),
         new(HttpMethod.Post, "/institutions", t => Task.FromResult(new Call(t.Admin, "/api/v1/institutions", ToJson(new(InstitutionBody("33"))
         {
-            ["webhookUrl"] = "https://bank.example.com/hook", ["webhookSecret"] = "webhook-secret",
+            ["webhookUrl"] = "https://bank.example.com/hook", ["webhookSecret"] = "whsec_aW5zdGl0dXRpb24td2ViaG9vay1zZWNyZXQtMjAyNiE=",
         })))),
         new(HttpMethod.Post, "/products", t => Task.FromResult(new Call(t.InstitutionClient(t._institution), "/api/v1/products", ToJson(FullProductBody())))),
-        new(HttpMethod.Put, "/products/{id}", t => Task.FromResult(new Call(t.InstitutionClient(t._institution), "/api/v1/products/{id}", ToJson(FullProductBody()))
+        new(HttpMethod.Put, "/products/{id}", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/products/{id}", ToJson(FullProductBody()),
+            Headers: new() { ["If-Match"] = await t.Admin.ETagAsync($"/api/v1/products/{t._product}") })
         {
             RouteValues = { ["id"] = t._product },
-        })),
+        }),
+        new(HttpMethod.Put, "/enterprises/{id}", async t => new Call(t.EnterpriseClient(t._enterprise), "/api/v1/enterprises/{id}", ToJson(t._enterpriseBody),
+            Headers: new() { ["If-Match"] = await t.Admin.ETagAsync($"/api/v1/enterprises/{t._enterprise}") })
+        {
+            RouteValues = { ["id"] = t._enterprise },
+        }),
         new(HttpMethod.Post, "/products/{id}/delist", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/products/{id}/delist", new JsonObject())
         {
             RouteValues = { ["id"] = await t.ListProductAsync(t._institution) },
@@ -139,11 +153,28 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         }),
         new(HttpMethod.Put, "/institutions/{id}", t => Task.FromResult(new Call(t.Admin, "/api/v1/institutions/{id}", ToJson(new(InstitutionBody("33"))
         {
-            ["webhookUrl"] = "https://bank.example.com/hook", ["webhookSecret"] = "webhook-secret",
+            ["webhookUrl"] = "https://bank.example.com/hook", ["webhookSecret"] = "whsec_aW5zdGl0dXRpb24td2ViaG9vay1zZWNyZXQtMjAyNiE=",
         }))
         {
             RouteValues = { ["id"] = t._changedInstitution },
         })),
+        new(HttpMethod.Put, "/institutions/{id}/webhook", t => Task.FromResult(new Call(t.InstitutionClient(t._institution), "/api/v1/institutions/{id}/webhook",
+            ToJson(new() { ["webhookUrl"] = "https://bank.example.com/hooks" }))
+        {
+            RouteValues = { ["id"] = t._institution },
+        })),
+        new(HttpMethod.Post, "/institutions/{id}/webhook/secret", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/institutions/{id}/webhook/secret")
+        {
+            RouteValues = { ["id"] = await t.WithWebhookAsync() },
+        }),
+        new(HttpMethod.Post, "/institutions/{id}/webhook/test", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/institutions/{id}/webhook/test")
+        {
+            RouteValues = { ["id"] = await t.WithWebhookAsync() },
+        }),
+        new(HttpMethod.Delete, "/institutions/{id}/webhook", async t => new Call(t.InstitutionClient(t._institution), "/api/v1/institutions/{id}/webhook")
+        {
+            RouteValues = { ["id"] = await t.WithWebhookAsync() },
+        }),
         new(HttpMethod.Post, "/institutions/{id}/deactivate", async t => new Call(t.Admin, "/api/v1/institutions/{id}/deactivate", ToJson(new() { ["reason"] = "退出平台" }))
         {
             RouteValues = { ["id"] = await t.RegisterInstitutionAsync("33") },

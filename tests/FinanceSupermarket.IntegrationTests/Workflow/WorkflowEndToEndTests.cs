@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 
@@ -94,14 +92,17 @@ public sealed class WorkflowEndToEndTests(string provider) : WorkflowTestBase(pr
         NotificationEvents(await NotificationsAsync(regulator)).ShouldContain("overdue");
         NotificationEvents(await NotificationsAsync(regulator)).ShouldContain("approved");
 
-        // Webhooks to the slow bank's own system: signed, the first refused post retried until delivered. The retry fell due
-        // seconds after the refusal, on the platform's clock, which has moved on two days since.
+        // Webhooks to the slow bank's own system: signed (Standard Webhooks), the first refused post retried until delivered.
+        // The retry fell due seconds after the refusal, on the platform's clock, which has moved on two days since.
         await Host.RunDueJobsAsync();
         var hooks = webhook.Deliveries.ToArray();
         hooks.Length.ShouldBe(2);
         hooks.Select(hook => hook.Event).ShouldBe(["dispatched", "overdue"], ignoreOrder: true);
         foreach (var hook in hooks)
-            hook.Signature.ShouldBe("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), Encoding.UTF8.GetBytes(hook.Body))));
+        {
+            hook.VerifiesWith(WebhookSecret).ShouldBeTrue(hook.Signature);
+            hook.Id.ShouldBe((string)JsonNode.Parse(hook.Body)!["deliveryId"]!);
+        }
         ((string)JsonNode.Parse(hooks[0].Body)!["requestId"]!).ShouldBe(request);
         webhook.Attempts.ShouldBe(3);
         (await CountAsync("webhook_deliveries")).ShouldBe(2);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
 
@@ -10,7 +11,7 @@ public sealed class EnterpriseRow
         SELECT id, credit_code AS CreditCode, name, region_code AS RegionCode, industry_code AS IndustryCode, size,
                size_reason AS SizeReason, employees, annual_revenue AS AnnualRevenue, total_assets AS TotalAssets,
                established_on AS EstablishedOn, tags, tax_credit_level AS TaxCreditLevel, has_loan_history AS HasLoanHistory,
-               registered_elsewhere_reason AS RegisteredElsewhereReason
+               registered_elsewhere_reason AS RegisteredElsewhereReason, row_version AS RowVersion
         FROM enterprises
         """;
 
@@ -29,10 +30,11 @@ public sealed class EnterpriseRow
     public string TaxCreditLevel { get; set; } = "";
     public bool HasLoanHistory { get; set; }
     public string? RegisteredElsewhereReason { get; set; }
+    public long RowVersion { get; set; }
 
     public EnterpriseView ToView(ReferenceData codes) => new(Id, CreditCode, Name, RegionCode, codes.RegionName(RegionCode), IndustryCode,
         codes.IndustryName(IndustryCode), EnumText.Parse<EnterpriseSize>(Size), SizeReason, Employees, AnnualRevenue, TotalAssets, EstablishedOn,
-        EnumText.Split<EnterpriseTag>(Tags), EnumText.Parse<TaxCreditLevel>(TaxCreditLevel), HasLoanHistory, RegisteredElsewhereReason);
+        EnumText.Split<EnterpriseTag>(Tags), EnumText.Parse<TaxCreditLevel>(TaxCreditLevel), HasLoanHistory, RegisteredElsewhereReason) { Version = RowVersion };
 }
 
 /// <summary>
@@ -42,4 +44,9 @@ public sealed class EnterpriseRow
 public sealed record EnterpriseView(
     string Id, string CreditCode, string Name, string RegionCode, string? RegionName, string IndustryCode, string? IndustryName,
     EnterpriseSize Size, string? SizeReason, int? Employees, decimal? AnnualRevenue, decimal? TotalAssets, DateOnly EstablishedOn,
-    IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel TaxCreditLevel, bool HasLoanHistory, string? RegisteredElsewhereReason);
+    IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel TaxCreditLevel, bool HasLoanHistory, string? RegisteredElsewhereReason)
+{
+    /// <summary>The row version the profile was read at: its ETag (a header, not a field), which a change names in If-Match.</summary>
+    [JsonIgnore]
+    public long Version { get; init; }
+}

@@ -24,7 +24,12 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetEnterprise(id), ct)))
+        group.MapGet("/{id}", async (string id, HttpResponse response, IMediator mediator, CancellationToken ct) =>
+            {
+                var profile = await mediator.Send(new GetEnterprise(id), ct);
+                return response.OkWithETag(profile, profile.Version);
+            })
             .RequireAuthorization()
-            .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin");
+            .WithEntityTag()
+            .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin; its ETag is what a change names in If-Match");
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dapper;
 using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -13,7 +14,9 @@ using Mediator;
 namespace FinanceSupermarket.Api.Features.Enterprises;
 
 /// <summary>
-/// Registers an enterprise profile, or updates it. An enterprise user writes the profile its token is bound to.
+/// Registers an enterprise profile, or updates it. An enterprise user writes the profile its token is bound to. A change
+/// addressed to a profile (PUT, the portal's form) names the version it was made from (If-Match, required there); a POST
+/// that updates honours If-Match when sent. A stale version changes nothing (412).
 /// The size is derived from industry, employees, revenue and total assets (工信部联企业〔2011〕300号), not taken on trust;
 /// the credit code's registration authority (characters 3–8) must lie in the region's province unless the enterprise
 /// says why it is registered elsewhere.
@@ -24,6 +27,14 @@ public sealed record RegisterEnterprise(
     bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null) : Mediator.ICommand<RegisterEnterprise.Result>
 {
     public sealed record Result(string Id, bool Created, EnterpriseSize Size, string SizeReason);
+
+    /// <summary>The profile a PUT addresses, which must exist; null for a POST, which writes the caller's own or the credit code's.</summary>
+    [JsonIgnore]
+    public string? ProfileId { get; init; }
+
+    /// <summary>The If-Match header: the ETag of the version the change is made from.</summary>
+    [JsonIgnore, Field(EntityTags.IfMatchHeader)]
+    public string? IfMatch { get; init; }
 
     /// <summary>The answer: the id, and the size the profile was stored with and why (it may differ from the stated one).</summary>
     public sealed record Body(string Id, EnterpriseSize Size, string SizeReason);
@@ -54,6 +65,7 @@ public sealed record RegisterEnterprise(
             RuleFor(x => x.Tags).DistinctList(6);
             RuleFor(x => x.TaxCreditLevel).NotNull().WithMessage(_ => RuleTexts.Say("OneOf", "A, B, M, C, D"));
             RuleFor(x => x.HasLoanHistory).NotNull();
+            RuleFor(x => x.IfMatch).IfMatch();
         }
 
         private static bool Comparable(RegisterEnterprise x) =>
@@ -76,7 +88,7 @@ public sealed record RegisterEnterprise(
         private const string ClaimedAlready =
             "This 统一社会信用代码 is registered already: ask the enterprise's owner to invite you (POST /api/v1/invitations).";
         private const string FindByCreditCodeSql = "SELECT id FROM enterprises WHERE credit_code = @CreditCode";
-        private const string ExistsSql = "SELECT COUNT(*) FROM enterprises WHERE id = @Id";
+        private const string VersionSql = "SELECT row_version FROM enterprises WHERE id = @Id";
 
         private const string InsertSql = """
             INSERT INTO enterprises (id, credit_code, name, region_code, industry_code, size, size_reason, employees, annual_revenue,
@@ -90,8 +102,8 @@ public sealed record RegisterEnterprise(
             UPDATE enterprises SET credit_code = @CreditCode, name = @Name, region_code = @RegionCode, industry_code = @IndustryCode,
                 size = @Size, size_reason = @SizeReason, employees = @Employees, annual_revenue = @AnnualRevenue, total_assets = @TotalAssets,
                 established_on = @EstablishedOn, tags = @Tags, tax_credit_level = @TaxCreditLevel, has_loan_history = @HasLoanHistory,
-                registered_elsewhere_reason = @RegisteredElsewhereReason, updated_at = @Now
-            WHERE id = @Id
+                registered_elsewhere_reason = @RegisteredElsewhereReason, updated_at = @Now, row_version = row_version + 1
+            WHERE id = @Id AND row_version = COALESCE(@Version, row_version)
             """;
 
         public async ValueTask<Result> Handle(RegisterEnterprise command, CancellationToken cancellationToken)
@@ -100,15 +112,22 @@ public sealed record RegisterEnterprise(
             // A person with no enterprise yet registers one and becomes its owner; an enterprise user is bound to one id;
             // an admin registers by credit code.
             var claiming = user.IsPerson && user.Is(Role.Enterprise) && user.EnterpriseId is null;
-            var id = claiming ? Guid.CreateVersion7().ToString() : user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
+            var id = command.ProfileId is { } addressed ? Addressed(addressed)
+                : claiming ? Guid.CreateVersion7().ToString() : user.Is(Role.Enterprise) ? user.RequireEnterpriseId() : holder ?? Guid.CreateVersion7().ToString();
+            var current = await unit.QuerySingleOrDefaultAsync<long?>(VersionSql, new { Id = id });
+            var exists = current is not null;
+            if (!exists && command.ProfileId is not null) throw new NotFoundException("The enterprise");
             if (holder is not null && holder != id)
                 throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
-
-            var exists = await unit.ExecuteScalarAsync<long>(ExistsSql, new { Id = id }) > 0;
+            if (!exists && command.IfMatch is not null) throw new PreconditionFailedException();   // no version of it exists to match
+            // A POST without If-Match updates whatever version is stored (the v1 contract): no version to hold it to.
+            long? version = current is { } stored && (command.IfMatch is not null || command.ProfileId is not null)
+                ? EntityTags.Check(command.IfMatch, stored, required: command.ProfileId is not null)
+                : null;
             var (size, sizeReason) = SizeOf(command);
             var row = new
             {
-                Id = id, command.CreditCode, command.Name, command.RegionCode, command.IndustryCode,
+                Id = id, Version = version, command.CreditCode, command.Name, command.RegionCode, command.IndustryCode,
                 Size = EnumText.ToText(size), SizeReason = sizeReason, command.Employees, command.AnnualRevenue, command.TotalAssets,
                 EstablishedOn = command.EstablishedOn!.Value, Tags = EnumText.Join(command.Tags),
                 TaxCreditLevel = EnumText.ToText(command.TaxCreditLevel!.Value), HasLoanHistory = command.HasLoanHistory!.Value,
@@ -117,7 +136,8 @@ public sealed record RegisterEnterprise(
             };
             try
             {
-                await unit.ExecuteAsync(exists ? UpdateSql : InsertSql, row);
+                // An update that finds its version gone lost to a change committed since: it changes nothing.
+                if (await unit.ExecuteAsync(exists ? UpdateSql : InsertSql, row) == 0) throw new PreconditionFailedException();
             }
             catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
@@ -128,6 +148,10 @@ public sealed record RegisterEnterprise(
             await unit.RecordAsync(row.Now, "enterprise", id, exists ? "changed" : "registered", command.Name);
             return new Result(id, Created: !exists, size, sizeReason);
         }
+
+        /// <summary>The profile a PUT addresses: an enterprise user's own only (another's is not found), or any for an admin.</summary>
+        private string Addressed(string id) =>
+            user.Is(Role.Admin) || user.Is(Role.Enterprise) && user.EnterpriseId == id ? id : throw new NotFoundException("The enterprise");
 
         /// <summary>
         /// The size the rules give, stored over the stated one. Re-classifying rather than refusing is what an SME owner
@@ -151,13 +175,27 @@ public sealed record RegisterEnterprise(
         private static string Text(EnterpriseSize size) => EnumText.ToText(size);
     }
 
-    public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/", async (RegisterEnterprise command, IMediator mediator, CancellationToken ct) =>
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapPost("/", async (RegisterEnterprise command, HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
-                var result = await mediator.Send(command, ct);
+                var result = await mediator.Send(command with { IfMatch = EntityTags.IfMatchOf(request) }, ct);
                 var body = new Body(result.Id, result.Size, result.SizeReason);
                 return result.Created ? Results.Created($"/api/v1/enterprises/{result.Id}", body) : Results.Ok(body);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
-            .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated)");
+            .WithEntityTag(ifMatchRequired: false, answersWithETag: false)
+            .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated); an update honours If-Match");
+        group.MapPut("/{id}", async (string id, RegisterEnterprise command, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(command with { ProfileId = id, IfMatch = EntityTags.IfMatchOf(http.Request) }, ct);
+                var profile = await mediator.Send(new GetEnterprise(id), ct);
+                return http.Response.OkWithETag(profile, profile.Version);
+            })
+            .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
+            .WithEntityTag(ifMatchRequired: true)
+            .WithName("changeEnterprise")
+            .WithSummary("Change an enterprise profile (its enterprise, or an admin); If-Match with the profile's ETag is required")
+            .WithDescription("412 when the profile changed since that ETag (nothing is changed), 428 without If-Match. The answer is the profile with its new ETag.");
+    }
 }

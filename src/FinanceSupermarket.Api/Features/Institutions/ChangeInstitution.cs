@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -7,12 +8,14 @@ using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace FinanceSupermarket.Api.Features.Institutions;
 
 /// <summary>
 /// An admin changes an institution's profile: name, kind, the regions it serves (GB/T 2260, as at registration) and its
-/// webhook. A webhook kept without a new secret keeps the stored one; one removed takes its secret with it. Its listed
+/// webhook. A webhook kept without a new secret keeps the stored one; a new one signs from now on, beside the one it replaced
+/// until the overlap ends (Webhooks:SecretOverlap); a webhook removed takes its secrets with it. Its listed
 /// products follow the new name and regions on the shelves and in the matching at once; a product offered in a region
 /// the institution would no longer serve must be changed or delisted first. The change is recorded, old → new.
 /// </summary>
@@ -20,19 +23,16 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
 {
     public sealed class Validator : AbstractValidator<ChangeInstitution>
     {
-        public Validator(ReferenceData codes) =>
-            RuleFor(x => x.Body).SetValidator(new InstitutionProfile.Validator(codes)).OverridePropertyName(string.Empty);
+        public Validator(ReferenceData codes, WebhookAddresses addresses) =>
+            RuleFor(x => x.Body).SetValidator(new InstitutionProfile.Validator(codes, addresses)).OverridePropertyName(string.Empty);
     }
 
-    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<ChangeInstitution>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock, WebhookSecrets secrets, IOptions<WebhookOptions> webhooks) : ICommandHandler<ChangeInstitution>
     {
         private const string CurrentSql = """
-            SELECT name, kind, region_codes AS RegionCodes, webhook_url AS WebhookUrl, webhook_secret AS WebhookSecret FROM institutions WHERE id = @Id
+            SELECT name, kind, region_codes AS RegionCodes, webhook_url AS WebhookUrl, webhook_signing_secret AS WebhookSecret FROM institutions WHERE id = @Id
             """;
-        private const string UpdateSql = """
-            UPDATE institutions SET name = @Name, kind = @Kind, region_codes = @RegionCodes, webhook_url = @WebhookUrl, webhook_secret = @WebhookSecret
-            WHERE id = @Id
-            """;
+        private const string UpdateSql = "UPDATE institutions SET name = @Name, kind = @Kind, region_codes = @RegionCodes, webhook_url = @WebhookUrl WHERE id = @Id";
         private const string ListedSql = "SELECT id, name, region_codes AS RegionCodes FROM products WHERE institution_id = @Id AND status = 'listed'";
 
         public async ValueTask<Unit> Handle(ChangeInstitution command, CancellationToken cancellationToken)
@@ -40,6 +40,8 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
             var now = clock.GetUtcNow();
             var profile = command.Body;
             var before = await unit.QuerySingleOrDefaultAsync<Stored>(CurrentSql, new { command.Id }) ?? throw new NotFoundException("The institution");
+            // Compared as the secret itself: its protected form differs every time it is protected.
+            before.WebhookSecret = before.WebhookSecret is { } stored ? secrets.Unprotect(stored) : null;
             var secret = profile.WebhookUrl is null ? null : string.IsNullOrEmpty(profile.WebhookSecret) ? before.WebhookSecret : profile.WebhookSecret;
             if (profile.WebhookUrl is not null && secret is null)
                 throw new ValidationException([new ValidationFailure(nameof(InstitutionProfile.WebhookSecret), InstitutionProfile.SecretNeeded)]);
@@ -58,7 +60,10 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
                 throw new ValidationException([new ValidationFailure(nameof(InstitutionProfile.RegionCodes),
                     $"Listed products are offered where the institution would no longer serve: {string.Join("; ", stranded)}. Change or delist them first.")]);
 
-            await unit.ExecuteAsync(UpdateSql, new { command.Id, after.Name, after.Kind, after.RegionCodes, after.WebhookUrl, after.WebhookSecret });
+            await unit.ExecuteAsync(UpdateSql, new { command.Id, after.Name, after.Kind, after.RegionCodes, after.WebhookUrl });
+            if (after.WebhookSecret is null) await InstitutionWebhook.RemoveAsync(unit, command.Id);
+            else if (after.WebhookSecret != before.WebhookSecret)
+                await InstitutionWebhook.ReplaceSecretAsync(unit, secrets, command.Id, after.WebhookSecret, now + webhooks.Value.SecretOverlap);
             // The shelves and every node's matching index read the institution's name and regions with its products.
             if (before.Name != after.Name || before.RegionCodes != after.RegionCodes)
                 foreach (var product in listed) await ProductStore.OfferAsync(unit, product.Id, product.OwnRegions, profile.RegionCodes);

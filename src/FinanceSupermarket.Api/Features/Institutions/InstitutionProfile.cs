@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
@@ -11,20 +12,18 @@ public sealed record InstitutionProfile(
 {
     public sealed class Validator : AbstractValidator<InstitutionProfile>
     {
-        public Validator(ReferenceData codes)
+        public Validator(ReferenceData codes, WebhookAddresses addresses)
         {
             RuleFor(x => x.Name).Name();
             RuleFor(x => x.Kind).NotNull().WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<InstitutionKind>())}.");
             RuleFor(x => x.RegionCodes).NotEmpty().DistinctList(50);
             RuleForEach(x => x.RegionCodes).RegionPrefix(codes);
-            RuleFor(x => x.WebhookUrl).Text(500)
-                .Must(url => url is null || Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-                .WithMessage("Must be an absolute http(s) address.");
-            // The length holds with or without a webhook: the column is 200 characters wide.
-            RuleFor(x => x.WebhookSecret).Text(200);
+            RuleFor(x => x.WebhookUrl).Text(500).DependentRules(() => RuleFor(x => x.WebhookUrl).WebhookUrl(addresses));
+            // Checked with or without a webhook: a secret that is not one is a mistake either way.
+            RuleFor(x => x.WebhookSecret).WebhookSecret();
         }
     }
 
     /// <summary>Why a webhook without a secret is refused: its deliveries are signed with the secret.</summary>
-    public const string SecretNeeded = "A webhook needs a secret (at most 200 characters) to sign its deliveries.";
+    public const string SecretNeeded = "A webhook needs a secret to sign its deliveries: whsec_ and the base64 of 24 to 64 random bytes.";
 }

@@ -10,5 +10,11 @@ public static class InstitutionsEndpoints
         ListInstitutions.Map(group);
         ChangeInstitution.Map(group);
         DeactivateInstitution.Map(group);
+        GetWebhook.Map(group);
+        SetWebhook.Map(group);
+        RotateWebhookSecret.Map(group);
+        RemoveWebhook.Map(group);
+        SendTestWebhook.Map(group);
+        GetWebhookDelivery.Map(group);
     }
 }

@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Domain;
@@ -13,18 +14,18 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
     public sealed class Validator : AbstractValidator<RegisterInstitution>
     {
         // No "body." prefix: the profile's fields are the top-level fields of the JSON the client sent.
-        public Validator(ReferenceData codes)
+        public Validator(ReferenceData codes, WebhookAddresses addresses)
         {
-            RuleFor(x => x.Body).SetValidator(new InstitutionProfile.Validator(codes)).OverridePropertyName(string.Empty);
+            RuleFor(x => x.Body).SetValidator(new InstitutionProfile.Validator(codes, addresses)).OverridePropertyName(string.Empty);
             RuleFor(x => x.Body.WebhookSecret).NotEmpty().When(x => x.Body.WebhookUrl is not null).OverridePropertyName("WebhookSecret")
                 .WithMessage(InstitutionProfile.SecretNeeded);
         }
     }
 
-    public sealed class Handler(UnitOfWork unit, TimeProvider clock) : ICommandHandler<RegisterInstitution, CreatedBody>
+    public sealed class Handler(UnitOfWork unit, TimeProvider clock, WebhookSecrets secrets) : ICommandHandler<RegisterInstitution, CreatedBody>
     {
         private const string InsertSql = """
-            INSERT INTO institutions (id, name, kind, region_codes, webhook_url, webhook_secret, created_at)
+            INSERT INTO institutions (id, name, kind, region_codes, webhook_url, webhook_signing_secret, created_at)
             VALUES (@Id, @Name, @Kind, @RegionCodes, @WebhookUrl, @WebhookSecret, @Now)
             """;
 
@@ -35,7 +36,7 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
             await unit.ExecuteAsync(InsertSql, new
             {
                 Id = id, profile.Name, Kind = EnumText.ToText(profile.Kind!.Value), RegionCodes = string.Join(',', profile.RegionCodes),
-                profile.WebhookUrl, profile.WebhookSecret, Now = clock.GetUtcNow(),
+                profile.WebhookUrl, WebhookSecret = profile.WebhookUrl is null ? null : secrets.Protect(profile.WebhookSecret!), Now = clock.GetUtcNow(),
             });
             await unit.RecordAsync(clock.GetUtcNow(), "institution", id, "registered", profile.Name);
             return new CreatedBody(id);

@@ -6,23 +6,26 @@ using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Operations;
 using Mediator;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace FinanceSupermarket.Api.Features.Notifications;
 
 /// <summary>
-/// Posts one webhook delivery to the institution's system, signed with HMAC-SHA256 of the body under the institution's
-/// secret (header X-FinanceSupermarket-Signature: sha256=&lt;hex&gt;). A failure is recorded and tried again after the
-/// next configured delay; after the last the delivery is marked failed. A lease on the row keeps one attempt at a time.
+/// Posts one webhook delivery to the institution's system, signed by the Standard Webhooks scheme
+/// (<see cref="WebhookSignature"/>) with the institution's secret, and with the secret it replaced while that still signs.
+/// Only a 2xx answer delivers: a redirect is not followed (it is a failed attempt: the URL is to be updated), and the
+/// address is checked again as the connection is made (<see cref="WebhookAddresses"/>). A failure is recorded and tried
+/// again after the next configured delay — the schedule lives in the delivery's row, never in memory; after the last
+/// the delivery is marked failed. A lease on the row keeps one attempt at a time.
 /// A request, not a command: no transaction may span the HTTP post, so the lease and the attempt are separate statements.
 /// </summary>
 public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
 {
-    public const string SignatureHeader = "X-FinanceSupermarket-Signature";
-    public const string DeliveryHeader = "X-FinanceSupermarket-Delivery";
-    public const string EventHeader = "X-FinanceSupermarket-Event";
+    /// <summary>The named HttpClient deliveries go through (NotificationsModule: no redirects, the checked connection, a timeout).</summary>
+    public const string Client = "webhooks";
 
     public sealed class Handler(Db db, IHttpClientFactory http, TimeProvider clock, IOptions<WebhookOptions> options, JobQueue jobs,
-        ILogger<DeliverWebhook> logger, PlatformMetrics metrics) : IRequestHandler<DeliverWebhook, bool>
+        WebhookSecrets secrets, WebhookAddresses addresses, ILogger<DeliverWebhook> logger, PlatformMetrics metrics) : IRequestHandler<DeliverWebhook, bool>
     {
         private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -31,7 +34,8 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
             WHERE id = @Id AND status = 'pending' AND next_attempt_at <= @Now
             """;
         private const string DeliverySql = """
-            SELECT d.id, d.event, d.payload, d.attempts, i.webhook_url AS Url, i.webhook_secret AS Secret
+            SELECT d.id, d.event, d.payload, d.attempts, i.webhook_url AS Url, i.webhook_signing_secret AS Secret,
+                   i.webhook_previous_secret AS PreviousSecret, i.webhook_previous_secret_until AS PreviousSecretUntil
             FROM webhook_deliveries d JOIN institutions i ON i.id = d.institution_id
             WHERE d.id = @Id
             """;
@@ -54,28 +58,34 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
             var delivery = await connection.QuerySingleAsync<Delivery>(DeliverySql, new { Id = command.DeliveryId });
 
             int? statusCode = null;
-            string? error;
-            try
+            string error;
+            if (delivery.Url is null || delivery.Secret is null) error = "The institution has no webhook any more.";
+            else if (addresses.ProblemWithForm(delivery.Url) is { } refused) error = refused;
+            else
             {
-                using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+                try
                 {
-                    Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
-                };
-                message.Headers.Add(SignatureHeader, Sign(delivery.Payload, delivery.Secret ?? ""));
-                message.Headers.Add(DeliveryHeader, delivery.Id);
-                message.Headers.Add(EventHeader, delivery.Event);
-                using var response = await http.CreateClient(nameof(DeliverWebhook)).SendAsync(message, cancellationToken);
-                statusCode = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    await connection.ExecuteAsync(DeliveredSql, new { Id = delivery.Id, StatusCode = statusCode, Now = clock.GetUtcNow() });
-                    return true;
+                    using var message = Signed(delivery, delivery.Url, delivery.Secret, now);
+                    // The answer's headers are enough: a receiver's body is not read, however long it is.
+                    using var response = await http.CreateClient(Client).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    statusCode = (int)response.StatusCode;
+                    if (response.IsSuccessStatusCode)
+                    {
+                        await connection.ExecuteAsync(DeliveredSql, new { delivery.Id, StatusCode = statusCode, Now = clock.GetUtcNow() });
+                        return true;
+                    }
+                    error = statusCode is >= 300 and < 400
+                        ? $"HTTP {statusCode} {response.ReasonPhrase}: redirects are not followed; set the webhook URL to where it leads ({response.Headers.Location})."
+                        : $"HTTP {statusCode} {response.ReasonPhrase}";
                 }
-                error = $"HTTP {statusCode} {response.ReasonPhrase}";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidOperationException)
-            {
-                error = exception.Message;
+                catch (Exception failed) when (failed is HttpRequestException or TaskCanceledException or TimeoutRejectedException or IOException)
+                {
+                    error = Reason(failed);
+                }
+                catch (CryptographicException)
+                {
+                    error = "The signing secret cannot be read (its Data Protection key is gone): rotate the secret.";
+                }
             }
 
             var delays = options.Value.RetryDelaysSeconds;
@@ -83,7 +93,7 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
             var retry = attempt <= delays.Count ? TimeSpan.FromSeconds(delays[attempt - 1]) : (TimeSpan?)null;
             await connection.ExecuteAsync(FailedAttemptSql, new
             {
-                Id = delivery.Id, Status = retry is null ? "failed" : "pending", StatusCode = statusCode,
+                delivery.Id, Status = retry is null ? "failed" : "pending", StatusCode = statusCode,
                 Error = error.Length > 1000 ? error[..1000] : error, NextAttemptAt = retry is { } wait ? clock.GetUtcNow() + wait : (DateTimeOffset?)null,
             });
             metrics.WebhookAttemptFailed(final: retry is null);
@@ -93,8 +103,30 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
             return false;
         }
 
-        public static string Sign(string payload, string secret) =>
-            "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(payload)));
+        /// <summary>
+        /// The post: the payload as stored, webhook-id (the delivery's id, the same on every attempt: the receiver's
+        /// idempotency key), webhook-timestamp (this attempt) and a signature under each secret that signs now.
+        /// </summary>
+        private HttpRequestMessage Signed(Delivery delivery, string url, string secret, DateTimeOffset now)
+        {
+            var signing = new List<string> { secrets.Unprotect(secret) };
+            if (delivery.PreviousSecret is { } previous && delivery.PreviousSecretUntil > now) signing.Add(secrets.Unprotect(previous));
+            var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json") };
+            message.Headers.Add(WebhookSignature.IdHeader, delivery.Id);
+            message.Headers.Add(WebhookSignature.TimestampHeader, WebhookSignature.UnixSeconds(now));
+            message.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Header(delivery.Id, now, delivery.Payload, signing));
+            return message;
+        }
+
+        /// <summary>What went wrong, in the words that help the institution: the refused address, the timeout, the network error.</summary>
+        private string Reason(Exception failed)
+        {
+            for (var cause = failed; cause is not null; cause = cause.InnerException)
+                if (cause is WebhookAddressRefusedException refused) return refused.Message;
+            return failed is TimeoutRejectedException or TaskCanceledException
+                ? $"No answer within {options.Value.Timeout.TotalSeconds:0} s."
+                : failed.InnerException is { } inner ? $"{failed.Message} ({inner.Message})" : failed.Message;
+        }
 
         private sealed class Delivery
         {
@@ -102,8 +134,10 @@ public sealed record DeliverWebhook(string DeliveryId) : IRequest<bool>
             public string Event { get; set; } = "";
             public string Payload { get; set; } = "";
             public int Attempts { get; set; }
-            public string Url { get; set; } = "";
+            public string? Url { get; set; }
             public string? Secret { get; set; }
+            public string? PreviousSecret { get; set; }
+            public DateTimeOffset? PreviousSecretUntil { get; set; }
         }
     }
 }

@@ -47,24 +47,36 @@ public sealed record WebhookWritten(string DeliveryId) : INotification;
 public sealed class WebhookNotificationChannel : INotificationChannel
 {
     private const string WebhookSql = "SELECT webhook_url FROM institutions WHERE id = @Id";
+
+    public async Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now)
+    {
+        if (notification.Recipient.Role != "institution") return;
+        if (await unit.QuerySingleOrDefaultAsync<string?>(WebhookSql, new { notification.Recipient.Id }) is null) return;
+        await WebhookDeliveries.StoreAsync(unit, notification.Recipient.Id!, notification.Event, notification.RequestId, notification.Message,
+            notification.Data, now);
+    }
+}
+
+/// <summary>The webhook deliveries of an institution: each stored in the writer's unit of work, and posted once it commits.</summary>
+public static class WebhookDeliveries
+{
+    /// <summary>The event of the delivery an institution sends itself to try its webhook.</summary>
+    public const string TestEvent = "webhook.test";
+
     private const string InsertSql = """
         INSERT INTO webhook_deliveries (id, institution_id, event, payload, status, attempts, next_attempt_at, created_at)
         VALUES (@Id, @InstitutionId, @Event, @Payload, 'pending', 0, @Now, @Now)
         """;
 
-    public async Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now)
+    /// <summary>Stores a delivery with its payload, and raises its post for after commit; returns its id (the webhook-id).</summary>
+    public static async Task<string> StoreAsync(UnitOfWork unit, string institutionId, string @event, string? requestId, string message, object? data,
+        DateTimeOffset now)
     {
-        if (notification.Recipient.Role != "institution") return;
-        var url = await unit.QuerySingleOrDefaultAsync<string?>(WebhookSql, new { notification.Recipient.Id });
-        if (url is null) return;
         var id = Guid.CreateVersion7().ToString();
-        var payload = JsonSerializer.Serialize(new
-        {
-            deliveryId = id, @event = notification.Event, requestId = notification.RequestId, message = notification.Message,
-            data = notification.Data, occurredAt = now,
-        }, WebhookJson);
-        await unit.ExecuteAsync(InsertSql, new { Id = id, InstitutionId = notification.Recipient.Id, notification.Event, Payload = payload, Now = now });
+        var payload = JsonSerializer.Serialize(new { deliveryId = id, @event, requestId, message, data, occurredAt = now }, WebhookJson);
+        await unit.ExecuteAsync(InsertSql, new { Id = id, InstitutionId = institutionId, Event = @event, Payload = payload, Now = now });
         unit.Raise(new WebhookWritten(id));
+        return id;
     }
 
     private static readonly JsonSerializerOptions WebhookJson = CreateJson();

@@ -31,11 +31,13 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/{id}/delist", async (string id, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/{id}/delist", async (string id, HttpResponse response, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DelistProduct(id), ct);
-                return Results.Ok(await mediator.Send(new GetProduct(id), ct));
+                var delisted = await mediator.Send(new GetProduct(id), ct);
+                return response.OkWithETag(delisted, delisted.Version);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithEntityTag()
             .WithSummary("Take a product off the shelves (owning institution)");
 }

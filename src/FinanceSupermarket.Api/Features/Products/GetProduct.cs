@@ -26,6 +26,11 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetProduct(id), ct)))
-            .WithSummary("One product");
+        group.MapGet("/{id}", async (string id, HttpResponse response, IMediator mediator, CancellationToken ct) =>
+            {
+                var product = await mediator.Send(new GetProduct(id), ct);
+                return response.OkWithETag(product, product.Version);
+            })
+            .WithEntityTag()
+            .WithSummary("One product; its ETag is what a change names in If-Match");
 }

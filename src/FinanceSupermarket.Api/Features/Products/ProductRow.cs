@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
 
@@ -13,7 +14,7 @@ public sealed class ProductRow
                p.region_codes AS RegionCodes, p.industry_codes AS IndustryCodes, p.enterprise_sizes AS EnterpriseSizes,
                p.required_tags AS RequiredTags, p.min_years_in_business AS MinYearsInBusiness, p.min_tax_credit_level AS MinTaxCreditLevel,
                p.first_loan_friendly AS FirstLoanFriendly, p.policy_support AS PolicySupport, p.approval_days AS ApprovalDays,
-               p.description, p.status
+               p.description, p.status, p.row_version AS RowVersion
         FROM products p
         JOIN institutions i ON i.id = p.institution_id
         """;
@@ -42,13 +43,14 @@ public sealed class ProductRow
     public int ApprovalDays { get; set; }
     public string? Description { get; set; }
     public string Status { get; set; } = "";
+    public long RowVersion { get; set; }
 
     public ProductView ToView() => new(
         Id, InstitutionId, InstitutionName, Name, EnumText.Parse<ProductKind>(Kind), MinAmount, MaxAmount, MinTermMonths, MaxTermMonths,
         MinRate, MaxRate, EnumText.Split<GuaranteeMode>(GuaranteeModes), SplitCodes(RegionCodes), SplitCodes(IndustryCodes),
         EnumText.Split<EnterpriseSize>(EnterpriseSizes), EnumText.Split<EnterpriseTag>(RequiredTags), MinYearsInBusiness,
         MinTaxCreditLevel is null ? null : EnumText.Parse<TaxCreditLevel>(MinTaxCreditLevel), FirstLoanFriendly,
-        EnumText.Split<PolicySupport>(PolicySupport), ApprovalDays, Description, EnumText.Parse<ProductStatus>(Status));
+        EnumText.Split<PolicySupport>(PolicySupport), ApprovalDays, Description, EnumText.Parse<ProductStatus>(Status)) { Version = RowVersion };
 
     public static IReadOnlyList<string> SplitCodes(string joined) => joined.Length == 0 ? [] : joined.Split(',');
 }
@@ -65,6 +67,10 @@ public sealed record ProductView(
 
     /// <summary>The industries served, with their names (filled by <see cref="Named"/>).</summary>
     public IReadOnlyList<NamedCode> Industries { get; init; } = [];
+
+    /// <summary>The row version the view was read at: its ETag (a header, not a field).</summary>
+    [JsonIgnore]
+    public long Version { get; init; }
 
     /// <summary>The view as the shelves show it: every region and industry code beside its name.</summary>
     public ProductView Named(ReferenceData codes) =>

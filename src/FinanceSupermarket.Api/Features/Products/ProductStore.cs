@@ -23,7 +23,9 @@ internal static class ProductStore
     private const string DeleteRegionsSql = "DELETE FROM product_regions WHERE product_id = @ProductId";
     private const string InsertRegionSql = "INSERT INTO product_regions (product_id, region_prefix) VALUES (@ProductId, @RegionPrefix)";
     private const string BumpCatalogVersionSql = "UPDATE catalog_version SET version = version + 1 WHERE id = 1";
-    private const string StampProductSql = "UPDATE products SET catalog_version = (SELECT version FROM catalog_version WHERE id = 1) WHERE id = @ProductId";
+    private const string StampProductSql = """
+        UPDATE products SET catalog_version = (SELECT version FROM catalog_version WHERE id = 1), row_version = row_version + 1 WHERE id = @ProductId
+        """;
 
     /// <summary>The terms as column parameters (lists joined as comma-separated words).</summary>
     public static object Columns(string id, string institutionId, ProductTerms terms, ProductStatus status, DateTimeOffset now) => new
@@ -77,7 +79,8 @@ internal static class ProductStore
     /// <summary>
     /// Moves the catalog version on and stamps the product with it, so that every API node's matching index
     /// reloads exactly the products written since the version it has seen. The version row's lock orders writers.
-    /// This node's index follows at once, after commit.
+    /// This node's index follows at once, after commit. Every write of a product comes here, so this is also where its
+    /// row version (its ETag) moves on: a change, a delisting, its institution's new name or regions.
     /// </summary>
     public static async Task StampCatalogVersionAsync(UnitOfWork unit, string productId)
     {

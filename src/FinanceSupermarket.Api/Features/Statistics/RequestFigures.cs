@@ -34,7 +34,8 @@ public static class RequestFigures
         """;
     private const string UnansweredSql = "UPDATE financing_requests SET answers_due = answers_due + 1 WHERE id = @RequestId";
     // 首贷: counted as a first loan only when the enterprise had no loan when it was approved, so a first-loan firm's
-    // second approval is not a first loan again; from then on the enterprise has loan history.
+    // second approval is not a first loan again; from then on the enterprise has loan history, which its profile shows: a
+    // profile form opened before is then stale (its row version moves on).
     private const string ApprovedSql = """
         UPDATE financing_requests SET approved_amount = @Amount, approved_rate = @Rate, approved_credit = @Credit,
             approved_institution_id = @InstitutionId, approved_product_kind = @ProductKind, hours_to_result = @Hours,
@@ -43,7 +44,8 @@ public static class RequestFigures
         WHERE id = @RequestId
         """;
     private const string LoanHistorySql = """
-        UPDATE enterprises SET has_loan_history = @True WHERE id = (SELECT enterprise_id FROM financing_requests WHERE id = @RequestId)
+        UPDATE enterprises SET has_loan_history = @True, row_version = row_version + 1
+        WHERE id = (SELECT enterprise_id FROM financing_requests WHERE id = @RequestId) AND has_loan_history = @False
         """;
     private const string CorrectedSql = """
         UPDATE financing_requests SET approved_amount = @Amount, approved_rate = @Rate, disputed_amount = NULL WHERE id = @RequestId
@@ -83,7 +85,7 @@ public static class RequestFigures
             Credit = approval.ProductKind == EnumText.ToText(ProductKind.CreditLoan) || approval.ProductGuaranteeModes == EnumText.ToText(GuaranteeMode.Credit),
             Hours = Hours(submittedAt, now), True = true, False = false,
         });
-        await unit.ExecuteAsync(LoanHistorySql, new { RequestId = requestId, True = true });
+        await unit.ExecuteAsync(LoanHistorySql, new { RequestId = requestId, True = true, False = false });
     }
 
     /// <summary>The institution corrected its approval: the figures follow the corrected terms exactly (a dispute ends with it).</summary>

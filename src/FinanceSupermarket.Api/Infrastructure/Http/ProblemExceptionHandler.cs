@@ -36,6 +36,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
             UnprocessableException unprocessable => new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Unprocessable request", Detail = unprocessable.Message },
             TooManyRequestsException tooMany => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = tooMany.Message },
+            PreconditionFailedException stale => new ProblemDetails { Status = StatusCodes.Status412PreconditionFailed, Title = "Precondition failed", Detail = stale.Message },
+            PreconditionRequiredException unconditional => new ProblemDetails
+            {
+                Status = StatusCodes.Status428PreconditionRequired, Title = "Precondition required", Detail = unconditional.Message,
+            },
             ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
             // Anything else is the platform's fault: logged below, with its stack.
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError },

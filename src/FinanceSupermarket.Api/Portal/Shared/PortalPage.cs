@@ -30,6 +30,12 @@ public abstract class PortalPage : ComponentBase
     protected bool Posted(string formName) =>
         HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType && HttpContext.Request.Form["_handler"] == formName;
 
+    /// <summary>
+    /// The last change was made from a stale copy of its record (the version its form carried is no longer the stored
+    /// one): nothing was saved, and the page says so instead of overwriting what someone else saved.
+    /// </summary>
+    protected bool Outdated { get; private set; }
+
     /// <summary>A form over a model, and the store its messages beside the fields come from.</summary>
     protected static (EditContext Form, ValidationMessageStore Messages) FormFor(object model)
     {
@@ -44,7 +50,7 @@ public abstract class PortalPage : ComponentBase
     protected async Task<(bool Done, T Result)> SendAsync<T>(IMessage message, Func<IMessage, CancellationToken, ValueTask<T>> send, EditContext? form = null,
         ValidationMessageStore? messages = null, Func<string, string>? fieldOf = null)
     {
-        Refusal = null;
+        (Refusal, Outdated) = (null, false);
         try
         {
             return (true, await send(message, HttpContext.RequestAborted));
@@ -61,6 +67,10 @@ public abstract class PortalPage : ComponentBase
         catch (Exception refused) when (refused is ConflictException or UnprocessableException or TooManyRequestsException or ValidationException)
         {
             Refusal = refused.Message;
+        }
+        catch (Exception stale) when (stale is PreconditionFailedException or PreconditionRequiredException)
+        {
+            Outdated = true;
         }
         catch (Exception hidden) when (hidden is NotFoundException or ForbiddenException)
         {
