@@ -1,5 +1,6 @@
 using FinanceSupermarket.Api.Portal;
 using Microsoft.AspNetCore.HttpLogging;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 using Scalar.AspNetCore;
 
 namespace FinanceSupermarket.Api.Infrastructure.Http;
@@ -13,7 +14,7 @@ public static class HttpModule
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddPlatformOpenApi();
         services.AddHttpLogging(logging =>
         {
             logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
