@@ -45,7 +45,7 @@ public sealed record CreateApiClient(string InstitutionId, string Name) : Mediat
         group.MapPost("/{id}/api-clients", async (string id, NameBody body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new CreateApiClient(id, body.Name), ct);
-                return Results.Created($"/api/v1/institutions/{id}/api-clients/{created.ClientId}", created);
+                return TypedResults.Created($"/api/v1/institutions/{id}/api-clients/{created.ClientId}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("Register an API client of the institution (manager); the secret is shown once");

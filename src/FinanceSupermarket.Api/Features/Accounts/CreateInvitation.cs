@@ -68,7 +68,7 @@ public sealed record CreateInvitation(MembershipKind? OrganisationKind, string O
         group.MapPost("/", async (CreateInvitation command, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);
-                return Results.Created($"/api/v1/invitations/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/invitations/{created.Id}", created);
             })
             .RequireAuthorization()
             .WithSummary("Invite a person into an organisation (enterprise owner, institution manager, admin); the code is shown once");

@@ -44,7 +44,7 @@ public sealed record CreateRegulatorOffice(string Name, string Region) : Mediato
         group.MapPost("/regulator-offices", async (CreateRegulatorOffice command, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);
-                return Results.Created($"/api/v1/admin/regulator-offices/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/admin/regulator-offices/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("Register a regulator office and the region it supervises (admin)");

@@ -21,7 +21,7 @@ public sealed record ListApiClients(string InstitutionId) : IQuery<IReadOnlyList
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}/api-clients", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListApiClients(id), ct)))
+        group.MapGet("/{id}/api-clients", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListApiClients(id), ct)))
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("The institution's API clients and their last use (manager)");
 }

@@ -31,7 +31,7 @@ public sealed record ListMessages(string? Recipient, int? Page, int? PageSize) :
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/messages", async ([AsParameters] ListMessages query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/messages", async ([AsParameters] ListMessages query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("The outbox of messages to people (invitations, reset codes), newest first (admin)");
 }

@@ -33,7 +33,7 @@ public sealed record ListSecurityEvents(string? Kind, string? Login, int? Page, 
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/security-events", async ([AsParameters] ListSecurityEvents query, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(query, ct)))
+                TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("Account and sign-in events, newest first (admin)");
 }

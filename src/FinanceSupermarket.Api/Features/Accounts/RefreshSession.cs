@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
@@ -31,9 +32,10 @@ public sealed record RefreshSession(string RefreshToken, string? MembershipId) :
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/refresh", async (RefreshSession command, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(command, ct) is { Session: { } session } ? Results.Ok(session) : Results.Problem(
+        group.MapPost("/refresh", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (RefreshSession command, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(command, ct) is { Session: { } session } ? TypedResults.Ok(session) : TypedResults.Problem(
                     statusCode: StatusCodes.Status401Unauthorized, title: "Session ended", detail: "Sign in again."))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
             .WithSummary("Refresh a session: a new access token and refresh token; the old refresh token is spent");

@@ -54,8 +54,9 @@ public sealed record RemoveMembership(string Id) : Mediator.ICommand
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RemoveMembership(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Remove a person from an organisation (its owner or manager, admin); their sessions in it end");
 }

@@ -51,7 +51,7 @@ public sealed record RequestPasswordReset(string Login) : Mediator.ICommand
         group.MapPost("/password-reset", async (RequestPasswordReset command, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(command, ct);
-                return Results.Accepted();
+                return TypedResults.Accepted((string?)null);
             })
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)

@@ -28,7 +28,7 @@ public sealed record RevokeApiClient(string InstitutionId, string ClientId) : Me
         group.MapDelete("/{id}/api-clients/{clientId}", async (string id, string clientId, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeApiClient(id, clientId), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("Revoke an API client of the institution (manager)");

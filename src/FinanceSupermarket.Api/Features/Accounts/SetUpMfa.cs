@@ -31,7 +31,8 @@ public sealed record SetUpMfa : Mediator.ICommand<SetUpMfa.Setup>
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/mfa/setup", async (IMediator mediator, CancellationToken ct) =>
-Results.Ok(await mediator.Send(new SetUpMfa(), ct)))
+TypedResults.Ok(await mediator.Send(new SetUpMfa(), ct)))
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Start setting up the TOTP second factor: the secret for an authenticator app");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
@@ -88,21 +89,22 @@ public sealed record SignIn(string Login, [property: Secret] string Password, st
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/sign-in", async (SignIn command, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/sign-in", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (SignIn command, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(command, ct) switch
                 {
-                    { Session: { } session } => Results.Ok(session),
-                    { MfaRequired: true } => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Second factor required",
+                    { Session: { } session } => TypedResults.Ok(session),
+                    { MfaRequired: true } => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Second factor required",
                         detail: "Enter the 6-digit code of your authenticator app (or a recovery code) as totp.",
                         extensions: new Dictionary<string, object?> { ["mfaRequired"] = true }),
                     _ => NotSignedIn(),
                 })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
             .WithSummary("Sign in: a session (access and refresh token) for one of the person's memberships");
 
     /// <summary>The one answer to every refused sign-in, whatever the reason.</summary>
-    public static IResult NotSignedIn() => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in",
+    public static ProblemHttpResult NotSignedIn() => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in",
         detail: "The login or password is wrong, or the account is locked for 15 minutes after 5 failed attempts.",
         extensions: new Dictionary<string, object?> { ["mfaRequired"] = false });
 }

@@ -23,7 +23,7 @@ public sealed record SignOut : Mediator.ICommand
         group.MapPost("/sign-out", async (IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new SignOut(), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
             .WithSummary("Sign out: the session is revoked");

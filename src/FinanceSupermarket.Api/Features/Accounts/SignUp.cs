@@ -39,9 +39,10 @@ public sealed record SignUp(string Login, [property: Secret] string Password, st
         group.MapPost("/sign-up", async (SignUp command, IMediator mediator, CancellationToken ct) =>
             {
                 var result = await mediator.Send(command, ct);
-                return Results.Created("/api/v1/auth/me", result);
+                return TypedResults.Created("/api/v1/auth/me", result);
             })
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Open a person's account (login = mobile number or e-mail)");
 }

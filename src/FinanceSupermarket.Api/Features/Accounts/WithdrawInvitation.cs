@@ -37,8 +37,9 @@ public sealed record WithdrawInvitation(string Id) : Mediator.ICommand
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new WithdrawInvitation(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Withdraw an invitation that was not accepted yet");
 }

@@ -21,7 +21,7 @@ public sealed record ListCheckpoints : IQuery<CheckpointExport>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/checkpoints", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListCheckpoints(), ct)))
+        group.MapGet("/checkpoints", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListCheckpoints(), ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("The audit trail's signed daily checkpoints, oldest first, to export and keep elsewhere (admin)");
 }

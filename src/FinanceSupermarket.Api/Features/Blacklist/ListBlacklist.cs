@@ -25,6 +25,6 @@ public sealed record ListBlacklist : IQuery<IReadOnlyList<BlacklistEntry>>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListBlacklist(), ct)))
+        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListBlacklist(), ct)))
             .WithSummary("The blacklist (admin)");
 }

@@ -24,7 +24,7 @@ public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<
         group.MapDelete("/{creditCode}", async (string creditCode, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RemoveFromBlacklist(creditCode), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .WithSummary("Lift a blacklist entry (admin)");
 }

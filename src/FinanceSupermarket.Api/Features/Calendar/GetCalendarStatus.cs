@@ -31,7 +31,7 @@ public sealed record GetCalendarStatus : IQuery<CalendarStatus>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetCalendarStatus(), ct)))
+        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetCalendarStatus(), ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("The working-day calendar's years, and a warning for a year without data (admin)");
 }

@@ -30,7 +30,8 @@ public sealed record AcceptDispatch(string Id) : Mediator.ICommand
         group.MapPost("/{id}/accept", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new AcceptDispatch(id), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Accept a dispatch (the institution dispatched to)");
 }

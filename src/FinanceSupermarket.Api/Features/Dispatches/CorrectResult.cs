@@ -65,7 +65,8 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
         group.MapPost("/{id}/correction", async (string id, CorrectionBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new CorrectResult(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Correct a posted approval (amount, rate, termMonths) saying why; recorded, and the figures follow");
 }

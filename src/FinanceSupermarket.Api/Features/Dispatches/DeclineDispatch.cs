@@ -67,7 +67,8 @@ public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [prop
         group.MapPost("/{id}/decline", async (string id, DeclineBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DeclineDispatch(id, body.ReasonCode, body.Reason), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Decline a dispatch with a reasonCode from the list and optional words (the institution dispatched to)");
 }

@@ -97,6 +97,6 @@ public sealed record GetDispatch(string Id) : IQuery<DispatchView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetDispatch(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct)))
             .WithSummary("One dispatch of the caller's institution");
 }

@@ -95,7 +95,8 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
         group.MapPost("/{id}/feedback", async (string id, FeedbackBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new GiveFeedback(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Give the final result: approved (amount, rate, termMonths) or rejected/withdrawn (reason)");
 }

@@ -40,6 +40,6 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListInbox query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListInbox query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .WithSummary("The caller's inbox of dispatches, ?status=pending");
 }

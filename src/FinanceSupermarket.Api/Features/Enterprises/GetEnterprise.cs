@@ -24,7 +24,7 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetEnterprise(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetEnterprise(id), ct)))
             .RequireAuthorization()
             .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Dapper;
 using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -152,12 +153,13 @@ public sealed record RegisterEnterprise(
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/", async (RegisterEnterprise command, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<Created<Body>, Ok<Body>>> (RegisterEnterprise command, IMediator mediator, CancellationToken ct) =>
             {
                 var result = await mediator.Send(command, ct);
                 var body = new Body(result.Id, result.Size, result.SizeReason);
-                return result.Created ? Results.Created($"/api/v1/enterprises/{result.Id}", body) : Results.Ok(body);
+                return result.Created ? TypedResults.Created($"/api/v1/enterprises/{result.Id}", body) : TypedResults.Ok(body);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated)");
 }

@@ -49,7 +49,7 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/{id}/matches", async (string id, int? limit, bool? includeNearMisses, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new GetMatches(id, limit, includeNearMisses), ct)))
+                TypedResults.Ok(await mediator.Send(new GetMatches(id, limit, includeNearMisses), ct)))
             .RequireAuthorization()
             .WithSummary("Ranked, explained products for a request (owner, regulator of its region); ?includeNearMisses=true adds products one rule away");
 }

@@ -97,7 +97,7 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetRequest(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetRequest(id), ct)))
             .RequireAuthorization()
             .WithSummary("A financing request with its timeline and dispatches");
 }

@@ -10,7 +10,9 @@ using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 
 namespace FinanceSupermarket.Api.Features.FinancingRequests;
 
@@ -56,6 +58,9 @@ public static class TermsRules
 public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempotency-Key")] string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>, ITermsMessage
 {
     public sealed record Result(string Id, RequestStatus Status, bool Replayed);
+
+    /// <summary>The answer: the new request's id and status (a replay: the first request's, as they are now).</summary>
+    public sealed record Submitted(string Id, RequestStatus Status);
 
     public sealed class Validator : AbstractValidator<SubmitRequest>
     {
@@ -174,13 +179,14 @@ public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempote
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/", async (RequestTerms body, HttpContext http, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/", async (RequestTerms body, [FromHeader(Name = Contract.IdempotencyKeyHeader)] string? idempotencyKey, HttpResponse response,
+                IMediator mediator, CancellationToken ct) =>
             {
-                var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-                var result = await mediator.Send(new SubmitRequest(body, key), ct);
-                if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Created($"/api/v1/financing-requests/{result.Id}", new { id = result.Id, status = result.Status });
+                var result = await mediator.Send(new SubmitRequest(body, idempotencyKey), ct);
+                if (result.Replayed) response.Headers[Contract.IdempotentReplayedHeader] = "true";
+                return TypedResults.Created($"/api/v1/financing-requests/{result.Id}", new Submitted(result.Id, result.Status));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Submit a financing need; honours the Idempotency-Key header");
 }

@@ -101,7 +101,7 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
         group.MapPut("/{id}", async (string id, InstitutionProfile body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new ChangeInstitution(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetInstitution(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetInstitution(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("Change an institution's name, kind, regions or webhook (admin); recorded old → new");

@@ -73,8 +73,9 @@ public sealed record DeactivateInstitution(string Id, string Reason) : Mediator.
         group.MapPost("/{id}/deactivate", async (string id, DeactivationBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DeactivateInstitution(id, body.Reason), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Deactivate an institution (admin): its products are delisted and its open dispatches re-dispatched");
 }

@@ -29,6 +29,6 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetInstitution(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetInstitution(id), ct)))
             .WithSummary("An institution's profile (public)");
 }

@@ -46,7 +46,7 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
         group.MapPost("/", async (InstitutionProfile body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new RegisterInstitution(body), ct);
-                return Results.Created($"/api/v1/institutions/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/institutions/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("Register an institution (admin)");

@@ -44,7 +44,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
         group.MapPut("/{id}", async (string id, ProductTerms body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new ChangeProduct(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetProduct(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetProduct(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("Change a product's terms (owning institution)");

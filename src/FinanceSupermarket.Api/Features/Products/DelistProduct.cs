@@ -34,8 +34,9 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
         group.MapPost("/{id}/delist", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DelistProduct(id), ct);
-                return Results.Ok(await mediator.Send(new GetProduct(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetProduct(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Take a product off the shelves (owning institution)");
 }

@@ -26,6 +26,6 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetProduct(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetProduct(id), ct)))
             .WithSummary("One product");
 }

@@ -42,7 +42,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
         group.MapPost("/", async (ProductTerms body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new ListProduct(body), ct);
-                return Results.Created($"/api/v1/products/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/products/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithSummary("List a product of the caller's institution");

@@ -26,6 +26,6 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .WithSummary("Counts and amounts for requests submitted in a period (Asia/Shanghai days), region and industry");
 }

@@ -56,6 +56,6 @@ public sealed record ListDisputes(int? Page, int? PageSize) : IQuery<Paged<Dispu
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/disputes", async ([AsParameters] ListDisputes query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/disputes", async ([AsParameters] ListDisputes query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .WithSummary("Results under dispute in the regulator's region (counted apart until settled)");
 }

@@ -51,7 +51,7 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPut("/targets", async (SetTarget command, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(command, ct)))
+        group.MapPut("/targets", async (SetTarget command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
             .WithSummary("Set a region's yearly target for approved amount and count (admin)");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -74,7 +75,49 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
             if (tag.Name is not null && Tags.TryGetValue(tag.Name, out var description)) tag.Description = description;
+        RemoveUnusedSchemas(document);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The schemas no operation uses any more: the generator's problem types, whose responses now name the problem schemas
+    /// above, and a body read as raw JSON that an operation describes by a schema of its own.
+    /// </summary>
+    private static void RemoveUnusedSchemas(OpenApiDocument document)
+    {
+        var schemas = document.Components!.Schemas!;
+        var used = new HashSet<string>();
+        var text = Serialize(document, withSchemas: false);
+        while (true)
+        {
+            var found = SchemaReference.Matches(text).Select(match => match.Groups[1].Value).Where(used.Add).ToArray();
+            if (found.Length == 0) break;
+            text = string.Join('\n', found.Where(schemas.ContainsKey).Select(name => Serialize(schemas[name])));
+        }
+        foreach (var name in schemas.Keys.Except(used).ToArray()) schemas.Remove(name);
+    }
+
+    private static readonly Regex SchemaReference = new("\"#/components/schemas/([^\"]+)\"", RegexOptions.Compiled);
+
+    private static string Serialize(OpenApiDocument document, bool withSchemas)
+    {
+        var schemas = document.Components!.Schemas;
+        if (!withSchemas) document.Components.Schemas = null;
+        try
+        {
+            return Serialize((IOpenApiSerializable)document);
+        }
+        finally
+        {
+            document.Components.Schemas = schemas;
+        }
+    }
+
+    private static string Serialize(IOpenApiSerializable element)
+    {
+        using var text = new StringWriter();
+        element.SerializeAsV31(new OpenApiJsonWriter(text));
+        return text.ToString();
     }
 
     /// <summary>RFC 9457 §3.1 members, any extension members (traceId), and for a 400 the bad fields.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OpenApi;
+
 namespace FinanceSupermarket.Api.Infrastructure.OpenApi;
 
 /// <summary>
@@ -16,8 +18,24 @@ public static class OpenApiModule
     public static IServiceCollection AddPlatformOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
+            options.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is null ? null : SchemaName(type.Type);
             options.AddSchemaTransformer<ContractSchemas>();
             options.AddOperationTransformer<ContractOperations>();
             options.AddDocumentTransformer<ContractDocument>();
         });
+
+    /// <summary>
+    /// A schema's name, unique across the API: a nested type is named with the use case it belongs to (GetMatches.View →
+    /// GetMatchesView; the generator's own "View" would give several types one name), a generic one with its arguments
+    /// (Paged&lt;ListRequests.Item&gt; → PagedOfListRequestsItem).
+    /// </summary>
+    public static string SchemaName(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsGenericType)
+            return type.Name[..type.Name.IndexOf('`')] + "Of" + string.Join("And", type.GetGenericArguments().Select(SchemaName));
+        return type.DeclaringType is { } useCase && !type.Name.StartsWith(useCase.Name, StringComparison.Ordinal)
+            ? SchemaName(useCase) + type.Name
+            : type.Name;
+    }
 }
