@@ -80,5 +80,6 @@ public sealed record AcceptInvitation(string Code) : Mediator.ICommand<AcceptInv
         group.MapPost("/accept", async (AcceptInvitation command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The signed-in person whose login was invited accepts the code and gains the membership; refresh the session to act in it.")
             .WithSummary("Accept an invitation code: the signed-in person gains the membership");
 }

@@ -44,5 +44,6 @@ public sealed record ConfirmMfa(string Code) : Mediator.ICommand<ConfirmMfa.Resu
         group.MapPost("/mfa/confirm", async (ConfirmMfa command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Confirms the TOTP secret from the setup with a current code; the answer holds ten single-use recovery codes, shown once.")
             .WithSummary("Turn the TOTP second factor on with a current code; returns recovery codes, shown once");
 }

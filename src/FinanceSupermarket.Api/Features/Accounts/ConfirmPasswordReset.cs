@@ -73,5 +73,6 @@ public sealed record ConfirmPasswordReset(string Login, string Code, [property: 
                     }, title: "One or more fields are invalid"))
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Sets a new password with the 6-digit reset code; every session of the person ends. A wrong or spent code is a 400 naming `code`.")
             .WithSummary("Set a new password with the reset code (204); ends every session of the person");
 }

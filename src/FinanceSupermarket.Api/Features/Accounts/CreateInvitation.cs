@@ -71,5 +71,6 @@ public sealed record CreateInvitation(MembershipKind? OrganisationKind, string O
                 return TypedResults.Created($"/api/v1/invitations/{created.Id}", created);
             })
             .RequireAuthorization()
+            .WithDescription("An enterprise owner, institution manager or admin invites a login into an organisation with a role; the single-use code (valid 7 days) is shown once and also sent through the outbox.")
             .WithSummary("Invite a person into an organisation (enterprise owner, institution manager, admin); the code is shown once");
 }

@@ -47,5 +47,6 @@ public sealed record CreateRegulatorOffice(string Name, string Region) : Mediato
                 return TypedResults.Created($"/api/v1/admin/regulator-offices/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin registers a regulator office and the GB/T 2260 region it supervises (a province, city or county).")
             .WithSummary("Register a regulator office and the region it supervises (admin)");
 }

@@ -33,5 +33,6 @@ public sealed record DeactivatePerson(string Id) : Mediator.ICommand
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin deactivates a person: every session ends and sign-in is refused.")
             .WithSummary("Deactivate a person: their sessions end at once (admin)");
 }

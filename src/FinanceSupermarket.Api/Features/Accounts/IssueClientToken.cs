@@ -120,6 +120,7 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
             .AllowAnonymous()
             .DisableAntiforgery()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("An institution's own system trades its API client's id and secret (form fields or HTTP Basic) for an access token that acts as the institution, valid for `expires_in` seconds. Errors are RFC 6749 §5.2 bodies, not problems.")
             .WithSummary("OAuth 2.0 client-credentials grant for an institution's API client (form-encoded, RFC 6749 §4.4)");
 
     private static JsonHttpResult<Error> OAuthError(string error, string description, int status = StatusCodes.Status400BadRequest) =>

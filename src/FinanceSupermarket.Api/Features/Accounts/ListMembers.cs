@@ -53,5 +53,6 @@ public sealed record ListMembers(string? OrganisationKind, string? OrganisationI
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/", async ([AsParameters] ListMembers query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization()
+            .WithDescription("The people of one organisation and their roles, for its owner or manager and for admins.")
             .WithSummary("The people of an organisation (?organisationKind=&organisationId=), for its owner or manager and admins");
 }

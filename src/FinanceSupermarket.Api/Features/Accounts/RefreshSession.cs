@@ -38,5 +38,6 @@ public sealed record RefreshSession(string RefreshToken, string? MembershipId) :
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Trades a refresh token for a new access token and the next refresh token (each is spent on use); `membershipId` switches membership. A refresh token presented a second time revokes its whole session.")
             .WithSummary("Refresh a session: a new access token and refresh token; the old refresh token is spent");
 }

@@ -55,5 +55,6 @@ public sealed record RequestPasswordReset(string Login) : Mediator.ICommand
             })
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Sends a 6-digit reset code to the login through the outbox. The answer is the same 202 whether or not the login exists.")
             .WithSummary("Send a password reset code to the login (202 whether or not the login exists)");
 }

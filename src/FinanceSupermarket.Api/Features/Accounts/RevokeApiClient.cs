@@ -31,5 +31,6 @@ public sealed record RevokeApiClient(string InstitutionId, string ClientId) : Me
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithDescription("The institution's manager revokes an API client: it can get no new token.")
             .WithSummary("Revoke an API client of the institution (manager)");
 }

@@ -101,6 +101,7 @@ public sealed record SignIn(string Login, [property: Secret] string Password, st
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Signs a person in with login and password (and `totp` where the role needs a second factor): an access token (15 minutes), a refresh token and the memberships, `membershipId` choosing among them. Every refusal is the same 401 after the same work; a missing second factor is a 401 with `mfaRequired: true`. Five failures in a row lock the account for 15 minutes.")
             .WithSummary("Sign in: a session (access and refresh token) for one of the person's memberships");
 
     /// <summary>The one answer to every refused sign-in, whatever the reason.</summary>

@@ -26,5 +26,6 @@ public sealed record SignOut : Mediator.ICommand
                 return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .WithDescription("Revokes the caller's session: its refresh token stops working; the access token lapses within its 15 minutes.")
             .WithSummary("Sign out: the session is revoked");
 }

@@ -44,5 +44,6 @@ public sealed record SignUp(string Login, [property: Secret] string Password, st
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Anyone opens an account with a login (a mobile number or an e-mail), a password (at least 10 characters, not the login, not a common password) and a display name. An existing login is a 409.")
             .WithSummary("Open a person's account (login = mobile number or e-mail)");
 }

@@ -41,5 +41,6 @@ public sealed record WithdrawInvitation(string Id) : Mediator.ICommand
             })
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The person who may invite into the organisation withdraws an invitation not yet accepted; its code no longer works.")
             .WithSummary("Withdraw an invitation that was not accepted yet");
 }

@@ -74,6 +74,7 @@ public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] str
                 return TypedResults.Created($"/api/v1/admin/blacklist/{entry.CreditCode}", entry);
             })
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Bars an enterprise from matching by its credit code, saying why; its open requests end with the reason and their dispatches close.")
             .WithSummary("Bar an enterprise from matching, by credit code (admin)");
 }
 

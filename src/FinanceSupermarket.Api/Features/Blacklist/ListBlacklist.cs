@@ -26,5 +26,6 @@ public sealed record ListBlacklist : IQuery<IReadOnlyList<BlacklistEntry>>
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListBlacklist(), ct)))
+            .WithDescription("The enterprises barred from matching, by credit code, with the reason.")
             .WithSummary("The blacklist (admin)");
 }

@@ -26,5 +26,6 @@ public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<
                 await mediator.Send(new RemoveFromBlacklist(creditCode), ct);
                 return TypedResults.NoContent();
             })
+            .WithDescription("Lifts a blacklist entry: the enterprise's new requests are matched again.")
             .WithSummary("Lift a blacklist entry (admin)");
 }

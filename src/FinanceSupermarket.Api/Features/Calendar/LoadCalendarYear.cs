@@ -145,5 +145,6 @@ public sealed record LoadCalendarYear(int Year, string File) : ICommand<Calendar
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
                 operation.RequestBody!.Content!["application/json"].Schema = await context.GetOrCreateSchemaAsync(typeof(YearFile), cancellationToken: ct))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("Loads the State Council's holidays and 调休 working weekends of a year, in the form of the shipped `cn-YYYY.json` files. Stored for every node; the open deadlines counted over that year are counted again, each noted on its request's timeline (`deadline_recomputed`), and the answer says how many.")
             .WithSummary("Load a year's working-day calendar file; open deadlines counted over that year are counted again (admin)");
 }

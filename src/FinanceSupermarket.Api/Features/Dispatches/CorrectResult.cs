@@ -68,5 +68,6 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
                 return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Corrects a posted approval's amount, rate or term, saying why. The correction is a step of its own on the request's timeline (who, when, old → new) and the regulator's figures follow it exactly.")
             .WithSummary("Correct a posted approval (amount, rate, termMonths) saying why; recorded, and the figures follow");
 }

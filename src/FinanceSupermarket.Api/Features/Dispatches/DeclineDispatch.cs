@@ -70,5 +70,6 @@ public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [prop
                 return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Declines a pending dispatch with a `reasonCode` from the list and, optionally, the institution's own words (required for `other`). The request goes on to the next institution of its ranking.")
             .WithSummary("Decline a dispatch with a reasonCode from the list and optional words (the institution dispatched to)");
 }

@@ -98,5 +98,6 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
                 return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Posts the final result of an accepted dispatch: `approved` with the amount, annual rate and term (each within the matched product's ranges, the amount at most what was asked), or `rejected`/`withdrawn` with a `reasonCode` and the reason. The enterprise is told and the regulator's figures follow at once.")
             .WithSummary("Give the final result: approved (amount, rate, termMonths) or rejected/withdrawn (reason)");
 }

@@ -26,5 +26,6 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetEnterprise(id), ct)))
             .RequireAuthorization()
+            .WithDescription("The profile with its region, industry and tags by name. Its owner, a regulator whose region covers it, or an admin; anyone else gets a 404.")
             .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin");
 }

@@ -161,5 +161,7 @@ public sealed record RegisterEnterprise(
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("registerEnterprise")
+            .WithDescription("An enterprise user registers the profile of the enterprise they work for (and becomes its owner), or its owner updates it; an admin may write any. The 统一社会信用代码 is checked per GB 32100-2015 and its registration authority must lie in the region's province unless `registeredElsewhereReason` says why. The size is derived from industry, employees, `annualRevenue` and `totalAssets` (工信部联企业〔2011〕300号): the answer gives the size stored and `sizeReason`. A second person claiming a registered credit code gets a 409 asking for an invitation.")
             .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated)");
 }

@@ -43,5 +43,7 @@ public sealed record CancelRequest(string Id, [property: MultiLine] string? Reas
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("cancelFinancingRequest")
+            .WithDescription("The owner cancels an open request, optionally saying why; its open dispatches are closed.")
             .WithSummary("Cancel an open financing request (owner)");
 }

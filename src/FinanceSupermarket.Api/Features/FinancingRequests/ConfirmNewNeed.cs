@@ -31,5 +31,6 @@ public sealed record ConfirmNewNeed(string Id) : Mediator.ICommand
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner says a request held as like an open one is a need of its own: it is published and dispatched.")
             .WithSummary("Confirm that a request held as like an open one is a new need, so that it is published (owner)");
 }

@@ -30,5 +30,6 @@ public sealed record ConfirmResult(string Id) : Mediator.ICommand
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner confirms the approval the institution posted (after a correction, say): a disputed approval counts again.")
             .WithSummary("Confirm the approved result the institution posted (owner)");
 }

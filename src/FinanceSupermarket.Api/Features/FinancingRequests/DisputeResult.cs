@@ -42,5 +42,6 @@ public sealed record DisputeResult(string Id, string Reason) : Mediator.ICommand
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner disputes the result the institution posted, saying why: an approval leaves the approved figures and is counted apart, listed for the regulator, until a result is confirmed.")
             .WithSummary("Dispute the result the institution posted, saying why (owner); listed for the regulator");
 }

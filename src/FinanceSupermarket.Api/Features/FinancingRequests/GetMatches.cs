@@ -51,5 +51,6 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
         group.MapGet("/{id}/matches", async (string id, int? limit, bool? includeNearMisses, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMatches(id, limit, includeNearMisses), ct)))
             .RequireAuthorization()
+            .WithDescription("The products ranked for the request, each with its score and the reasons in English and Chinese, as the shelves show them; `?includeNearMisses=true` adds the products that failed one rule and which. The owner, or a regulator of its region.")
             .WithSummary("Ranked, explained products for a request (owner, regulator of its region); ?includeNearMisses=true adds products one rule away");
 }

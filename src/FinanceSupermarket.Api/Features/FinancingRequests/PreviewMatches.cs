@@ -60,5 +60,6 @@ public sealed record PreviewMatches(RequestTerms Body) : IQuery<PreviewMatches.V
                 TypedResults.Ok(await mediator.Send(new PreviewMatches(body), ct)))
             .RequireAuthorization(Infrastructure.Auth.AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithDescription("What these terms would match for the caller's enterprise, ranked and explained, with the near misses grouped by the rule they failed. Nothing is stored.")
             .WithSummary("What these terms would match for the caller's enterprise, before submitting them (nothing is stored)");
 }

@@ -44,5 +44,6 @@ public sealed record RateService(string Id, int Score, [property: MultiLine] str
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner rates the service from 1 to 5 with an optional comment, once the request is resolved or expired; once only.")
             .WithSummary("Rate the service 1–5 with a comment (owner, once the request is resolved or expired)");
 }

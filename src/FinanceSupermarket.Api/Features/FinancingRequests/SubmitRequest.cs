@@ -188,5 +188,7 @@ public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempote
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("submitFinancingRequest")
+            .WithDescription("The enterprise posts a financing need: amount (yuan), term, purpose, acceptable guarantee modes, optionally the highest rate and the date needed by. It is published and dispatched at once to the best-ranked institutions (三个第一), each of which must answer within the working-day deadline. A retry with the same `Idempotency-Key` and body stores nothing new and answers as the first call did; a need like an open one of the same purpose is held (`duplicateOf`) until the owner says it is new.")
             .WithSummary("Submit a financing need; honours the Idempotency-Key header");
 }

@@ -77,5 +77,6 @@ public sealed record DeactivateInstitution(string Id, string Reason) : Mediator.
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("An admin deactivates an institution, saying why: its products are delisted and its open dispatches closed, each request going on to the next institution of its ranking.")
             .WithSummary("Deactivate an institution (admin): its products are delisted and its open dispatches re-dispatched");
 }

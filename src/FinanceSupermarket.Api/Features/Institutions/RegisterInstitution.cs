@@ -49,5 +49,6 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
                 return TypedResults.Created($"/api/v1/institutions/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin registers a financial institution with the regions it serves (GB/T 2260 codes or prefixes) and, optionally, a webhook URL and secret for signed notifications.")
             .WithSummary("Register an institution (admin)");
 }

@@ -30,5 +30,6 @@ public sealed record MarkNotificationRead(long Id) : Mediator.ICommand<Unit>
                 await mediator.Send(new MarkNotificationRead(id), ct);
                 return TypedResults.NoContent();
             })
+            .WithDescription("Marks one of the caller's notifications read; another person's notification answers 404.")
             .WithSummary("Mark one of the caller's notifications read");
 }

@@ -47,5 +47,6 @@ public sealed record ChangeProduct(string Id, ProductTerms Body) : Mediator.ICom
                 return TypedResults.Ok(await mediator.Send(new GetProduct(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithDescription("The owning institution replaces a product's terms; the shelves and matching follow at once. Requests already published keep the ranking they were published with.")
             .WithSummary("Change a product's terms (owning institution)");
 }

@@ -38,5 +38,6 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owning institution takes a product off the shelves: it is matched no more.")
             .WithSummary("Take a product off the shelves (owning institution)");
 }

@@ -27,5 +27,6 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetProduct(id), ct)))
+            .WithDescription("One product as the shelves show it, with its institution, regions and industries by name.")
             .WithSummary("One product");
 }

@@ -45,5 +45,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
                 return TypedResults.Created($"/api/v1/products/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithName("listProductOnShelves")
+            .WithDescription("An institution puts a product on the public shelves: its kind, amount, term and rate ranges, accepted guarantee modes and the enterprises it is for (regions within the institution's own, industries, sizes, tags, years in business, tax credit level). Matching ranks it for new needs at once.")
             .WithSummary("List a product of the caller's institution");
 }
