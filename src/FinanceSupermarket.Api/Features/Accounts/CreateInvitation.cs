@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
@@ -14,7 +15,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// analysts of a regulator office). The code is single-use, expires (7 days) and is shown once; with a login given it is
 /// also sent to that login through the outbox, and only that login may accept it.
 /// </summary>
-public sealed record CreateInvitation(MembershipKind? OrganisationKind, string OrganisationId, MembershipRole? Role, string? Login)
+public sealed record CreateInvitation([property: Required] MembershipKind? OrganisationKind, string OrganisationId, [property: Required] MembershipRole? Role, string? Login)
     : Mediator.ICommand<CreateInvitation.Created>
 {
     public sealed record Created(string Id, string Code, DateTimeOffset ExpiresAt);

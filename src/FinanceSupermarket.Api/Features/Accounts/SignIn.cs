@@ -1,3 +1,4 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -14,8 +15,11 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// password, a locked or a deactivated account all get the same answer, after the same work (a password hash is checked
 /// in every case), so that nobody can learn which logins exist. Five failures in a row lock the account for 15 minutes.
 /// </summary>
-public sealed record SignIn(string Login, [property: Secret] string Password, string? MembershipId, string? Totp) : Mediator.ICommand<SignIn.Outcome>
+public sealed record SignIn(string Login, [property: Secret] string Password, string? MembershipId, string? Totp)
+    : Mediator.ICommand<SignIn.Outcome>, Contract.IExample<SignIn>
 {
+    public static SignIn Example => new("owner@demo.local", "Demo-Owner-2026", null, null);
+
     /// <summary>A session, or a refusal: MfaRequired when the password was right and a second-factor code is owed.</summary>
     public sealed record Outcome(SessionView? Session, bool MfaRequired);
 

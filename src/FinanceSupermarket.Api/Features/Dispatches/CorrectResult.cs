@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -10,7 +11,7 @@ using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
-public sealed record CorrectionBody(decimal? Amount, decimal? Rate, int? TermMonths, string? Reason);
+public sealed record CorrectionBody([property: Required] decimal? Amount, [property: Required] decimal? Rate, [property: Required] int? TermMonths, [property: Required] string? Reason);
 
 /// <summary>
 /// The approving institution corrects the result it posted: its own recorded step (who, when, old → new terms, why) on

@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -31,7 +33,10 @@ public enum DeclineReason
 }
 
 /// <summary>A decline: the reason from the list, and the institution's own words (required for <c>other</c>).</summary>
-public sealed record DeclineBody(DeclineReason? ReasonCode, [property: MultiLine] string? Reason);
+public sealed record DeclineBody([property: Required] DeclineReason? ReasonCode, [property: MultiLine] string? Reason) : Contract.IExample<DeclineBody>
+{
+    public static DeclineBody Example => new(DeclineReason.OutsideServiceArea, "本行暂不服务该区域");
+}
 
 /// <summary>The institution declines, saying why; the request goes on to the next institution in the ranking.</summary>
 public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [property: MultiLine] string? Reason) : Mediator.ICommand

@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -18,7 +20,11 @@ public enum RejectionReason
     WeakRepaymentCapacity, InsufficientCollateral, PoorCreditRecord, OutsideCreditPolicy, IncompleteDocuments, EnterpriseWithdrew, Other,
 }
 
-public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason, RejectionReason? ReasonCode = null);
+public sealed record FeedbackBody([property: Required] FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason, RejectionReason? ReasonCode = null)
+    : Contract.IExample<FeedbackBody>
+{
+    public static FeedbackBody Example => new(FeedbackOutcome.Approved, 1_000_000m, 4.35m, 12, null);
+}
 
 /// <summary>
 /// 第一时间反馈 (seeds/002 task 6): the institution's final result. The first approval resolves the request — its amount

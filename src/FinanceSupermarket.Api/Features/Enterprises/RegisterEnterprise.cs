@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Dapper;
 using FinanceSupermarket.Api.Features.Accounts;
@@ -20,10 +22,14 @@ namespace FinanceSupermarket.Api.Features.Enterprises;
 /// says why it is registered elsewhere.
 /// </summary>
 public sealed record RegisterEnterprise(
-    string CreditCode, string Name, string RegionCode, string IndustryCode, EnterpriseSize? Size, int? Employees,
-    decimal? AnnualRevenue, DateOnly? EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel? TaxCreditLevel,
-    bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null) : Mediator.ICommand<RegisterEnterprise.Result>
+    string CreditCode, string Name, string RegionCode, string IndustryCode, [property: Required] EnterpriseSize? Size, int? Employees,
+    decimal? AnnualRevenue, [property: Required] DateOnly? EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, [property: Required] TaxCreditLevel? TaxCreditLevel,
+    [property: Required] bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null)
+    : Mediator.ICommand<RegisterEnterprise.Result>, Contract.IExample<RegisterEnterprise>
 {
+    public static RegisterEnterprise Example => new(FinanceSupermarket.Domain.CreditCode.WithCheckCharacter("91330421MA2B3C4D5"), "嘉善精密电子有限公司", "330421", "C39", EnterpriseSize.Small, 80,
+        30_000_000m, new DateOnly(2015, 6, 1), [EnterpriseTag.TechSme], FinanceSupermarket.Domain.TaxCreditLevel.A, false);
+
     public sealed record Result(string Id, bool Created, EnterpriseSize Size, string SizeReason);
 
     /// <summary>The answer: the id, and the size the profile was stored with and why (it may differ from the stated one).</summary>

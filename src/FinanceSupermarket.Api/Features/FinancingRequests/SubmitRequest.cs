@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Globalization;
@@ -18,8 +19,12 @@ namespace FinanceSupermarket.Api.Features.FinancingRequests;
 
 /// <summary>The body an enterprise posts: its financing need (融资需求).</summary>
 public sealed record RequestTerms(
-    decimal Amount, int TermMonths, FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
-    DateOnly? NeededBy, [property: MultiLine] string? Description);
+    decimal Amount, int TermMonths, [property: Required] FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
+    DateOnly? NeededBy, [property: MultiLine] string? Description) : Contract.IExample<RequestTerms>
+{
+    public static RequestTerms Example => new(1_000_000m, 12, FinancingPurpose.WorkingCapital, [GuaranteeMode.Credit, GuaranteeMode.Pledge], 4.5m,
+        new DateOnly(2026, 6, 30), "采购原材料，扩大订单生产");
+}
 
 /// <summary>A message carrying a request's terms: submitting them, or previewing what they would match.</summary>
 public interface ITermsMessage
@@ -60,7 +65,10 @@ public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempote
     public sealed record Result(string Id, RequestStatus Status, bool Replayed);
 
     /// <summary>The answer: the new request's id and status (a replay: the first request's, as they are now).</summary>
-    public sealed record Submitted(string Id, RequestStatus Status);
+    public sealed record Submitted(string Id, RequestStatus Status) : Contract.IExample<Submitted>
+    {
+        public static Submitted Example => new("019ac3a4-6b1e-7c1f-9d2a-3f4e5a6b7c8d", RequestStatus.Submitted);
+    }
 
     public sealed class Validator : AbstractValidator<SubmitRequest>
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,12 +17,15 @@ internal sealed class ContractSchemas(IOptions<JsonOptions> json) : IOpenApiSche
     /// <summary>The generator's mark of a schema that becomes a component, referenced where it is used.</summary>
     private const string SchemaId = "x-schema-id";
 
+    /// <summary>The generator's mark of a property whose component it wraps in oneOf with null.</summary>
+    private const string NullableReference = "x-is-nullable-property";
+
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
         var nullable = Nullable.GetUnderlyingType(type);
         var underlying = nullable ?? type;
-        if (underlying.IsEnum) DescribeEnum(schema, underlying);
+        if (underlying.IsEnum) DescribeEnum(schema, underlying, nullable: nullable is not null && !IsComponent(schema));
         // A list of enums loses its (empty) item schema: the items name the enum's component.
         if (context.JsonTypeInfo is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { IsEnum: true } element })
             schema.Items = DescribeEnum(new OpenApiSchema { Metadata = new Dictionary<string, object> { [SchemaId] = element.Name } }, element);
@@ -39,25 +43,44 @@ internal sealed class ContractSchemas(IOptions<JsonOptions> json) : IOpenApiSche
     /// The strict converter (StrictEnumConverterFactory) is opaque to the generator, which then describes nothing: the
     /// schema lists the one text form of each value (EnumText), the only one the API accepts.
     /// </summary>
-    /// <remarks>A nullable enum is the generator's oneOf of null and this schema.</remarks>
-    private static OpenApiSchema DescribeEnum(OpenApiSchema schema, Type enumType)
+    /// <remarks>
+    /// A nullable enum is mostly the generator's oneOf of null and this schema, a component; where the generator keeps it
+    /// inline (a parameter with a default value), it allows null itself.
+    /// </remarks>
+    private static OpenApiSchema DescribeEnum(OpenApiSchema schema, Type enumType, bool nullable = false)
     {
-        schema.Type = JsonSchemaType.String;
-        schema.Enum = [.. EnumText.AllTexts(enumType).Select(text => (JsonNode)JsonValue.Create(text)!)];
+        schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        var texts = EnumText.AllTexts(enumType).Select(text => (JsonNode)JsonValue.Create(text)!);
+        schema.Enum = nullable ? [.. texts, null!] : [.. texts];
         return schema;
     }
 
     /// <summary>
     /// A field that may be null may also be left out of a request (it binds as null), and the generator lists every
-    /// constructor parameter as required: only the fields that always hold a value stay required.
+    /// constructor parameter as required: only the fields that always hold a value stay required. A field typed nullable
+    /// so that its validator, not the binder, names it when it is missing is marked [Required]: required, and not null.
     /// </summary>
     private static void OptionalWhenNullable(OpenApiSchema schema, JsonTypeInfo typeInfo)
     {
         if (schema.Required is not { Count: > 0 } required) return;
         foreach (var property in typeInfo.Properties)
-            if (Nullable.GetUnderlyingType(property.PropertyType) is not null || (!property.PropertyType.IsValueType && property.IsSetNullable && property.IsGetNullable))
-                required.Remove(property.Name);
+        {
+            if (Nullable.GetUnderlyingType(property.PropertyType) is null && (property.PropertyType.IsValueType || !property.IsSetNullable || !property.IsGetNullable))
+                continue;
+            if (property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: false) != true) required.Remove(property.Name);
+            else if (schema.Properties?.TryGetValue(property.Name, out var field) == true) NotNull(field);
+        }
     }
+
+    /// <summary>A plain type loses its null; a component's reference is made nullable later, by the generator's mark.</summary>
+    private static void NotNull(IOpenApiSchema field)
+    {
+        if (field is not OpenApiSchema schema) return;
+        if (schema.Type is { } type) schema.Type = type & ~JsonSchemaType.Null;
+        schema.Metadata?.Remove(NullableReference);
+    }
+
+    private static bool IsComponent(OpenApiSchema schema) => schema.Metadata?.TryGetValue(SchemaId, out var id) == true && id is string { Length: > 0 };
 
     private static object? ExampleOf(Type type) =>
         type.GetInterfaces().Any(contract => contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(Contract.IExample<>))
