@@ -44,6 +44,10 @@ internal sealed class ContractOperations(IAuthorizationPolicyProvider policies) 
         if (metadata.OfType<EnableRateLimitingAttribute>().Any())
             Problem(operation, StatusCodes.Status429TooManyRequests, "Too many attempts: wait as long as Retry-After says.")
                 .Headers!.TryAdd("Retry-After", Header("Seconds to wait before trying again (RFC 9110 §10.2.3).", JsonSchemaType.Integer));
+        // A query bound from a record ([AsParameters]) is named as its property; binding ignores case, and the contract is camelCase.
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+            if (parameter is { In: ParameterLocation.Query, Name: [var first, ..] name } && char.IsUpper(first))
+                parameter.Name = char.ToLowerInvariant(first) + name[1..];
         if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(parameter => parameter.Name == Contract.IdempotencyKeyHeader) is { } key)
             DescribeIdempotency(operation, key);
 
