@@ -84,7 +84,7 @@ public abstract class ClientJourney(string provider) : ApiTestBase(provider)
         // The bank's system: a client-credentials token, its inbox, accept, approve.
         var token = await anonymous.Api.V1.Auth.Token.PostAsync(new IssueClientTokenGrant
         {
-            GrantType = IssueClientTokenGrantType.Client_credentials, ClientId = system!.ClientId, ClientSecret = system.ClientSecret,
+            GrantType = IssueClientTokenGrant_grant_type.Client_credentials, ClientId = system!.ClientId, ClientSecret = system.ClientSecret,
         });
         token!.TokenType.ShouldBe("Bearer");
         var bank = Client(baseUrl, token.AccessToken);

@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.Http.Headers;
 using System.Text;
@@ -113,7 +114,20 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
                 request.HttpContext.Response.Headers.CacheControl = "no-store";
                 return token is null ? OAuthError("invalid_client", "Unknown client, revoked client or wrong secret.", StatusCodes.Status401Unauthorized) : TypedResults.Ok(token);
             })
-            .Accepts<Grant>("application/x-www-form-urlencoded")
+            // The form is read by hand (a JSON body is an RFC 6749 error, not a 415): described here, not bound.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                var schema = await context.GetOrCreateSchemaAsync(typeof(Grant), cancellationToken: ct);
+                context.Document!.AddComponent(nameof(IssueClientToken) + nameof(Grant), schema);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/x-www-form-urlencoded"] = new() { Schema = new OpenApiSchemaReference(nameof(IssueClientToken) + nameof(Grant), context.Document) },
+                    },
+                };
+            })
             .Produces<Error>(StatusCodes.Status400BadRequest)
             .Produces<Error>(StatusCodes.Status401Unauthorized)
             .ProducesHeader(StatusCodes.Status200OK, "Cache-Control", "no-store: the token is not to be cached (RFC 6749 §5.1).")
