@@ -76,7 +76,9 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
         group.MapGet("/export", async ([AsParameters] ExportStatistics query, IMediator mediator, CancellationToken ct) =>
             {
                 var file = await mediator.Send(query, ct);
-                return Results.File(file.Content, file.ContentType, file.FileName);
+                return TypedResults.File(file.Content, file.ContentType, file.FileName);
             })
+            .Produces<byte[]>(StatusCodes.Status200OK, "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .WithDescription("The summary, and with `?by=` the breakdown, as a CSV or Excel file with Chinese headings and names beside codes.")
             .WithSummary("The summary (and ?by= breakdown) as CSV or Excel, with Chinese headings");
 }
