@@ -20,8 +20,11 @@ trap 'rm -rf "$work"' EXIT
 tar -xzf "$work/echarts-$ECHARTS_VERSION.tgz" -C "$work" package/dist/echarts.min.js package/LICENSE package/NOTICE package/package.json
 
 mkdir -p "$target"
-cp "$work/package/dist/echarts.min.js" "$work/package/LICENSE" "$work/package/NOTICE" "$target/"
-cat > "$target/VERSION" <<VERSION
+# With an extension, so that the host serves them as text.
+cp "$work/package/dist/echarts.min.js" "$target/"
+cp "$work/package/LICENSE" "$target/LICENSE.txt"
+cp "$work/package/NOTICE" "$target/NOTICE.txt"
+cat > "$target/VERSION.txt" <<VERSION
 echarts $ECHARTS_VERSION
 source: npm package echarts@$ECHARTS_VERSION (dist/echarts.min.js, LICENSE, NOTICE), vendored by tools/vendor-echarts.sh on $(date -u +%Y-%m-%d)
 VERSION
