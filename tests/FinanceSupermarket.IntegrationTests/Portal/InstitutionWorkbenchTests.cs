@@ -60,7 +60,7 @@ public sealed class InstitutionWorkbenchTests(string provider) : PortalTestBase(
         await SignInAsync(enterprise, ownerLogin);
         await Expect(enterprise).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/enterprise$"));
         await enterprise.GotoAsync($"/enterprise/requests/{requestId}");
-        await Expect(enterprise.GetByTestId("request-status")).ToHaveTextAsync("已解决");
+        await Expect(enterprise.GetByTestId("request-status")).ToHaveTextAsync("已办结");
         await Expect(enterprise.GetByTestId("approved")).ToContainTextAsync("已获批：80 万元，年利率 4.35%，期限 12 个月");
         await Expect(enterprise.GetByTestId("dispatch")).ToContainTextAsync("浏览器农商银行");
     }
