@@ -12,6 +12,13 @@ namespace FinanceSupermarket.IntegrationTests.Portal;
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class InstitutionWorkbenchTests(string provider) : PortalTestBase(provider)
 {
+    // The test's webhook receiver runs on this machine over plain http (WebhookDeliveryTests says why that is allowed here).
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Webhooks:RequireHttps"] = "false",
+        ["Webhooks:AllowedPrivateNetworks:0"] = "127.0.0.0/8",
+    };
+
     [Test]
     public async Task An_officer_finds_a_new_need_at_the_top_of_the_inbox_accepts_it_and_posts_an_approval_the_enterprise_then_sees()
     {
@@ -58,7 +65,7 @@ public sealed class InstitutionWorkbenchTests(string provider) : PortalTestBase(
 
         var enterprise = await NewPageAsync();
         await SignInAsync(enterprise, ownerLogin);
-        await Expect(enterprise).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/enterprise$"));
+        await Expect(enterprise).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/enterprise(/requests)?$"));
         await enterprise.GotoAsync($"/enterprise/requests/{requestId}");
         await Expect(enterprise.GetByTestId("request-status")).ToHaveTextAsync("已办结");
         await Expect(enterprise.GetByTestId("approved")).ToContainTextAsync("已获批：80 万元，年利率 4.35%，期限 12 个月");
@@ -134,6 +141,99 @@ public sealed class InstitutionWorkbenchTests(string provider) : PortalTestBase(
         // The inbox lists it under its status.
         await page.GotoAsync("/institution/inbox?status=declined");
         await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(1);
+    }
+
+    [Test]
+    public async Task A_product_change_previews_the_needs_it_would_match_and_one_made_from_a_stale_form_is_refused()
+    {
+        const string county = "330482";
+        var (institution, officer) = await InstitutionWithOfficerAsync(county, productName: "海宁经营贷");
+        await SubmitRequestAsync(await RegisterEnterpriseAsync(county));   // an open need of 100 万元 in the county
+        var product = (string)(await (await InstitutionClient(institution).GetAsync($"/api/v1/institutions/{institution}/products")
+            .ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())[0]!["id"]!;
+        var page = await NewPageAsync();
+        await SignInAsStaffAsync(page, officer);
+        await page.GetByRole(AriaRole.Link, new() { Name = "本机构产品" }).ClickAsync();
+        await Expect(page.GetByTestId("own-product")).ToContainTextAsync("海宁经营贷");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAtBothWidthsAsync(page, "institution-products");
+
+        await page.GetByTestId("own-product").GetByRole(AriaRole.Link, new() { Name = "修改" }).ClickAsync();
+        await page.GetByLabel("最低额度（万元）").FillAsync("200");
+        await page.GetByRole(AriaRole.Button, new() { Name = "预览可匹配需求数" }).ClickAsync();
+        await Expect(page.GetByTestId("product-preview")).ToHaveTextAsync("平台上共有 1 条未办结需求在本机构服务区域内：产品现可匹配 1 条，修改后可匹配 0 条。");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAtBothWidthsAsync(page, "institution-product-change");
+
+        // Meanwhile the bank's own system changes the product (with the ETag it read): the form's version is stale.
+        var system = InstitutionClient(institution);
+        var path = $"/api/v1/products/{product}";
+        var terms = await (await system.GetAsync(path)).ReadJsonAsync();
+        terms["name"] = "海宁经营贷（系统修改）";
+        await system.PutJsonAsync(path, terms, await system.ETagAsync(path)).ShouldBe(HttpStatusCode.OK);
+        await page.GetByLabel("产品名称").FillAsync("海宁经营贷（页面修改）");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("已被他人修改，您的修改没有保存");
+        await Expect(page.GetByLabel("产品名称")).ToHaveValueAsync("海宁经营贷（页面修改）");
+        ((string)(await (await system.GetAsync(path)).ReadJsonAsync())["name"]!).ShouldBe("海宁经营贷（系统修改）");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "重新打开此产品，查看最新内容" }).ClickAsync();
+        await Expect(page.GetByLabel("产品名称")).ToHaveValueAsync("海宁经营贷（系统修改）");
+        await page.GetByLabel("最高年利率（%）").FillAsync("6.8");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("产品已保存，货架与匹配随即更新。");
+        ((decimal)(await (await system.GetAsync(path)).ReadJsonAsync())["maxRate"]!).ShouldBe(6.8m);
+
+        await page.GetByTestId("own-product").GetByRole(AriaRole.Button, new() { Name = "下架" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("产品已下架，不再参与匹配。");
+        await Expect(page.GetByTestId("own-product").First).ToContainTextAsync("已下架");
+    }
+
+    [Test]
+    public async Task A_manager_invites_an_officer_sends_a_webhook_test_that_shows_delivered_registers_an_api_client_and_reads_the_figures()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        const string county = "330483";
+        var (institution, officer) = await InstitutionWithOfficerAsync(county);
+        await AcceptedDispatchAsync(await RegisterEnterpriseAsync(county), institution);
+        var (manager, _) = await Host.InviteNewPersonAsync(Admin, "institution", institution, "manager");
+        var secret = await Host.TurnOnMfaAsync(await Host.SignInAsync(manager));
+        var page = await NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await SubmitSignInAsync(page, manager, totp: Host.Totp(secret));
+        await page.GetByRole(AriaRole.Link, new() { Name = "人员" }).ClickAsync();
+
+        await Expect(page.GetByTestId("staff")).ToContainTextAsync(officer);
+        var newcomer = People.NewLogin("officer");
+        await page.GetByLabel("同事的账号（电子邮箱或手机号）").FillAsync(newcomer);
+        await page.GetByLabel("角色").SelectOptionAsync(new SelectOptionValue { Label = "信贷员" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "生成邀请码" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "邀请码：" })).ToBeVisibleAsync();
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAtBothWidthsAsync(page, "institution-staff");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "系统对接" }).ClickAsync();
+        await page.GetByLabel("接收地址").FillAsync(receiver.Url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存接收地址" }).ClickAsync();
+        await Expect(page.GetByTestId("secret")).ToContainTextAsync("whsec_");
+        await page.GetByRole(AriaRole.Button, new() { Name = "发送测试消息" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("测试消息已发出");
+        await Host.RunDueJobsAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("deliveries")).ToContainTextAsync("webhook.test");
+        await Expect(page.GetByTestId("deliveries")).ToContainTextAsync("已送达");
+        receiver.Deliveries.ShouldHaveSingleItem().Event.ShouldBe("webhook.test");
+        await page.GetByLabel("客户端名称").FillAsync("信贷系统");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记新客户端" }).ClickAsync();
+        await Expect(page.GetByTestId("clients")).ToContainTextAsync("信贷系统");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAtBothWidthsAsync(page, "institution-integration");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "服务指标" }).ClickAsync();
+        await Expect(page.GetByTestId("figures")).ToContainTextAsync("收到派单");
+        await Expect(page.GetByTestId("figures").Locator("tbody tr").First.Locator("td").First).ToHaveTextAsync("1");
+        await CheckAccessibilityAsync(page);
+        await ScreenshotAtBothWidthsAsync(page, "institution-figures");
     }
 
     /// <summary>A new institution serving one county, a product of it for that county, and an officer; returns the institution's id and the officer's login.</summary>
