@@ -216,6 +216,26 @@ public sealed class WorkingDayCalendar
         }
     }
 
+    /// <summary>
+    /// The working time from <paramref name="fromUtc"/> to <paramref name="toUtc"/>: the part of that span that falls on
+    /// working days in <see cref="PlatformTimeZone"/> (a working day counts whole, 24 hours, as the deadlines count it);
+    /// zero when <paramref name="toUtc"/> is not after <paramref name="fromUtc"/>.
+    /// </summary>
+    public TimeSpan WorkingTimeBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc)
+    {
+        var total = TimeSpan.Zero;
+        var from = TimeZoneInfo.ConvertTime(fromUtc, PlatformTimeZone).DateTime;
+        var to = TimeZoneInfo.ConvertTime(toUtc, PlatformTimeZone).DateTime;
+        for (var day = from.Date; day < to; day = day.AddDays(1))
+        {
+            if (!IsWorkingDay(DateOnly.FromDateTime(day))) continue;
+            var start = day < from ? from : day;
+            var end = day.AddDays(1) > to ? to : day.AddDays(1);
+            if (end > start) total += end - start;
+        }
+        return total;
+    }
+
     // ---- loading -------------------------------------------------------------------------------------------
 
     private static WorkingDayCalendar Load(IEnumerable<(string Name, string Json)> files)

@@ -301,6 +301,16 @@ public class WorkingDayCalendarTests
             Cn.WorkingDaysBetween(start, Cn.AddWorkingDays(start, n)).ShouldBe(n, $"{start:O} {n}");
     }
 
+    [Test]
+    public void Working_time_between_two_instants_counts_only_the_hours_of_working_days()
+    {
+        // Fri 2026-02-13 10:00 to its deadline one working day on, Sat 2026-02-14 10:00 (a 调休 working Saturday): 24 hours.
+        Cn.WorkingTimeBetween(Shanghai("2026-02-13T10:00:00"), Shanghai("2026-02-14T10:00:00")).ShouldBe(TimeSpan.FromHours(24));
+        // Sat 2026-02-14 22:00 over the Spring Festival to Tue 2026-02-24 06:00: 2 hours of the Saturday, 6 of the Tuesday.
+        Cn.WorkingTimeBetween(Shanghai("2026-02-14T22:00:00"), Shanghai("2026-02-24T06:00:00")).ShouldBe(TimeSpan.FromHours(8));
+        Cn.WorkingTimeBetween(Shanghai("2026-03-09T10:00:00"), Shanghai("2026-03-09T09:00:00")).ShouldBe(TimeSpan.Zero);
+    }
+
     // ---- years without data ---------------------------------------------------------------------------------
 
     [Test]

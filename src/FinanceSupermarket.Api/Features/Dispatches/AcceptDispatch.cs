@@ -21,7 +21,7 @@ public sealed record AcceptDispatch(string Id) : Mediator.ICommand
             var now = clock.GetUtcNow();
             var dispatch = await OwnDispatch.LoadAsync(unit, command.Id, user.RequireInstitutionId());
             var feedbackDueAt = calendar.AddWorkingDays(now, Math.Min(dispatch.ApprovalDays, options.Value.MaxFeedbackWorkingDays));
-            if (!await steps.TryMoveAsync(Transitions.Accepted, dispatch.Step(now) with { Due = feedbackDueAt }, now)) throw dispatch.Refuse("accepting");
+            if (!await steps.TryMoveAsync(Transitions.Accepted, dispatch.Step(now) with { Due = feedbackDueAt }, now)) throw dispatch.Refuse("AnswerAccepting");
             return Unit.Value;
         }
     }

@@ -50,7 +50,7 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
             var detail = $"corrected {old} → {terms}: {command.Body.Reason!.Trim()} / 更正：{command.Body.Reason!.Trim()}";
             var step = dispatch.Step(now) with { Detail = detail, Values = new { terms.Amount, terms.Rate, terms.TermMonths } };
             if (!await steps.TryMoveAsync(Transitions.ResultCorrectedByInstitution, step, now))
-                throw dispatch.Refuse("a correction");
+                throw dispatch.Refuse("AnswerCorrection");
             var request = new RequestStep(dispatch.RequestId, dispatch.EnterpriseId, dispatch.RegionCode)
             {
                 SubmittedAt = dispatch.SubmittedAt,

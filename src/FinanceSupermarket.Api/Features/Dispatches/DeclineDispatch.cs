@@ -46,7 +46,7 @@ public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [prop
         public Validator()
         {
             RuleFor(x => x.ReasonCode).NotNull().WithMessage($"Choose the reason: {string.Join(", ", EnumText.AllTexts<DeclineReason>())}.");
-            RuleFor(x => x.Reason).NotEmpty().When(x => x.ReasonCode == DeclineReason.Other).WithMessage("Say why, when the reason is other.");
+            RuleFor(x => x.Reason).NotEmpty().When(x => x.ReasonCode == DeclineReason.Other).WithMessage(_ => RuleTexts.Say("DeclineOther"));
             RuleFor(x => x.Reason).Text(500);
         }
     }
@@ -63,7 +63,7 @@ public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [prop
             {
                 Detail = reason is null ? code : $"{code}: {reason}", Values = new { Reason = reason, ReasonCode = code },
             };
-            if (!await steps.TryMoveAsync(Transitions.Declined, step, now)) throw dispatch.Refuse("declining");
+            if (!await steps.TryMoveAsync(Transitions.Declined, step, now)) throw dispatch.Refuse("AnswerDeclining");
             return Unit.Value;
         }
     }

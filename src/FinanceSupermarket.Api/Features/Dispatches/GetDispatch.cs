@@ -1,5 +1,9 @@
 using Dapper;
 using FinanceSupermarket.Api.Features.Calendar;
+using FinanceSupermarket.Api.Features.Matching;
+using FinanceSupermarket.Api.Features.Products;
+using FinanceSupermarket.Api.Infrastructure;
+using FinanceSupermarket.Matching;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.Http;
@@ -10,10 +14,14 @@ using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
+/// <summary>
+/// The request and what the platform discloses of its enterprise to the institution it is dispatched to: the profile the
+/// matching read (years in business, tags, tax credit level, loan history) besides its name and codes.
+/// </summary>
 public sealed record DispatchedRequest(
     decimal Amount, int TermMonths, FinancingPurpose Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate, DateOnly? NeededBy,
     string? Description, RequestStatus Status, string EnterpriseName, string CreditCode, string RegionCode, string? RegionName, string IndustryCode,
-    string? IndustryName, EnterpriseSize Size);
+    string? IndustryName, EnterpriseSize Size, DateOnly EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel TaxCreditLevel, bool HasLoanHistory);
 
 /// <summary>
 /// An inbox item (DESIGN.md): the dispatch with the request and the enterprise the institution is asked to serve.
@@ -23,7 +31,11 @@ public sealed record DispatchedRequest(
 public sealed record DispatchView(
     string Id, string RequestId, string ProductId, string ProductName, DispatchStatus Status, DateTimeOffset DispatchedAt, DateTimeOffset AnswerDueAt,
     DateTimeOffset? FeedbackDueAt, bool DeadlineProvisional, string? Outcome, decimal? ApprovedAmount, decimal? ApprovedRate, int? ApprovedTermMonths,
-    string? ReasonCode, string? Reason, DispatchedRequest Request);
+    string? ReasonCode, string? Reason, DispatchedRequest Request)
+{
+    /// <summary>Why the matched product fits the request: the criteria it meets now (one dispatch only; empty in the inbox's list).</summary>
+    public IReadOnlyList<MatchReason> Reasons { get; init; } = [];
+}
 
 public sealed class DispatchViewRow
 {
@@ -34,7 +46,8 @@ public sealed class DispatchViewRow
                d.decline_reason_code AS DeclineReasonCode, d.reject_reason_code AS RejectReasonCode,
                r.amount, r.term_months AS TermMonths, r.purpose, r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.needed_by AS NeededBy,
                r.description, r.status AS RequestStatus, e.name AS EnterpriseName, e.credit_code AS CreditCode, e.region_code AS RegionCode,
-               e.industry_code AS IndustryCode, e.size
+               e.industry_code AS IndustryCode, e.size, e.established_on AS EstablishedOn, e.tags, e.tax_credit_level AS TaxCreditLevel,
+               e.has_loan_history AS HasLoanHistory
         FROM dispatches d
         JOIN financing_requests r ON r.id = d.request_id
         JOIN enterprises e ON e.id = r.enterprise_id
@@ -71,6 +84,10 @@ public sealed class DispatchViewRow
     public string RegionCode { get; set; } = "";
     public string IndustryCode { get; set; } = "";
     public string Size { get; set; } = "";
+    public DateOnly EstablishedOn { get; set; }
+    public string Tags { get; set; } = "";
+    public string TaxCreditLevel { get; set; } = "";
+    public bool HasLoanHistory { get; set; }
 
     public DispatchView ToView(WorkingDayCalendar calendar, ReferenceData codes) => new(Id, RequestId, ProductId, ProductName, EnumText.Parse<DispatchStatus>(Status),
         DispatchedAt, AnswerDueAt,
@@ -78,26 +95,34 @@ public sealed class DispatchViewRow
         ApprovedAmount, ApprovedRate, ApprovedTermMonths, DeclineReasonCode ?? RejectReasonCode, DeclineReason ?? RejectReason,
         new DispatchedRequest(Amount, TermMonths, EnumText.Parse<FinancingPurpose>(Purpose), EnumText.Split<GuaranteeMode>(GuaranteeModes), MaxRate, NeededBy,
             Description, EnumText.Parse<RequestStatus>(RequestStatus), EnterpriseName, CreditCode, RegionCode, codes.RegionName(RegionCode), IndustryCode,
-            codes.IndustryName(IndustryCode), EnumText.Parse<EnterpriseSize>(Size)));
+            codes.IndustryName(IndustryCode), EnumText.Parse<EnterpriseSize>(Size), EstablishedOn, EnumText.Split<EnterpriseTag>(Tags),
+            EnumText.Parse<TaxCreditLevel>(TaxCreditLevel), HasLoanHistory));
 }
 
 public sealed record GetDispatch(string Id) : IQuery<DispatchView>
 {
-    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar, ReferenceData codes) : IQueryHandler<GetDispatch, DispatchView>
+    public sealed class Handler(Db db, CurrentUser user, WorkingDayCalendar calendar, ReferenceData codes, TimeProvider clock) : IQueryHandler<GetDispatch, DispatchView>
     {
         private const string ByIdSql = DispatchViewRow.SelectSql + " WHERE d.id = @Id AND d.institution_id = @InstitutionId";
+        private const string ProductSql = ProductRow.SelectSql + " WHERE p.id = @Id";
 
         public async ValueTask<DispatchView> Handle(GetDispatch query, CancellationToken cancellationToken)
         {
             var institutionId = user.RequireInstitutionId();
             await using var connection = await db.OpenAsync(cancellationToken);
-            var row = await connection.QuerySingleOrDefaultAsync<DispatchViewRow>(ByIdSql, new { query.Id, InstitutionId = institutionId });
-            return row?.ToView(calendar, codes) ?? throw new NotFoundException("The dispatch");
+            var row = await connection.QuerySingleOrDefaultAsync<DispatchViewRow>(ByIdSql, new { query.Id, InstitutionId = institutionId })
+                      ?? throw new NotFoundException("The dispatch");
+            // The reasons are the engine's own, for this request against the matched product alone (a product delisted
+            // since meets nothing).
+            var subject = await connection.QuerySingleAsync<MatchSubject>(MatchSubject.SelectSql, new { Id = row.RequestId });
+            var product = await connection.QuerySingleAsync<ProductRow>(ProductSql, new { Id = row.ProductId });
+            var result = ProductIndex.Build([MatchingIndex.ToListing(product)]).Match(subject.ToQuery(clock.PlatformToday(), 1, includeNearMisses: false));
+            return row.ToView(calendar, codes) with { Reasons = result.Matches.FirstOrDefault()?.Reasons ?? [] };
         }
     }
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct)))
-            .WithDescription("One dispatch of the caller's institution with the request it is about, its deadline (working days, Asia/Shanghai) and its answer.")
+            .WithDescription("One dispatch of the caller's institution with the request it is about, what the platform discloses of the enterprise, the reasons the matched product fits it, its deadline (working days, Asia/Shanghai) and its answer.")
             .WithSummary("One dispatch of the caller's institution");
 }

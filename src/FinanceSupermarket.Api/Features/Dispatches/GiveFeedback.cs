@@ -48,7 +48,7 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
                 RuleFor(x => x.Body.TermMonths!.Value).TermMonths().OverridePropertyName("TermMonths").When(x => x.Body.TermMonths is not null);
             });
             RuleFor(x => x.Body.Reason).NotEmpty().OverridePropertyName("Reason").When(x => x.Body.Outcome is FeedbackOutcome.Rejected or FeedbackOutcome.Withdrawn)
-                .WithMessage("Say why the request was rejected or withdrawn.");
+                .WithMessage(_ => RuleTexts.Say("FeedbackReason"));
             RuleFor(x => x.Body.ReasonCode).NotNull().OverridePropertyName("ReasonCode").When(x => x.Body.Outcome is FeedbackOutcome.Rejected)
                 .WithMessage("Choose the reason: weak_repayment_capacity, insufficient_collateral, poor_credit_record, outside_credit_policy, incomplete_documents, enterprise_withdrew or other.");
             RuleFor(x => x.Body.Reason).Text(500).OverridePropertyName("Reason");
@@ -82,7 +82,7 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
                 FeedbackOutcome.Rejected => Transitions.Rejected,
                 _ => Transitions.Withdrawn,
             };
-            if (!await steps.TryMoveAsync(transition, step, now)) throw dispatch.Refuse("feedback");
+            if (!await steps.TryMoveAsync(transition, step, now)) throw dispatch.Refuse("AnswerFeedback");
             if (!approved) return Unit.Value;
 
             var request = new RequestStep(dispatch.RequestId, dispatch.EnterpriseId, dispatch.RegionCode)

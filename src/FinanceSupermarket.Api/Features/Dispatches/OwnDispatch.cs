@@ -1,4 +1,6 @@
+using System.Globalization;
 using FinanceSupermarket.Api.Features.Workflow;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
@@ -68,13 +70,14 @@ public sealed class OwnDispatch
         var failures = new List<ValidationFailure>();
         var most = Math.Min(MaxAmount, RequestedAmount);
         if (terms.Amount < MinAmount || terms.Amount > most)
-            failures.Add(new ValidationFailure("Amount",
-                $"Must be from {MinAmount:0.##} to {most:0.##} yuan: the product lends {MinAmount:0.##}–{MaxAmount:0.##} and the enterprise asked for {RequestedAmount:0.##}."));
+            failures.Add(new ValidationFailure("Amount", RuleTexts.Say("ApprovedAmountRange", Number(MinAmount), Number(most), Number(MinAmount), Number(MaxAmount), Number(RequestedAmount))));
         if (terms.Rate < MinRate || terms.Rate > MaxRate)
-            failures.Add(new ValidationFailure("Rate", $"Must be from {MinRate:0.###}% to {MaxRate:0.###}%, the product's annual rates."));
+            failures.Add(new ValidationFailure("Rate", RuleTexts.Say("ApprovedRateRange", MinRate.ToString("0.###", CultureInfo.InvariantCulture), MaxRate.ToString("0.###", CultureInfo.InvariantCulture))));
         if (terms.TermMonths < MinTermMonths || terms.TermMonths > MaxTermMonths)
-            failures.Add(new ValidationFailure("TermMonths", $"Must be from {MinTermMonths} to {MaxTermMonths} months, the product's terms."));
+            failures.Add(new ValidationFailure("TermMonths", RuleTexts.Say("ApprovedTermRange", MinTermMonths, MaxTermMonths)));
         if (failures.Count > 0) throw new ValidationException(failures);
+
+        static string Number(decimal yuan) => yuan.ToString("0.##", CultureInfo.InvariantCulture);
     }
 
     public static async Task<OwnDispatch> LoadAsync(UnitOfWork unit, string id, string institutionId) =>
@@ -85,15 +88,22 @@ public sealed class OwnDispatch
     public DispatchStep Step(DateTimeOffset now) =>
         new(Id, RequestId, InstitutionId, InstitutionName, EnterpriseId, RegionCode, SubmittedAt) { OnTime = now <= AnswerDueAt };
 
-    /// <summary>Why a dispatch in this state cannot take the answer (409), in the institution's words.</summary>
-    public ConflictException Refuse(string answer) => new(EnumText.TryParse<DispatchStatus>(Status, out var status) ? status switch
+    /// <summary>
+    /// Why a dispatch in this state cannot take the answer (409), in the reader's words; <paramref name="answer"/> is the
+    /// RuleTexts key of the answer refused (AnswerAccepting …).
+    /// </summary>
+    public ConflictException Refuse(string answer)
     {
-        DispatchStatus.Accepted => $"This dispatch was already accepted; {answer} is not possible now.",
-        DispatchStatus.Declined => $"This dispatch was declined; {answer} is not possible.",
-        DispatchStatus.Overdue => $"The deadline of this dispatch passed and it was escalated; {answer} is no longer possible.",
-        DispatchStatus.Superseded => $"Another institution's approval resolved the request; {answer} is no longer needed.",
-        DispatchStatus.Closed => $"This dispatch is closed; {answer} is not possible.",
-        DispatchStatus.Pending => $"Accept the dispatch before giving {answer}.",
-        _ => $"The dispatch is {Status}; {answer} is not possible.",
-    } : $"The dispatch is {Status}; {answer} is not possible.");
+        var what = RuleTexts.Say(answer);
+        return new ConflictException(EnumText.TryParse<DispatchStatus>(Status, out var status) ? status switch
+        {
+            DispatchStatus.Accepted => RuleTexts.Say("DispatchAccepted", what),
+            DispatchStatus.Declined => RuleTexts.Say("DispatchDeclined", what),
+            DispatchStatus.Overdue => RuleTexts.Say("DispatchOverdue", what),
+            DispatchStatus.Superseded => RuleTexts.Say("DispatchSuperseded", what),
+            DispatchStatus.Closed => RuleTexts.Say("DispatchClosed", what),
+            DispatchStatus.Pending => RuleTexts.Say("DispatchPending", what),
+            _ => RuleTexts.Say("DispatchInState", what, Status),
+        } : RuleTexts.Say("DispatchInState", what, Status));
+    }
 }

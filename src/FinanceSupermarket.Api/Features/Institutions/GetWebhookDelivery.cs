@@ -21,11 +21,13 @@ public sealed record GetWebhookDelivery(string InstitutionId, string DeliveryId)
 
     public sealed class Handler(Db db, CurrentUser user) : IQueryHandler<GetWebhookDelivery, View>
     {
-        private const string DeliverySql = """
+        /// <summary>The columns of a delivery's view, shared with the list of recent ones.</summary>
+        public const string SelectSql = """
             SELECT id, event, status, attempts, last_status_code AS LastStatusCode, last_error AS LastError, created_at AS CreatedAt,
                    next_attempt_at AS NextAttemptAt, delivered_at AS DeliveredAt
-            FROM webhook_deliveries WHERE id = @Id AND institution_id = @InstitutionId
+            FROM webhook_deliveries
             """;
+        private const string DeliverySql = SelectSql + " WHERE id = @Id AND institution_id = @InstitutionId";
 
         public async ValueTask<View> Handle(GetWebhookDelivery query, CancellationToken cancellationToken)
         {
@@ -33,11 +35,10 @@ public sealed record GetWebhookDelivery(string InstitutionId, string DeliveryId)
             await using var connection = await db.OpenAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<Row>(DeliverySql, new { Id = query.DeliveryId, query.InstitutionId })
                       ?? throw new NotFoundException("The delivery");
-            return new View(row.Id, row.Event, EnumText.Parse<WebhookDeliveryStatus>(row.Status), row.Attempts, row.LastStatusCode, row.LastError,
-                row.CreatedAt, row.NextAttemptAt, row.DeliveredAt);
+            return row.ToView();
         }
 
-        private sealed class Row
+        public sealed class Row
         {
             public string Id { get; set; } = "";
             public string Event { get; set; } = "";
@@ -48,6 +49,9 @@ public sealed record GetWebhookDelivery(string InstitutionId, string DeliveryId)
             public DateTimeOffset CreatedAt { get; set; }
             public DateTimeOffset? NextAttemptAt { get; set; }
             public DateTimeOffset? DeliveredAt { get; set; }
+
+            public View ToView() => new(Id, Event, EnumText.Parse<WebhookDeliveryStatus>(Status), Attempts, LastStatusCode, LastError, CreatedAt,
+                NextAttemptAt, DeliveredAt);
         }
     }
 

@@ -16,5 +16,8 @@ public static class InstitutionsEndpoints
         RemoveWebhook.Map(group);
         SendTestWebhook.Map(group);
         GetWebhookDelivery.Map(group);
+        ListWebhookDeliveries.Map(group);
+        GetInstitutionFigures.Map(group);
+        Products.ListInstitutionProducts.Map(group);
     }
 }

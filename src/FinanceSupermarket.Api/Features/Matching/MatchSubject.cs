@@ -6,15 +6,19 @@ namespace FinanceSupermarket.Api.Features.Matching;
 /// <summary>A request with its enterprise's profile and blacklist mark: what the matching engine ranks products against.</summary>
 public sealed class MatchSubject
 {
-    public const string SelectSql = """
+    private const string RequestsSql = """
         SELECT r.id, r.enterprise_id AS EnterpriseId, r.region_code AS RegionCode, r.amount, r.term_months AS TermMonths, r.purpose,
                r.guarantee_modes AS GuaranteeModes, r.max_rate AS MaxRate, r.status, e.industry_code AS IndustryCode, e.size,
                e.established_on AS EstablishedOn, e.tags, e.tax_credit_level AS TaxCreditLevel, e.has_loan_history AS HasLoanHistory,
                (SELECT COUNT(*) FROM blacklist b WHERE b.credit_code = e.credit_code) AS BlacklistCount
         FROM financing_requests r
         JOIN enterprises e ON e.id = r.enterprise_id
-        WHERE r.id = @Id
         """;
+
+    public const string SelectSql = RequestsSql + " WHERE r.id = @Id";
+
+    /// <summary>The needs still looking for an answer: submitted, published or dispatched and not resolved.</summary>
+    public const string OpenSql = RequestsSql + " WHERE r.status IN ('submitted', 'published', 'dispatched')";
 
     /// <summary>The enterprise alone, for terms not yet submitted (the request form's preview); the terms are set after.</summary>
     public const string EnterpriseSql = """

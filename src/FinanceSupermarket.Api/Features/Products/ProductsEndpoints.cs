@@ -10,5 +10,6 @@ public static class ProductsEndpoints
         ListProduct.Map(group);
         ChangeProduct.Map(group);
         DelistProduct.Map(group);
+        PreviewProductTerms.Map(group);
     }
 }
