@@ -68,6 +68,7 @@ app.UseCurrentUser();
 app.UseRateLimiter();
 app.UsePlatformJobs();
 app.UseWorkflow();
+app.UseStatisticsFold();
 app.UseAudit();
 
 app.MapPlatformDocs();
