@@ -103,7 +103,7 @@ public static class WorkflowLatency
         await using var api = await InProcessApi.StartAsync(
         [
             // The API's appsettings.json, copied beside this program, as the API reads it beside its own.
-            "--urls", "http://127.0.0.1:0", "--environment", "Production", "--contentRoot", AppContext.BaseDirectory,
+            "--urls", "http://127.0.0.1:0", "--environment", "Production", "--contentRoot", AppContext.BaseDirectory, "--applicationName", "FinanceSupermarket.Api",
             $"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", "--Database:SeedDemoData=false",
             $"--Auth:SigningKey={SigningKey}", "--Workflow:RunJobs=true",
             // The load posts the same need again and again: none is held as a near duplicate.
