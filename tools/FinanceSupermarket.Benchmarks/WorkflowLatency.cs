@@ -152,11 +152,9 @@ public static class WorkflowLatency
 
         var mine = new List<(Sent Sent, RequestTimes Row)>();
         await using (var connection = await db.OpenAsync())
-            foreach (var ids in sent.Keys.Chunk(1_000))
-                foreach (var row in await connection.QueryAsync<RequestTimes>(
-                             "SELECT id, status, submitted_at AS SubmittedAt, dispatched_at AS DispatchedAt, resolved_at AS ResolvedAt FROM financing_requests WHERE id IN @Ids",
-                             new { Ids = ids }))
-                    mine.Add((sent[row.Id], row));
+            foreach (var row in await connection.QueryAsync<RequestTimes>(
+                         "SELECT id, status, submitted_at AS SubmittedAt, dispatched_at AS DispatchedAt, resolved_at AS ResolvedAt FROM financing_requests"))
+                if (sent.TryGetValue(row.Id, out var posted)) mine.Add((posted, row));
         var dispatched = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Sent.At).TotalMilliseconds).Order().ToArray();
         var serverSide = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Row.SubmittedAt).TotalMilliseconds).Order().ToArray();
         var expired = mine.Count(m => m.Row.Status == "expired" && m.Row.DispatchedAt is null);
@@ -289,7 +287,8 @@ public static class WorkflowLatency
             await SendAsync(http, tokens.Issue(Role.Enterprise, e.Id, null, null), "/api/v1/enterprises", new
             {
                 creditCode = CreditCode.WithCheckCharacter($"91{e.Profile.RegionCode}MA{e.Number:D7}"), name = $"压测企业{e.Number:D4}有限公司",
-                regionCode = e.Profile.RegionCode, industryCode = e.Profile.IndustryCode, size = e.Profile.Size, employees, annualRevenue = revenue,
+                // A division (C18): the API takes GB/T 4754 codes it knows, and the generator may make a class it does not list.
+                regionCode = e.Profile.RegionCode, industryCode = e.Profile.IndustryCode[..3], size = e.Profile.Size, employees, annualRevenue = revenue,
                 establishedOn = e.Profile.EstablishedOn, tags = e.Profile.Tags, taxCreditLevel = e.Profile.TaxCreditLevel,
                 hasLoanHistory = e.Profile.HasLoanHistory,
             });
