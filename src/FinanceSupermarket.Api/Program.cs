@@ -32,6 +32,7 @@ builder.Services.AddPlatformDatabase(database, builder.Environment.ContentRootPa
 builder.Services.AddPlatformJobs(builder.Configuration, database, database.ResolvedConnectionString(builder.Environment.ContentRootPath));
 builder.Services.AddPlatformAuth(auth);
 builder.Services.AddPlatformHttp();
+builder.Services.AddLoadShedding(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddReferenceData(builder.Configuration);
 builder.Services.AddWorkflow(builder.Configuration);
@@ -68,6 +69,7 @@ app.UseCurrentUser();
 app.UseRateLimiter();
 app.UsePlatformJobs();
 app.UseWorkflow();
+app.UseStatisticsFold();
 app.UseAudit();
 
 app.MapPlatformDocs();

@@ -27,8 +27,8 @@ public sealed class TransactSqlTests
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
-        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql"],
-        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql", "0012_statistics_deltas.sql"],
         [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
     };
 
@@ -280,6 +280,11 @@ public sealed class TransactSqlTests
         "Features.Statistics.FigureSums.ApprovalsSql",
         "Features.Statistics.FigureSums.DelaysSql",
         "Features.Statistics.FigureSums.SelectSql",
+        "Features.Statistics.FoldStatistics.Handler.DeltasSql",
+        "Features.Statistics.FoldStatistics.Handler.InsertRowSql",
+        "Features.Statistics.FoldStatistics.Handler.LockSql",
+        "Features.Statistics.FoldStatistics.Handler.RowSql",
+        "Features.Statistics.FoldStatistics.Handler.UpdateRowSql",
         "Features.Statistics.GetHeadline.Handler.CatalogSql",
         "Features.Statistics.GroupNames.InstitutionNamesSql",
         "Features.Statistics.ListDisputes.Handler.CountSql",
@@ -297,7 +302,11 @@ public sealed class TransactSqlTests
         "Features.Statistics.RequestFigures.SettledSql",
         "Features.Statistics.RequestFigures.SubmittedSql",
         "Features.Statistics.RequestFigures.UnansweredSql",
+        "Features.Statistics.Rollup.DeltaDelaysSql",
         "Features.Statistics.Rollup.GroupsSql",
+        "Features.Statistics.Rollup.PackedDelaysSql",
+        "Features.Statistics.Rollup.RowsAndDeltasSql",
+        "Features.Statistics.Rollup.WhereSql",
         "Features.Statistics.SetTarget.Handler.InsertSql",
         "Features.Statistics.SetTarget.Handler.UpdateSql",
         "Features.Statistics.StatisticsScope.WhereSql",
@@ -308,7 +317,6 @@ public sealed class TransactSqlTests
         "Features.Workflow.DispatchRequest.Handler.RankingSql",
         "Features.Workflow.DispatchRequest.Handler.RequestSql",
         "Features.Workflow.EscalateDispatch.Handler.DueSql",
-        "Features.Workflow.PublishRequest.Handler.InsertMatchSql",
         "Features.Workflow.RequestTimeline.AppendSql",
         "Features.Workflow.SuperviseDeadlines.Handler.DueDispatchesSql",
         "Features.Workflow.SuperviseDeadlines.Handler.DueWebhooksSql",

@@ -28,8 +28,8 @@ public sealed record GenerationResult(
 /// requests with their dispatches, each request walked through the workflow's states (published, dispatched to 1–3
 /// institutions with a one-working-day answer deadline, accepted / declined / overdue, approved / rejected, expired,
 /// cancelled, rated) and carrying the statistics columns exactly as the workflow would have written them
-/// (Features/Statistics/RequestFigures.cs). Rows are bulk-loaded: binary COPY on PostgreSQL (where the statistics
-/// rollup's triggers fold each batch in), batched inserts in one transaction per batch on SQLite.
+/// (Features/Statistics/RequestFigures.cs). Rows are bulk-loaded: binary COPY on PostgreSQL (whose statistics
+/// roll-up is rebuilt from the rows at the end), batched inserts in one transaction per batch on SQLite.
 /// Not written: request timelines (request_events), published rankings (request_matches), notifications.
 /// </summary>
 public static class StatisticsDataGenerator
@@ -67,6 +67,7 @@ public static class StatisticsDataGenerator
         }
 
         // Requests day by day, so that each batch touches a few weeks (and a few rollup rows) only.
+        await sink.BeginRequestsAsync();
         var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
         var dispatchCount = 0;
         var written = 0;
@@ -93,6 +94,7 @@ public static class StatisticsDataGenerator
             dispatches.Clear();
             progress?.Report(new("Requests and dispatches", written, spec.Requests));
         }
+        await sink.EndRequestsAsync();
         await sink.AnalyzeAsync();
         return new GenerationResult(world.Institutions.Count, world.Products.Count, enterprises.Length, written, dispatchCount, statuses, watch.Elapsed);
     }
@@ -659,6 +661,20 @@ public static class StatisticsDataGenerator
 
         public abstract Task CopyAsync(Table table, IEnumerable<object?[]> rows);
 
+        /// <summary>Before the requests are loaded: where the roll-up can be rebuilt at the end, its per-write deltas are not kept.</summary>
+        public virtual Task BeginRequestsAsync() => Task.CompletedTask;
+
+        /// <summary>After the requests are loaded (SQLite's triggers appended their deltas, which the API's fold job folds).</summary>
+        public virtual Task EndRequestsAsync() => Task.CompletedTask;
+
+        protected async Task ExecuteAsync(string sql)
+        {
+            await using var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            command.CommandTimeout = 3600;
+            await command.ExecuteNonQueryAsync();
+        }
+
         /// <summary>Moves the catalog version on (as every product write does) and returns it, for the new products' stamp.</summary>
         public async Task<long> NextCatalogVersionAsync()
         {
@@ -687,6 +703,16 @@ public static class StatisticsDataGenerator
     private sealed class PostgresSink(NpgsqlConnection connection) : Sink
     {
         protected override DbConnection Connection => connection;
+
+        // Ten million requests would append thirty million deltas, one per request and breakdown: the roll-up is
+        // recomputed from the rows instead, a month at a time (postgresql/0012, statistics_rollup_rebuild).
+        public override Task BeginRequestsAsync() => ExecuteAsync("ALTER TABLE financing_requests DISABLE TRIGGER statistics_rollup_after_insert");
+
+        public override async Task EndRequestsAsync()
+        {
+            await ExecuteAsync("ALTER TABLE financing_requests ENABLE TRIGGER statistics_rollup_after_insert");
+            await ExecuteAsync("SELECT statistics_rollup_rebuild()");
+        }
 
         public override async Task CopyAsync(Table table, IEnumerable<object?[]> rows)
         {

@@ -124,33 +124,35 @@ public class FigureSums
     /// The figures' sums and delays over the scope's requests, per group of <paramref name="by"/> (a breakdown's grouping),
     /// or as one group with the key "" when <paramref name="by"/> is null (the summary). Where the dialect keeps the
     /// rollup, the period's months come from it, and only the days of part-covered months from the request rows (see
-    /// Rollup.PlanFor).
+    /// Rollup.PlanFor). Every query runs in one snapshot: the parts add up to the figures of one moment.
     /// </summary>
     public static async Task<IReadOnlyList<FigureSums>> LoadAsync(DbConnection connection, SqlDialect dialect, IConfiguration configuration,
         StatisticsScope scope, string? by)
     {
+        await using var snapshot = await dialect.BeginSnapshotAsync(connection);
         var keySql = KeySql(scope, by);
         Dictionary<string, FigureSums> groups;
         if (dialect.KeepsStatisticsRollup && configuration.GetValue(UseRollupSetting, true) && Rollup.Serves(scope, by)
             && Rollup.PlanFor(scope) is { } plan)
         {
-            groups = await Rollup.LoadAsync(connection, scope, by, plan.FirstMonth, plan.LastMonth);
+            groups = await Rollup.LoadAsync(connection, snapshot, scope, by, plan.FirstMonth, plan.LastMonth);
             foreach (var (from, to) in plan.Added)
-                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                foreach (var part in (await LoadRowsAsync(connection, snapshot, scope with { From = from, To = to }, keySql)).Values)
                 {
                     if (groups.TryGetValue(part.GroupKey, out var group)) group.Add(part);
                     else groups[part.GroupKey] = part;
                 }
             foreach (var (from, to) in plan.Subtracted)
-                foreach (var part in (await LoadRowsAsync(connection, scope with { From = from, To = to }, keySql)).Values)
+                foreach (var part in (await LoadRowsAsync(connection, snapshot, scope with { From = from, To = to }, keySql)).Values)
                     groups.GetValueOrDefault(part.GroupKey)?.Subtract(part);
         }
         else
         {
-            groups = await LoadRowsAsync(connection, scope, keySql);
+            groups = await LoadRowsAsync(connection, snapshot, scope, keySql);
         }
 
-        await AddApprovalsAsync(connection, scope, keySql, groups);
+        await AddApprovalsAsync(connection, snapshot, scope, keySql, groups);
+        await snapshot.CommitAsync();
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
         // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
         return groups.Values.Where(group => group.RequestedCount > 0).ToArray();
@@ -178,19 +180,19 @@ public class FigureSums
     public const string WholeScope = "''";
 
     /// <summary>Runs the sums and the delays for a grouping key expression over the scope's request rows.</summary>
-    private static async Task<Dictionary<string, FigureSums>> LoadRowsAsync(DbConnection connection, StatisticsScope scope, string groupKeySql)
+    private static async Task<Dictionary<string, FigureSums>> LoadRowsAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope,
+        string groupKeySql)
     {
         var parameters = new DynamicParameters(scope.Parameters);
         parameters.Add("True", true);
         var grouped = groupKeySql != WholeScope;
         var sums = (await connection.QueryAsync<FigureSums>(Keyed(SelectSql, groupKeySql) + StatisticsScope.WhereSql
-                                                            + (grouped ? $" GROUP BY {groupKeySql}" : ""), parameters))
+                                                            + (grouped ? $" GROUP BY {groupKeySql}" : ""), parameters, snapshot))
             .ToDictionary(group => group.GroupKey ??= "");
         var rows = await connection.QueryAsync<DelayRow>(Keyed(DelaysSql, groupKeySql) + StatisticsScope.WhereSql
-                                                         + " AND (r.hours_to_first_answer IS NOT NULL OR r.hours_to_result IS NOT NULL)", parameters);
+                                                         + " AND (r.hours_to_first_answer IS NOT NULL OR r.hours_to_result IS NOT NULL)", parameters, snapshot);
         foreach (var row in rows)
         {
-            // Under concurrent writes the second query may see a request the first did not: it joins its group then.
             if (!sums.TryGetValue(row.GroupKey ?? "", out var group)) sums[row.GroupKey ?? ""] = group = new FigureSums { GroupKey = row.GroupKey ?? "" };
             if (row.HoursToFirstAnswer is { } first) group.Delays.FirstAnswer.Add((double)first);
             if (row.HoursToResult is { } result) group.Delays.Result.Add((double)result);
@@ -198,12 +200,12 @@ public class FigureSums
         return sums;
     }
 
-    private static async Task AddApprovalsAsync(DbConnection connection, StatisticsScope scope, string groupKeySql, Dictionary<string, FigureSums> groups)
+    private static async Task AddApprovalsAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope, string groupKeySql, Dictionary<string, FigureSums> groups)
     {
         var parameters = new DynamicParameters(scope.Parameters);
         var sql = Keyed(ApprovalsSql, groupKeySql) + StatisticsScope.WhereSql + " AND (r.approved_amount IS NOT NULL OR r.disputed_amount IS NOT NULL)"
                   + (groupKeySql != WholeScope ? $" GROUP BY {groupKeySql}" : "");
-        foreach (var row in await connection.QueryAsync<FigureSums>(sql, parameters))
+        foreach (var row in await connection.QueryAsync<FigureSums>(sql, parameters, snapshot))
         {
             var key = row.GroupKey ?? "";
             if (!groups.TryGetValue(key, out var group)) groups[key] = group = new FigureSums { GroupKey = key };

@@ -4,17 +4,35 @@ using Dapper;
 namespace FinanceSupermarket.Api.Features.Statistics;
 
 /// <summary>
-/// The figures of whole months read from statistics_rollup (database/postgresql/0004_statistics_rollup.sql), which
-/// triggers keep exact on every write to financing_requests: a few thousand rows for a year instead of every request.
-/// The rollup has a row per month, region code and group of three breakdowns, each a partition of all requests:
-/// 'industry' (the GB/T 4754 division), 'institution' and 'product_kind' (of the approval; '' while not approved).
+/// The figures of whole months read from statistics_rollup (database/postgresql/0004 and 0012, sqlite/0012) and the
+/// deltas not yet folded into it (statistics_deltas, appended by triggers on every write to financing_requests; the
+/// fold job moves them in): a few thousand rows for a year instead of every request. The rollup has a row per month,
+/// region code and group of three breakdowns, each a partition of all requests: 'industry' (the GB/T 4754 division),
+/// 'institution' and 'product_kind' (of the approval; '' while not approved). Read in one snapshot (see
+/// FigureSums.LoadAsync), so that a fold committing meanwhile is seen wholly or not at all.
 /// </summary>
 public static class Rollup
 {
-    /// <summary>
-    /// The sums and the packed delay values of the rollup rows, per group; the empty group key is replaced by the grouping
-    /// expression. A year of the whole country is a few thousand rows summed on the server, a group's delays one value.
-    /// </summary>
+    /// <summary>The roll-up rows and the unfolded deltas of the scope's months and regions (aliased s), which have the same sums.</summary>
+    private const string RowsAndDeltasSql = """
+         FROM (SELECT breakdown, month, region_code, group_key, requested_count, requested_amount, published_count, dispatched_count,
+                      accepted_count, approved_count, approved_amount, decided_count, first_loan_approved_count, credit_approved_amount,
+                      answers_due, answers_on_time, rated_count, rating_sum
+               FROM statistics_rollup
+               UNION ALL
+               SELECT breakdown, month, region_code, group_key, requested_count, requested_amount, published_count, dispatched_count,
+                      accepted_count, approved_count, approved_amount, decided_count, first_loan_approved_count, credit_approved_amount,
+                      answers_due, answers_on_time, rated_count, rating_sum
+               FROM statistics_deltas) s
+        """;
+
+    /// <summary>The scope's rows (aliased s) of one breakdown, of months @FromMonth..@ToMonth.</summary>
+    private const string WhereSql = """
+         WHERE s.breakdown = @Breakdown AND s.month >= @FromMonth AND s.month <= @ToMonth AND s.region_code LIKE @RegionLike
+          AND (s.breakdown <> 'industry' OR s.group_key LIKE @IndustryLike)
+        """;
+
+    /// <summary>The sums per group; the empty group key is replaced by the grouping expression. Summed on the server.</summary>
     private const string GroupsSql = """
         SELECT '' AS GroupKey, CAST(COALESCE(SUM(s.requested_count), 0) AS BIGINT) AS RequestedCount,
                COALESCE(SUM(s.requested_amount), 0) AS RequestedAmount,
@@ -29,12 +47,18 @@ public static class Rollup
                CAST(COALESCE(SUM(s.answers_due), 0) AS BIGINT) AS AnswersDue,
                CAST(COALESCE(SUM(s.answers_on_time), 0) AS BIGINT) AS AnswersOnTime,
                CAST(COALESCE(SUM(s.rated_count), 0) AS BIGINT) AS RatedCount,
-               CAST(COALESCE(SUM(s.rating_sum), 0) AS BIGINT) AS RatingSum,
-               STRING_AGG(s.first_answer_millihours, @Packed) AS FirstAnswerMillihours,
-               STRING_AGG(s.result_millihours, @Packed) AS ResultMillihours
-        FROM statistics_rollup s
-        WHERE s.breakdown = @Breakdown AND s.month >= @FromMonth AND s.month <= @ToMonth AND s.region_code LIKE @RegionLike
-          AND (s.breakdown <> 'industry' OR s.group_key LIKE @IndustryLike)
+               CAST(COALESCE(SUM(s.rating_sum), 0) AS BIGINT) AS RatingSum
+        """;
+
+    /// <summary>Each roll-up row's packed delay values, with its group key.</summary>
+    private const string PackedDelaysSql = """
+        SELECT '' AS GroupKey, s.first_answer_millihours AS FirstAnswer, s.result_millihours AS Result FROM statistics_rollup s
+        """;
+
+    /// <summary>The unfolded deltas' delay values, each added (requested_count 1) or taken out (-1) of its group.</summary>
+    private const string DeltaDelaysSql = """
+        SELECT '' AS GroupKey, s.requested_count AS Sign, s.first_answer_millihours AS FirstAnswer, s.result_millihours AS Result
+        FROM statistics_deltas s
         """;
 
     /// <summary>
@@ -82,7 +106,8 @@ public static class Rollup
     private static string Month(DateOnly day) => day.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The sums and delays of the months first..last, per group of <paramref name="by"/> (null: one group "").</summary>
-    public static async Task<Dictionary<string, FigureSums>> LoadAsync(DbConnection connection, StatisticsScope scope, string? by, string first, string last)
+    public static async Task<Dictionary<string, FigureSums>> LoadAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope,
+        string? by, string first, string last)
     {
         // Every breakdown's rows partition all requests: the summary, region and month read the fewest, 'product_kind'.
         var breakdown = by is "industry" or "institution" or "product_kind" ? by : scope.Industry.Length > 0 ? "industry" : "product_kind";
@@ -93,27 +118,53 @@ public static class Rollup
             "month" => "s.month",
             _ => "s.group_key",   // industry division, institution, product kind
         };
-        var sql = GroupsSql.Replace("SELECT '' AS GroupKey", $"SELECT {keySql} AS GroupKey") + (by is null ? "" : $" GROUP BY {keySql}");
-        var rows = await connection.QueryAsync<Row>(sql, new
+        string Keyed(string sql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {keySql} AS GroupKey");
+        var parameters = new
         {
             Breakdown = breakdown, FromMonth = first, ToMonth = last, RegionLike = scope.Region + "%", IndustryLike = scope.Industry + "%",
-            Packed = Array.Empty<byte>(),
-        });
-        return rows.Where(row => row.RequestedCount > 0 || by is null)
-            .ToDictionary(row => row.GroupKey ?? "", row => row.ToSums(), StringComparer.Ordinal);
+        };
+
+        var groups = (await connection.QueryAsync<FigureSums>(
+                Keyed(GroupsSql) + RowsAndDeltasSql + WhereSql + (by is null ? "" : $" GROUP BY {keySql}"), parameters, snapshot))
+            .ToDictionary(group => group.GroupKey ??= "", StringComparer.Ordinal);
+        FigureSums Group(string? key) =>
+            groups.TryGetValue(key ?? "", out var group) ? group : groups[key ?? ""] = new FigureSums { GroupKey = key ?? "" };
+
+        foreach (var row in await connection.QueryAsync<PackedDelays>(Keyed(PackedDelaysSql) + WhereSql, parameters, snapshot))
+        {
+            var group = Group(row.GroupKey);
+            group.Delays.FirstAnswer.AddMillihours(row.FirstAnswer);
+            group.Delays.Result.AddMillihours(row.Result);
+        }
+        var taken = new Dictionary<string, Delays>(StringComparer.Ordinal);
+        foreach (var row in await connection.QueryAsync<DeltaDelays>(
+                     Keyed(DeltaDelaysSql) + WhereSql + " AND (s.first_answer_millihours IS NOT NULL OR s.result_millihours IS NOT NULL)", parameters, snapshot))
+        {
+            var delays = row.Sign > 0 ? Group(row.GroupKey).Delays : taken.TryGetValue(row.GroupKey ?? "", out var t) ? t : taken[row.GroupKey ?? ""] = new Delays();
+            if (row.FirstAnswer is { } firstAnswer) delays.FirstAnswer.Add(firstAnswer / 1000.0);
+            if (row.Result is { } result) delays.Result.Add(result / 1000.0);
+        }
+        // Taken out after all is in: a value may be added by a delta and taken out by a later one, or folded already.
+        foreach (var (key, delays) in taken)
+        {
+            Group(key).Delays.FirstAnswer.Remove(delays.FirstAnswer);
+            Group(key).Delays.Result.Remove(delays.Result);
+        }
+        return groups;
     }
 
-    /// <summary>A roll-up group: the same sums as the request rows give, with its delay values packed.</summary>
-    private sealed class Row : FigureSums
+    private sealed class PackedDelays
     {
-        public byte[]? FirstAnswerMillihours { get; set; }
-        public byte[]? ResultMillihours { get; set; }
+        public string? GroupKey { get; set; }
+        public byte[]? FirstAnswer { get; set; }
+        public byte[]? Result { get; set; }
+    }
 
-        public FigureSums ToSums()
-        {
-            Delays.FirstAnswer.AddMillihours(FirstAnswerMillihours);
-            Delays.Result.AddMillihours(ResultMillihours);
-            return this;
-        }
+    private sealed class DeltaDelays
+    {
+        public string? GroupKey { get; set; }
+        public long Sign { get; set; }
+        public long? FirstAnswer { get; set; }
+        public long? Result { get; set; }
     }
 }

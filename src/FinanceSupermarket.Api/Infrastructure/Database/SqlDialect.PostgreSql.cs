@@ -19,6 +19,8 @@ public abstract partial class SqlDialect
         public override bool IsUniqueViolation(Exception exception) =>
             exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
         public override bool KeepsStatisticsRollup => true;
+        public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>
+            await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 
         protected override IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string>
         {

@@ -31,6 +31,13 @@ public abstract partial class SqlDialect
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        public override bool KeepsStatisticsRollup => true;
+
+        // A deferred transaction (BEGIN, not the default BEGIN IMMEDIATE, which would take the write lock): in WAL mode its
+        // reads see the database as of its first read.
+        public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>
+            Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
         public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY

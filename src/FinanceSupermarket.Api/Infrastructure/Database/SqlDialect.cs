@@ -43,10 +43,19 @@ public abstract partial class SqlDialect
     public abstract bool IsUniqueViolation(Exception exception);
 
     /// <summary>
-    /// True where database/&lt;provider&gt;/0004 keeps the statistics_rollup table (PostgreSQL): the regulator's figures
-    /// for whole months are then read from it (Features/Statistics/Rollup.cs) instead of from every request row.
+    /// True where the provider's scripts keep the statistics_rollup table and its deltas (PostgreSQL 0004 and 0012, SQLite
+    /// 0012): the regulator's figures for whole months are then read from them (Features/Statistics/Rollup.cs) instead of
+    /// from every request row, and the fold job runs (Features/Statistics/FoldStatistics.cs).
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
+
+    /// <summary>
+    /// A read-only transaction whose statements all see the database as of one moment (the statistics read the roll-up, its
+    /// deltas and some request rows, while the fold moves deltas into the roll-up). SQL Server reads committed rows per
+    /// statement: it keeps no roll-up, and snapshot isolation is off in its databases by default.
+    /// </summary>
+    public virtual async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
 
     /// <summary>Where ASP.NET Core Data Protection keeps its key ring: in the database, shared by every node.</summary>
     public virtual IXmlRepository KeyRing(Db db, ILoggerFactory logging) => new DatabaseKeyRing(db);

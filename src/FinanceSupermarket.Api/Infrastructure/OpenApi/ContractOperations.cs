@@ -44,6 +44,14 @@ internal sealed class ContractOperations(IAuthorizationPolicyProvider policies) 
         if (metadata.OfType<EnableRateLimitingAttribute>().Any())
             Problem(operation, StatusCodes.Status429TooManyRequests, "Too many attempts: wait as long as Retry-After says.")
                 .Headers!.TryAdd("Retry-After", Header("Seconds to wait before trying again (RFC 9110 §10.2.3).", JsonSchemaType.Integer));
+        if (endpoint.HttpMethod is not ("GET" or "HEAD" or "OPTIONS") && !metadata.OfType<EnableRateLimitingAttribute>().Any())
+        {
+            // Http.LoadShedding: a write past the platform's capacity is refused before it does anything.
+            var shed = Problem(operation, StatusCodes.Status503ServiceUnavailable,
+                "The platform is at capacity and did nothing with this request: send it again after Retry-After seconds.");
+            shed.Headers!.TryAdd("Retry-After", Header("Seconds to wait before sending the request again (RFC 9110 §10.2.3).", JsonSchemaType.Integer));
+            ProblemContent(shed, "503");
+        }
         // A query bound from a record ([AsParameters]) is named as its property; binding ignores case, and the contract is camelCase.
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             if (parameter is { In: ParameterLocation.Query, Name: [var first, ..] name } && char.IsUpper(first))

@@ -1,0 +1,93 @@
+using System.Net;
+using FinanceSupermarket.Api.Features.Statistics;
+using FinanceSupermarket.Domain;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FinanceSupermarket.IntegrationTests.Statistics;
+
+/// <summary>
+/// The roll-up with deltas against the request rows after a burst of concurrent writes: two nodes on one database, one
+/// reading the roll-up and its unfolded deltas (the default), one with Statistics:UseRollup off reading every request.
+/// Submissions, publications, dispatches and answers run concurrently, with the fold running in small batches among
+/// them; the figures must be the same from both nodes before the fold, while it runs, and once every delta is folded.
+/// </summary>
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
+{
+    private static readonly string[] Paths = new[] { "region", "month", "industry", "institution", "product_kind" }
+        .Select(by => $"/api/v1/statistics/breakdown?by={by}&from=2026-01-01&to=2026-12-31")
+        .Prepend("/api/v1/statistics/summary?from=2026-01-01&to=2026-12-31")
+        .Append("/api/v1/statistics/summary?from=2026-02-10&to=2026-03-31")
+        .Append("/api/v1/statistics/breakdown?by=institution&from=2026-03-01&to=2026-03-20")
+        .ToArray();
+
+    [Test]
+    public async Task The_rollup_and_its_deltas_give_the_figures_of_the_request_rows_after_a_burst_of_concurrent_writes()
+    {
+        await using var rows = new ApiHost(Provider, Host.Service<Api.Infrastructure.Database.Db>().ConnectionString, Host.Clock,
+            new Dictionary<string, string?> { [FigureSums.UseRollupSetting] = "false" });
+        var banks = new[] { await RegisterInstitutionAsync("33"), await RegisterInstitutionAsync("33") };
+        await ListProductAsync(banks[0], p => p["kind"] = "credit_loan");
+        await ListProductAsync(banks[1], p => p["kind"] = "receivables");
+        var enterprises = new[]
+        {
+            await RegisterEnterpriseAsync("330421", e => e["industryCode"] = "C39"),
+            await RegisterEnterpriseAsync("330482", e => e["industryCode"] = "C34"),
+            await RegisterEnterpriseAsync("330106", e => e["industryCode"] = "F51"),
+        };
+
+        // The burst: 24 submissions at once, then their publication and dispatch.
+        var requests = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => SubmitRequestAsync(enterprises[i % 3], 300_000m + i * 10_000m)));
+        await SameFiguresAsync(rows, "after the submissions, nothing folded");
+        await Task.WhenAll(Host.RunDueJobsAsync(), FoldAsync(batchSize: 7));
+        await SameFiguresAsync(rows, "after publication and dispatch, partly folded");
+
+        // Answers at once, two hours on: accepted, declined, approved; the fold runs among them.
+        Host.Clock.Advance(TimeSpan.FromHours(2));
+        var answers = requests.Select((request, i) => AnswerAsync(banks[i % 2], request, i)).Append(FoldAsync(batchSize: 5));
+        await Task.WhenAll(answers);
+        await Host.RunDueJobsAsync();
+        await SameFiguresAsync(rows, "after the answers");
+
+        await FoldAsync(batchSize: StatisticsJobs.BatchSize);
+        (await CountAsync("statistics_deltas")).ShouldBe(0);
+        await SameFiguresAsync(rows, "with every delta folded");
+    }
+
+    private async Task AnswerAsync(string bank, string request, int i)
+    {
+        var seen = await (await InstitutionClient(bank).GetAsync($"/api/v1/financing-requests/{request}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var dispatch = (string)seen["dispatches"]!.AsArray().Single(d => (string)d!["institutionId"]! == bank)!["id"]!;
+        if (i % 4 == 3)
+        {
+            await InstitutionClient(bank).PostJsonAsync($"/api/v1/dispatches/{dispatch}/decline", new { reasonCode = "capacity", reason = "额度已满" })
+                .ShouldBe(HttpStatusCode.OK);
+            return;
+        }
+        await InstitutionClient(bank).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
+        if (i % 4 != 0)
+            await InstitutionClient(bank).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback",
+                new { outcome = "approved", amount = 200_000m + i * 1_000m, rate = 4.35m, termMonths = 12 }).ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>The fold job's work, in batches of the given size until no delta is left.</summary>
+    private async Task FoldAsync(int batchSize)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        while (await mediator.Send(new FoldStatistics(batchSize)) == batchSize)
+        {
+        }
+    }
+
+    private async Task SameFiguresAsync(ApiHost rows, string when)
+    {
+        foreach (var path in Paths)
+            (await ReadAsync(Host, path)).ShouldBe(await ReadAsync(rows, path), $"{path} {when}");
+    }
+
+    private static async Task<string> ReadAsync(ApiHost node, string path) =>
+        (await (await node.ClientAs(Role.Regulator, region: "33").GetAsync(path).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync()).ToJsonString();
+}
