@@ -176,7 +176,7 @@ public sealed class ProductIndex
 
     private void Publish()
     {
-        foreach (var block in _blocks) block.Frozen = true;
+        foreach (var block in _blocks) block.Freeze();
         _snapshot = _snapshot.Next([.. _blocks], _byId.Count, _trackParts, _regions, _industries, _trackRecords);
     }
 }
