@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FinanceSupermarket.Matching;
 
@@ -100,9 +102,9 @@ internal sealed class IndexSnapshot
             foreach (var block in _blocks)
             {
                 if (!filter.Regions(block, candidates, ref work)) continue;
-                filter.Industry(block, industryPass, ref work);
                 if (query.IncludeNearMisses)
                 {
+                    filter.Industry(block, industryPass, ref work);
                     filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
                     ScanWithNearMisses(block, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
                 }
@@ -264,15 +266,16 @@ internal sealed class IndexSnapshot
         }
 
         /// <summary>The block's products open to the request's industry (exact: no prefix is tested again).</summary>
-        public void Industry(Block block, Span<ulong> into, ref MatchWork work)
+        public ReadOnlySpan<ulong> Industry(Block block, Span<ulong> into, ref MatchWork work)
         {
             into.Clear();
             Or(into, Read(block.Fixed[Attributes.AllIndustries], ref work));
             foreach (var id in _industryIds) Or(into, Read(Block.Of(block.Industries, id), ref work));
+            return into;
         }
 
         /// <summary>Narrows <paramref name="candidates"/> to the products passing every bitset; false when none is left.</summary>
-        public bool Eligible(Block block, Span<ulong> candidates, ReadOnlySpan<ulong> industryPass, Span<ulong> scratch, ref MatchWork work)
+        public bool Eligible(Block block, Span<ulong> candidates, Span<ulong> industryPass, Span<ulong> scratch, ref MatchWork work)
         {
             var f = block.Fixed;
             return And(candidates, Read(f[_amount], ref work)) && And(candidates, Read(f[_term], ref work))
@@ -281,7 +284,7 @@ internal sealed class IndexSnapshot
                 && (_tax < 0 || And(candidates, Read(f[_tax], ref work)))
                 && (_years < 0 || And(candidates, Read(f[_years], ref work)))
                 && (_rate < 0 || And(candidates, Read(f[_rate], ref work)))
-                && And(candidates, industryPass);
+                && And(candidates, Industry(block, industryPass, ref work));
         }
 
         /// <summary>Narrows <paramref name="candidates"/> to the products failing at most one of the bitsets' rules.</summary>
@@ -323,24 +326,43 @@ internal sealed class IndexSnapshot
         }
 
         // An empty span stands for an empty bitset (a null one: no product of the block has the attribute).
+        // Block.Words is a multiple of 4: each operation is a few 256-bit vector operations.
+        private static Span<Vector256<ulong>> Vectors(Span<ulong> words) => MemoryMarshal.Cast<ulong, Vector256<ulong>>(words);
+
+        private static ReadOnlySpan<Vector256<ulong>> Vectors(ReadOnlySpan<ulong> words) => MemoryMarshal.Cast<ulong, Vector256<ulong>>(words);
+
         private static void Or(Span<ulong> into, ReadOnlySpan<ulong> bits)
         {
-            for (var w = 0; w < bits.Length; w++) into[w] |= bits[w];
+            if (bits.IsEmpty) return;
+            var a = Vectors(into);
+            var b = Vectors(bits);
+            for (var i = 0; i < a.Length; i++) a[i] |= b[i];
         }
 
         private static bool And(Span<ulong> into, ReadOnlySpan<ulong> bits)
         {
             if (bits.IsEmpty) return false;
-            var any = 0UL;
-            for (var w = 0; w < into.Length; w++) any |= into[w] &= bits[w];
-            return any != 0;
+            var a = Vectors(into);
+            var b = Vectors(bits);
+            var any = Vector256<ulong>.Zero;
+            for (var i = 0; i < a.Length; i++) any |= a[i] &= b[i];
+            return any != Vector256<ulong>.Zero;
         }
 
         private static bool AndNot(Span<ulong> into, ReadOnlySpan<ulong> bits)
         {
-            var any = 0UL;
-            for (var w = 0; w < into.Length; w++) any |= into[w] &= bits.IsEmpty ? ulong.MaxValue : ~bits[w];
-            return any != 0;
+            var a = Vectors(into);
+            var any = Vector256<ulong>.Zero;
+            if (bits.IsEmpty)
+            {
+                for (var i = 0; i < a.Length; i++) any |= a[i];
+            }
+            else
+            {
+                var b = Vectors(bits);
+                for (var i = 0; i < a.Length; i++) any |= a[i] = Vector256.AndNot(a[i], b[i]);
+            }
+            return any != Vector256<ulong>.Zero;
         }
 
         // Counts a failure for every product outside a rule's passing bitset (once → twice).
