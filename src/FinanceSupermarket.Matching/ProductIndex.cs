@@ -30,7 +30,10 @@ public sealed class ProductIndex
     private readonly List<Block> _blocks = [];
     private readonly Dictionary<int, Stack<int>> _freeSlots = [];       // by home region: the free slots of its blocks
     private readonly InternTable _regions = new(), _industries = new(), _institutions = new();
-    private double[] _trackParts = [];                                  // by institution slot; replaced, never changed
+    // By institution slot. Published snapshots read it, so a slot once written never changes: new track records make a new
+    // array; a new institution's part goes into room no published product refers to yet (or into a larger copy).
+    private double[] _trackParts = [];
+    private int _trackPartsCount;
     private Dictionary<string, InstitutionTrackRecord> _trackRecords = new(StringComparer.Ordinal);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
 
@@ -85,7 +88,9 @@ public sealed class ProductIndex
             foreach (var (institutionId, record) in byInstitutionId)
                 if (record is not null) copy[institutionId] = record;
             _trackRecords = copy;
-            _trackParts = TrackParts();
+            _trackParts = new double[Math.Max(16, _institutions.Count)];
+            _trackPartsCount = 0;
+            for (var slot = 0; slot < _institutions.Count; slot++) AddTrackPart(slot);
             Publish();
         }
     }
@@ -122,7 +127,7 @@ public sealed class ProductIndex
         if (_byId.TryGetValue(product.Id, out var existing)) Vacate(existing);
         if (compiled.RegionIds.Length > 0) Occupy(compiled);
         _byId[product.Id] = compiled;
-        if (_trackParts.Length < _institutions.Count) _trackParts = TrackParts();
+        for (var slot = _trackPartsCount; slot < _institutions.Count; slot++) AddTrackPart(slot);
     }
 
     private bool Delete(string productId)
@@ -167,11 +172,11 @@ public sealed class ProductIndex
         return block;
     }
 
-    private double[] TrackParts()
+    private void AddTrackPart(int slot)
     {
-        var parts = new double[_institutions.Count];
-        for (var i = 0; i < parts.Length; i++) parts[i] = Scoring.TrackRecordPart(_trackRecords.GetValueOrDefault(_institutions[i]));
-        return parts;
+        if (slot >= _trackParts.Length) Array.Resize(ref _trackParts, Math.Max(16, _trackParts.Length * 2));
+        _trackParts[slot] = Scoring.TrackRecordPart(_trackRecords.GetValueOrDefault(_institutions[slot]));
+        _trackPartsCount = slot + 1;
     }
 
     private void Publish()
