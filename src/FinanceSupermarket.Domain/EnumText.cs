@@ -31,6 +31,9 @@ public static class EnumText
 
     public static IEnumerable<string> AllTexts<T>() where T : struct, Enum => Enum.GetValues<T>().Select(ToText);
 
+    /// <summary>The text forms of an enum known only at run time (the API's document lists them), in declaration order.</summary>
+    public static IEnumerable<string> AllTexts(Type enumType) => Map(enumType).ByValue.Values;
+
     /// <summary>A set of enum values as one comma-separated column value ("credit,pledge").</summary>
     public static string Join<T>(IEnumerable<T> values) where T : struct, Enum => string.Join(',', values.Distinct().Select(ToText));
 

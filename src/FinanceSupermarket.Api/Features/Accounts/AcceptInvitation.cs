@@ -78,7 +78,9 @@ public sealed record AcceptInvitation(string Code) : Mediator.ICommand<AcceptInv
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/accept", async (AcceptInvitation command, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(command, ct)))
+        group.MapPost("/accept", async (AcceptInvitation command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The signed-in person whose login was invited accepts the code and gains the membership; refresh the session to act in it.")
             .WithSummary("Accept an invitation code: the signed-in person gains the membership");
 }

@@ -42,7 +42,9 @@ public sealed record ConfirmMfa(string Code) : Mediator.ICommand<ConfirmMfa.Resu
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/mfa/confirm", async (ConfirmMfa command, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(command, ct)))
+        group.MapPost("/mfa/confirm", async (ConfirmMfa command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Confirms the TOTP secret from the setup with a current code; the answer holds ten single-use recovery codes, shown once.")
             .WithSummary("Turn the TOTP second factor on with a current code; returns recovery codes, shown once");
 }

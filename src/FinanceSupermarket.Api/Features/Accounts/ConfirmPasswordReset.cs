@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
@@ -63,14 +64,15 @@ public sealed record ConfirmPasswordReset(string Login, string Code, [property: 
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/password-reset/confirm", async (ConfirmPasswordReset command, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/password-reset/confirm", async Task<Results<NoContent, ValidationProblem>> (ConfirmPasswordReset command, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(command, ct)
-                    ? Results.NoContent()
-                    : Results.ValidationProblem(new Dictionary<string, string[]>
+                    ? TypedResults.NoContent()
+                    : TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     {
                         ["code"] = ["The code is wrong or no longer valid; ask for a new one."],
                     }, title: "One or more fields are invalid"))
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Sets a new password with the 6-digit reset code; every session of the person ends. A wrong or spent code is a 400 naming `code`.")
             .WithSummary("Set a new password with the reset code (204); ends every session of the person");
 }

@@ -45,9 +45,10 @@ public sealed record CreateApiClient(string InstitutionId, string Name) : Mediat
         group.MapPost("/{id}/api-clients", async (string id, NameBody body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new CreateApiClient(id, body.Name), ct);
-                return Results.Created($"/api/v1/institutions/{id}/api-clients/{created.ClientId}", created);
+                return TypedResults.Created($"/api/v1/institutions/{id}/api-clients/{created.ClientId}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithDescription("The institution's manager registers an API client for the institution's own system; the client secret is shown once, in this answer. The client then uses the client-credentials grant.")
             .WithSummary("Register an API client of the institution (manager); the secret is shown once");
 
     public sealed record NameBody(string Name);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
@@ -14,7 +15,7 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// analysts of a regulator office). The code is single-use, expires (7 days) and is shown once; with a login given it is
 /// also sent to that login through the outbox, and only that login may accept it.
 /// </summary>
-public sealed record CreateInvitation(MembershipKind? OrganisationKind, string OrganisationId, MembershipRole? Role, string? Login)
+public sealed record CreateInvitation([property: Required] MembershipKind? OrganisationKind, string OrganisationId, [property: Required] MembershipRole? Role, string? Login)
     : Mediator.ICommand<CreateInvitation.Created>
 {
     public sealed record Created(string Id, string Code, DateTimeOffset ExpiresAt);
@@ -68,8 +69,9 @@ public sealed record CreateInvitation(MembershipKind? OrganisationKind, string O
         group.MapPost("/", async (CreateInvitation command, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);
-                return Results.Created($"/api/v1/invitations/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/invitations/{created.Id}", created);
             })
             .RequireAuthorization()
+            .WithDescription("An enterprise owner, institution manager or admin invites a login into an organisation with a role; the single-use code (valid 7 days) is shown once and also sent through the outbox.")
             .WithSummary("Invite a person into an organisation (enterprise owner, institution manager, admin); the code is shown once");
 }

@@ -44,8 +44,9 @@ public sealed record CreateRegulatorOffice(string Name, string Region) : Mediato
         group.MapPost("/regulator-offices", async (CreateRegulatorOffice command, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);
-                return Results.Created($"/api/v1/admin/regulator-offices/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/admin/regulator-offices/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin registers a regulator office and the GB/T 2260 region it supervises (a province, city or county).")
             .WithSummary("Register a regulator office and the region it supervises (admin)");
 }

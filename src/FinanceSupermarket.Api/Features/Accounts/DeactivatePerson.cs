@@ -30,8 +30,9 @@ public sealed record DeactivatePerson(string Id) : Mediator.ICommand
         group.MapPost("/people/{id}/deactivate", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DeactivatePerson(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin deactivates a person: every session ends and sign-in is refused.")
             .WithSummary("Deactivate a person: their sessions end at once (admin)");
 }

@@ -22,7 +22,8 @@ public sealed record GetMe : IQuery<GetMe.View>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/me", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetMe(), ct)))
+        group.MapGet("/me", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetMe(), ct)))
             .RequireAuthorization()
+            .WithDescription("The signed-in person, the membership the token acts in and all memberships to choose from at a refresh.")
             .WithSummary("The signed-in person, the membership in use and all their memberships");
 }

@@ -1,3 +1,5 @@
+using Microsoft.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Net.Http.Headers;
 using System.Text;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -6,6 +8,7 @@ using FinanceSupermarket.Domain;
 using Mediator;
 using Microsoft.Extensions.Options;
 using FinanceSupermarket.Api.Infrastructure.Validation;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 
 namespace FinanceSupermarket.Api.Features.Accounts;
 
@@ -21,6 +24,22 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
         [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
         [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
         [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn);
+
+    /// <summary>The form of the request (RFC 6749 §4.4.2); the id and secret may come as HTTP Basic instead (§2.3.1).</summary>
+    public sealed record Grant(
+        [property: System.Text.Json.Serialization.JsonPropertyName("grant_type")] GrantType GrantType,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_id")] string? ClientId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_secret")] string? ClientSecret);
+
+    public enum GrantType
+    {
+        ClientCredentials,
+    }
+
+    /// <summary>The error response of RFC 6749 §5.2: invalid_request, invalid_client or unsupported_grant_type, and why.</summary>
+    public sealed record Error(
+        [property: System.Text.Json.Serialization.JsonPropertyName("error")] string Code,
+        [property: System.Text.Json.Serialization.JsonPropertyName("error_description")] string Description);
 
     public sealed class Handler(UnitOfWork unit, TokenIssuer tokens, CurrentUser user, IOptions<AccountsOptions> options, TimeProvider clock)
         : ICommandHandler<IssueClientToken, Token?>
@@ -66,7 +85,7 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/token", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/token", async Task<Results<Ok<Token>, JsonHttpResult<Error>>> (HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
                 if (!request.HasFormContentType) return OAuthError("invalid_request", "Send application/x-www-form-urlencoded (RFC 6749 §4.4.2).");
                 IFormCollection form;
@@ -93,15 +112,33 @@ public sealed record IssueClientToken([property: Field("client_id")] string Clie
                     return OAuthError("invalid_request", string.Join(" ", invalid.Errors.Select(error => $"{error.PropertyName}: {error.ErrorMessage}")));
                 }
                 request.HttpContext.Response.Headers.CacheControl = "no-store";
-                return token is null ? OAuthError("invalid_client", "Unknown client, revoked client or wrong secret.", StatusCodes.Status401Unauthorized) : Results.Ok(token);
+                return token is null ? OAuthError("invalid_client", "Unknown client, revoked client or wrong secret.", StatusCodes.Status401Unauthorized) : TypedResults.Ok(token);
             })
+            // The form is read by hand (a JSON body is an RFC 6749 error, not a 415): described here, not bound.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                var schema = await context.GetOrCreateSchemaAsync(typeof(Grant), cancellationToken: ct);
+                context.Document!.AddComponent(nameof(IssueClientToken) + nameof(Grant), schema);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/x-www-form-urlencoded"] = new() { Schema = new OpenApiSchemaReference(nameof(IssueClientToken) + nameof(Grant), context.Document) },
+                    },
+                };
+            })
+            .Produces<Error>(StatusCodes.Status400BadRequest)
+            .Produces<Error>(StatusCodes.Status401Unauthorized)
+            .ProducesHeader(StatusCodes.Status200OK, "Cache-Control", "no-store: the token is not to be cached (RFC 6749 §5.1).")
             .AllowAnonymous()
             .DisableAntiforgery()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("An institution's own system trades its API client's id and secret (form fields or HTTP Basic) for an access token that acts as the institution, valid for `expires_in` seconds. Errors are RFC 6749 §5.2 bodies, not problems.")
             .WithSummary("OAuth 2.0 client-credentials grant for an institution's API client (form-encoded, RFC 6749 §4.4)");
 
-    private static IResult OAuthError(string error, string description, int status = StatusCodes.Status400BadRequest) =>
-        Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status);
+    private static JsonHttpResult<Error> OAuthError(string error, string description, int status = StatusCodes.Status400BadRequest) =>
+        TypedResults.Json(new Error(error, description), statusCode: status);
 
     /// <summary>client_secret_basic: "Authorization: Basic base64(urlencode(id):urlencode(secret))".</summary>
     private static (string, string)? BasicCredentials(HttpRequest request)

@@ -21,7 +21,8 @@ public sealed record ListApiClients(string InstitutionId) : IQuery<IReadOnlyList
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}/api-clients", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListApiClients(id), ct)))
+        group.MapGet("/{id}/api-clients", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListApiClients(id), ct)))
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithDescription("The API clients of the manager's institution, with when each was last used and whether it is revoked. Secrets are never shown again.")
             .WithSummary("The institution's API clients and their last use (manager)");
 }

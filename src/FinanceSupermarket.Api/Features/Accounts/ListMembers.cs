@@ -51,7 +51,8 @@ public sealed record ListMembers(string? OrganisationKind, string? OrganisationI
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListMembers query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListMembers query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization()
+            .WithDescription("The people of one organisation and their roles, for its owner or manager and for admins.")
             .WithSummary("The people of an organisation (?organisationKind=&organisationId=), for its owner or manager and admins");
 }

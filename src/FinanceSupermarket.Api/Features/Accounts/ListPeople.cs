@@ -42,7 +42,8 @@ public sealed record ListPeople(string? Q, int? Page, int? PageSize) : IQuery<Pa
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/people", async ([AsParameters] ListPeople query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/people", async ([AsParameters] ListPeople query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("The people with an account, optionally searched by `q`; paged.")
             .WithSummary("People with an account (admin)");
 }

@@ -33,7 +33,8 @@ public sealed record ListSecurityEvents(string? Kind, string? Login, int? Page, 
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/security-events", async ([AsParameters] ListSecurityEvents query, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(query, ct)))
+                TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("Sign-ins, failures, lockouts, second-factor changes, invitations and API clients, newest first, optionally of one kind or login; paged.")
             .WithSummary("Account and sign-in events, newest first (admin)");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
@@ -31,10 +32,12 @@ public sealed record RefreshSession(string RefreshToken, string? MembershipId) :
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/refresh", async (RefreshSession command, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(command, ct) is { Session: { } session } ? Results.Ok(session) : Results.Problem(
+        group.MapPost("/refresh", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (RefreshSession command, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(command, ct) is { Session: { } session } ? TypedResults.Ok(session) : TypedResults.Problem(
                     statusCode: StatusCodes.Status401Unauthorized, title: "Session ended", detail: "Sign in again."))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Trades a refresh token for a new access token and the next refresh token (each is spent on use); `membershipId` switches membership. A refresh token presented a second time revokes its whole session.")
             .WithSummary("Refresh a session: a new access token and refresh token; the old refresh token is spent");
 }

@@ -54,8 +54,10 @@ public sealed record RemoveMembership(string Id) : Mediator.ICommand
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RemoveMembership(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The organisation's owner or manager, or an admin, removes a person's membership; the sessions that use it stop refreshing at once.")
             .WithSummary("Remove a person from an organisation (its owner or manager, admin); their sessions in it end");
 }

@@ -51,9 +51,10 @@ public sealed record RequestPasswordReset(string Login) : Mediator.ICommand
         group.MapPost("/password-reset", async (RequestPasswordReset command, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(command, ct);
-                return Results.Accepted();
+                return TypedResults.Accepted((string?)null);
             })
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Sends a 6-digit reset code to the login through the outbox. The answer is the same 202 whether or not the login exists.")
             .WithSummary("Send a password reset code to the login (202 whether or not the login exists)");
 }

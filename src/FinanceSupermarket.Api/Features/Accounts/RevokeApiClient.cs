@@ -28,8 +28,9 @@ public sealed record RevokeApiClient(string InstitutionId, string ClientId) : Me
         group.MapDelete("/{id}/api-clients/{clientId}", async (string id, string clientId, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeApiClient(id, clientId), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithDescription("The institution's manager revokes an API client: it can get no new token.")
             .WithSummary("Revoke an API client of the institution (manager)");
 }

@@ -32,7 +32,9 @@ public sealed record SetUpMfa : Mediator.ICommand<SetUpMfa.Setup>
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/mfa/setup", async (IMediator mediator, CancellationToken ct) =>
-Results.Ok(await mediator.Send(new SetUpMfa(), ct)))
+TypedResults.Ok(await mediator.Send(new SetUpMfa(), ct)))
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Starts setting up TOTP (RFC 6238): the secret and an otpauth:// URI for an authenticator app. The factor is on once confirmed with a current code.")
             .WithSummary("Start setting up the TOTP second factor: the secret for an authenticator app");
 }

@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FluentValidation;
@@ -13,8 +15,11 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// password, a locked or a deactivated account all get the same answer, after the same work (a password hash is checked
 /// in every case), so that nobody can learn which logins exist. Five failures in a row lock the account for 15 minutes.
 /// </summary>
-public sealed record SignIn(string Login, [property: Secret] string Password, string? MembershipId, string? Totp) : Mediator.ICommand<SignIn.Outcome>
+public sealed record SignIn(string Login, [property: Secret] string Password, string? MembershipId, string? Totp)
+    : Mediator.ICommand<SignIn.Outcome>, Contract.IExample<SignIn>
 {
+    public static SignIn Example => new("owner@demo.local", "Demo-Owner-2026", null, null);
+
     /// <summary>A session, or a refusal: MfaRequired when the password was right and a second-factor code is owed.</summary>
     public sealed record Outcome(SessionView? Session, bool MfaRequired);
 
@@ -88,21 +93,23 @@ public sealed record SignIn(string Login, [property: Secret] string Password, st
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/sign-in", async (SignIn command, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/sign-in", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (SignIn command, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(command, ct) switch
                 {
-                    { Session: { } session } => Results.Ok(session),
-                    { MfaRequired: true } => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Second factor required",
+                    { Session: { } session } => TypedResults.Ok(session),
+                    { MfaRequired: true } => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Second factor required",
                         detail: "Enter the 6-digit code of your authenticator app (or a recovery code) as totp.",
                         extensions: new Dictionary<string, object?> { ["mfaRequired"] = true }),
                     _ => NotSignedIn(),
                 })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .WithDescription("Signs a person in with login and password (and `totp` where the role needs a second factor): an access token (15 minutes), a refresh token and the memberships, `membershipId` choosing among them. Every refusal is the same 401 after the same work; a missing second factor is a 401 with `mfaRequired: true`. Five failures in a row lock the account for 15 minutes.")
             .WithSummary("Sign in: a session (access and refresh token) for one of the person's memberships");
 
     /// <summary>The one answer to every refused sign-in, whatever the reason.</summary>
-    public static IResult NotSignedIn() => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in",
+    public static ProblemHttpResult NotSignedIn() => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in",
         detail: "The login or password is wrong, or the account is locked for 15 minutes after 5 failed attempts.",
         extensions: new Dictionary<string, object?> { ["mfaRequired"] = false });
 }

@@ -23,8 +23,9 @@ public sealed record SignOut : Mediator.ICommand
         group.MapPost("/sign-out", async (IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new SignOut(), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .WithDescription("Revokes the caller's session: its refresh token stops working; the access token lapses within its 15 minutes.")
             .WithSummary("Sign out: the session is revoked");
 }

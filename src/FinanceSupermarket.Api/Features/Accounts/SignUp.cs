@@ -39,9 +39,11 @@ public sealed record SignUp(string Login, [property: Secret] string Password, st
         group.MapPost("/sign-up", async (SignUp command, IMediator mediator, CancellationToken ct) =>
             {
                 var result = await mediator.Send(command, ct);
-                return Results.Created("/api/v1/auth/me", result);
+                return TypedResults.Created("/api/v1/auth/me", result);
             })
             .AllowAnonymous()
             .RequireRateLimiting(AccountsModule.RateLimitPolicy)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Anyone opens an account with a login (a mobile number or an e-mail), a password (at least 10 characters, not the login, not a common password) and a display name. An existing login is a 409.")
             .WithSummary("Open a person's account (login = mobile number or e-mail)");
 }

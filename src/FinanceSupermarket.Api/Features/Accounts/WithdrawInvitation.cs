@@ -37,8 +37,10 @@ public sealed record WithdrawInvitation(string Id) : Mediator.ICommand
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new WithdrawInvitation(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The person who may invite into the organisation withdraws an invitation not yet accepted; its code no longer works.")
             .WithSummary("Withdraw an invitation that was not accepted yet");
 }

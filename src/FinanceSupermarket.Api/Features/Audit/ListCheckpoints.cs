@@ -21,8 +21,9 @@ public sealed record ListCheckpoints : IQuery<CheckpointExport>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/checkpoints", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListCheckpoints(), ct)))
+        group.MapGet("/checkpoints", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListCheckpoints(), ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("The signed daily checkpoints of the audit trail (the last entry's number and hash, HMAC-signed), oldest first, to export and keep outside the platform.")
             .WithSummary("The audit trail's signed daily checkpoints, oldest first, to export and keep elsewhere (admin)");
 }
 

@@ -88,7 +88,8 @@ public sealed record VerifyAuditTrail(IReadOnlyList<AuditCheckpoint>? Exported =
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/verify", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new VerifyAuditTrail(), ct)))
+        group.MapGet("/verify", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new VerifyAuditTrail(), ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("Re-walks the hash-chained audit trail and the signed daily checkpoints, and names the first entry that does not verify, if any.")
             .WithSummary("Re-walks the audit trail and its checkpoints; names the first entry that does not verify (admin)");
 }

@@ -71,8 +71,10 @@ public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] str
         group.MapPost("/", async (AddToBlacklist command, IMediator mediator, CancellationToken ct) =>
             {
                 var entry = await mediator.Send(command, ct);
-                return Results.Created($"/api/v1/admin/blacklist/{entry.CreditCode}", entry);
+                return TypedResults.Created($"/api/v1/admin/blacklist/{entry.CreditCode}", entry);
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Bars an enterprise from matching by its credit code, saying why; its open requests end with the reason and their dispatches close.")
             .WithSummary("Bar an enterprise from matching, by credit code (admin)");
 }
 

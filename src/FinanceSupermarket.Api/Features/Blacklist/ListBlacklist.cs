@@ -25,6 +25,7 @@ public sealed record ListBlacklist : IQuery<IReadOnlyList<BlacklistEntry>>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new ListBlacklist(), ct)))
+        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new ListBlacklist(), ct)))
+            .WithDescription("The enterprises barred from matching, by credit code, with the reason.")
             .WithSummary("The blacklist (admin)");
 }

@@ -24,7 +24,8 @@ public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<
         group.MapDelete("/{creditCode}", async (string creditCode, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RemoveFromBlacklist(creditCode), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
+            .WithDescription("Lifts a blacklist entry: the enterprise's new requests are matched again.")
             .WithSummary("Lift a blacklist entry (admin)");
 }

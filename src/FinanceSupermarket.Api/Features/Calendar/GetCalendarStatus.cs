@@ -31,7 +31,8 @@ public sealed record GetCalendarStatus : IQuery<CalendarStatus>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetCalendarStatus(), ct)))
+        group.MapGet("/", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetCalendarStatus(), ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("The years the working-day calendar knows (shipped, from the operator's folder, or loaded through the API) and, from 1 November, a warning when next year's file is missing: deadlines over such a year count weekends only (`deadlineProvisional`).")
             .WithSummary("The working-day calendar's years, and a warning for a year without data (admin)");
 }

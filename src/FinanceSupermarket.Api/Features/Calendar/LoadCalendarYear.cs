@@ -24,6 +24,15 @@ public sealed record CalendarChanged(int Year) : INotification;
 /// </summary>
 public sealed record LoadCalendarYear(int Year, string File) : ICommand<CalendarYearLoaded>
 {
+    /// <summary>
+    /// The file's form, as the shipped cn-YYYY.json files have it: for the document only, since the body is read as the
+    /// file itself (WorkingDayCalendar checks it and names what is wrong with it).
+    /// </summary>
+    public sealed record YearFile(int Year, string Source, IReadOnlyList<Holiday> Holidays, IReadOnlyList<DateOnly> WorkingWeekends);
+
+    /// <summary>A public holiday, its first and last day off.</summary>
+    public sealed record Holiday(string Name, DateOnly From, DateOnly To);
+
     public sealed class Validator : AbstractValidator<LoadCalendarYear>
     {
         public Validator()
@@ -132,7 +141,10 @@ public sealed record LoadCalendarYear(int Year, string File) : ICommand<Calendar
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/{year:int}", async (int year, JsonElement file, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new LoadCalendarYear(year, file.GetRawText()), ct)))
+                TypedResults.Ok(await mediator.Send(new LoadCalendarYear(year, file.GetRawText()), ct)))
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+                operation.RequestBody!.Content!["application/json"].Schema = await context.GetOrCreateSchemaAsync(typeof(YearFile), cancellationToken: ct))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("Loads the State Council's holidays and 调休 working weekends of a year, in the form of the shipped `cn-YYYY.json` files. Stored for every node; the open deadlines counted over that year are counted again, each noted on its request's timeline (`deadline_recomputed`), and the answer says how many.")
             .WithSummary("Load a year's working-day calendar file; open deadlines counted over that year are counted again (admin)");
 }

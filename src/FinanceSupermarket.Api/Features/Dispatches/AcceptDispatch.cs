@@ -30,7 +30,9 @@ public sealed record AcceptDispatch(string Id) : Mediator.ICommand
         group.MapPost("/{id}/accept", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new AcceptDispatch(id), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The institution a pending dispatch was sent to accepts it before its deadline; the result is then due within the product's `approvalDays` working days (capped by the platform). A dispatch that is no longer pending is a 409.")
             .WithSummary("Accept a dispatch (the institution dispatched to)");
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -10,7 +11,7 @@ using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Dispatches;
 
-public sealed record CorrectionBody(decimal? Amount, decimal? Rate, int? TermMonths, string? Reason);
+public sealed record CorrectionBody([property: Required] decimal? Amount, [property: Required] decimal? Rate, [property: Required] int? TermMonths, [property: Required] string? Reason);
 
 /// <summary>
 /// The approving institution corrects the result it posted: its own recorded step (who, when, old → new terms, why) on
@@ -65,7 +66,9 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
         group.MapPost("/{id}/correction", async (string id, CorrectionBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new CorrectResult(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Corrects a posted approval's amount, rate or term, saying why. The correction is a step of its own on the request's timeline (who, when, old → new) and the regulator's figures follow it exactly.")
             .WithSummary("Correct a posted approval (amount, rate, termMonths) saying why; recorded, and the figures follow");
 }

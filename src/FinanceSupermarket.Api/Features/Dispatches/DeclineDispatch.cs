@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -31,7 +33,10 @@ public enum DeclineReason
 }
 
 /// <summary>A decline: the reason from the list, and the institution's own words (required for <c>other</c>).</summary>
-public sealed record DeclineBody(DeclineReason? ReasonCode, [property: MultiLine] string? Reason);
+public sealed record DeclineBody([property: Required] DeclineReason? ReasonCode, [property: MultiLine] string? Reason) : Contract.IExample<DeclineBody>
+{
+    public static DeclineBody Example => new(DeclineReason.OutsideServiceArea, "本行暂不服务该区域");
+}
 
 /// <summary>The institution declines, saying why; the request goes on to the next institution in the ranking.</summary>
 public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [property: MultiLine] string? Reason) : Mediator.ICommand
@@ -67,7 +72,9 @@ public sealed record DeclineDispatch(string Id, DeclineReason? ReasonCode, [prop
         group.MapPost("/{id}/decline", async (string id, DeclineBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DeclineDispatch(id, body.ReasonCode, body.Reason), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Declines a pending dispatch with a `reasonCode` from the list and, optionally, the institution's own words (required for `other`). The request goes on to the next institution of its ranking.")
             .WithSummary("Decline a dispatch with a reasonCode from the list and optional words (the institution dispatched to)");
 }

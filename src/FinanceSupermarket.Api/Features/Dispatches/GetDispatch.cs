@@ -97,6 +97,7 @@ public sealed record GetDispatch(string Id) : IQuery<DispatchView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetDispatch(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct)))
+            .WithDescription("One dispatch of the caller's institution with the request it is about, its deadline (working days, Asia/Shanghai) and its answer.")
             .WithSummary("One dispatch of the caller's institution");
 }

@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Features.Workflow;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -18,7 +20,11 @@ public enum RejectionReason
     WeakRepaymentCapacity, InsufficientCollateral, PoorCreditRecord, OutsideCreditPolicy, IncompleteDocuments, EnterpriseWithdrew, Other,
 }
 
-public sealed record FeedbackBody(FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason, RejectionReason? ReasonCode = null);
+public sealed record FeedbackBody([property: Required] FeedbackOutcome? Outcome, decimal? Amount, decimal? Rate, int? TermMonths, [property: MultiLine] string? Reason, RejectionReason? ReasonCode = null)
+    : Contract.IExample<FeedbackBody>
+{
+    public static FeedbackBody Example => new(FeedbackOutcome.Approved, 1_000_000m, 4.35m, 12, null);
+}
 
 /// <summary>
 /// 第一时间反馈 (seeds/002 task 6): the institution's final result. The first approval resolves the request — its amount
@@ -95,7 +101,9 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
         group.MapPost("/{id}/feedback", async (string id, FeedbackBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new GiveFeedback(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetDispatch(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetDispatch(id), ct));
             })
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Posts the final result of an accepted dispatch: `approved` with the amount, annual rate and term (each within the matched product's ranges, the amount at most what was asked), or `rejected`/`withdrawn` with a `reasonCode` and the reason. The enterprise is told and the regulator's figures follow at once.")
             .WithSummary("Give the final result: approved (amount, rate, termMonths) or rejected/withdrawn (reason)");
 }

@@ -40,6 +40,7 @@ public sealed record ListInbox(string? Status, int? Page, int? PageSize) : IQuer
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListInbox query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListInbox query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithDescription("The dispatches sent to the caller's institution, newest first, optionally of one status (`?status=pending` for what still needs an answer), with the enterprise and product by name and each answer deadline.")
             .WithSummary("The caller's inbox of dispatches, ?status=pending");
 }

@@ -31,5 +31,6 @@ public sealed record GetEnterprise(string Id) : IQuery<EnterpriseView>
             })
             .RequireAuthorization()
             .WithEntityTag()
-            .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin; its ETag is what a change names in If-Match");
+            .WithDescription("The profile with its region, industry and tags by name. Its owner, a regulator whose region covers it, or an admin; anyone else gets a 404. Its ETag is what a change names in If-Match.")
+            .WithSummary("An enterprise profile: its owner, a regulator of its region, or an admin");
 }

@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Dapper;
 using FinanceSupermarket.Api.Features.Accounts;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -22,10 +25,14 @@ namespace FinanceSupermarket.Api.Features.Enterprises;
 /// says why it is registered elsewhere.
 /// </summary>
 public sealed record RegisterEnterprise(
-    string CreditCode, string Name, string RegionCode, string IndustryCode, EnterpriseSize? Size, int? Employees,
-    decimal? AnnualRevenue, DateOnly? EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, TaxCreditLevel? TaxCreditLevel,
-    bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null) : Mediator.ICommand<RegisterEnterprise.Result>
+    string CreditCode, string Name, string RegionCode, string IndustryCode, [property: Required] EnterpriseSize? Size, int? Employees,
+    decimal? AnnualRevenue, [property: Required] DateOnly? EstablishedOn, IReadOnlyList<EnterpriseTag> Tags, [property: Required] TaxCreditLevel? TaxCreditLevel,
+    [property: Required] bool? HasLoanHistory, decimal? TotalAssets = null, string? RegisteredElsewhereReason = null)
+    : Mediator.ICommand<RegisterEnterprise.Result>, Contract.IExample<RegisterEnterprise>
 {
+    public static RegisterEnterprise Example => new(FinanceSupermarket.Domain.CreditCode.WithCheckCharacter("91330421MA2B3C4D5"), "嘉善精密电子有限公司", "330421", "C39", EnterpriseSize.Small, 80,
+        30_000_000m, new DateOnly(2015, 6, 1), [EnterpriseTag.TechSme], FinanceSupermarket.Domain.TaxCreditLevel.A, false);
+
     public sealed record Result(string Id, bool Created, EnterpriseSize Size, string SizeReason);
 
     /// <summary>The profile a PUT addresses, which must exist; null for a POST, which writes the caller's own or the credit code's.</summary>
@@ -177,15 +184,18 @@ public sealed record RegisterEnterprise(
 
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/", async (RegisterEnterprise command, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<Created<Body>, Ok<Body>>> (RegisterEnterprise command, HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
                 var result = await mediator.Send(command with { IfMatch = EntityTags.IfMatchOf(request) }, ct);
                 var body = new Body(result.Id, result.Size, result.SizeReason);
-                return result.Created ? Results.Created($"/api/v1/enterprises/{result.Id}", body) : Results.Ok(body);
+                return result.Created ? TypedResults.Created($"/api/v1/enterprises/{result.Id}", body) : TypedResults.Ok(body);
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
             .WithEntityTag(ifMatchRequired: false, answersWithETag: false)
-            .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated); an update honours If-Match");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("registerEnterprise")
+            .WithDescription("An enterprise user registers the profile of the enterprise they work for (and becomes its owner), or its owner updates it; an admin may write any. The 统一社会信用代码 is checked per GB 32100-2015 and its registration authority must lie in the region's province unless `registeredElsewhereReason` says why. The size is derived from industry, employees, `annualRevenue` and `totalAssets` (工信部联企业〔2011〕300号): the answer gives the size stored and `sizeReason`. A second person claiming a registered credit code gets a 409 asking for an invitation. An update honours If-Match when sent.")
+            .WithSummary("Register or update an enterprise profile (201 when created, 200 when updated)");
         group.MapPut("/{id}", async (string id, RegisterEnterprise command, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(command with { ProfileId = id, IfMatch = EntityTags.IfMatchOf(http.Request) }, ct);
@@ -194,8 +204,9 @@ public sealed record RegisterEnterprise(
             })
             .RequireAuthorization(AuthModule.Policies.EnterpriseOrAdmin)
             .WithEntityTag(ifMatchRequired: true)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("changeEnterprise")
             .WithSummary("Change an enterprise profile (its enterprise, or an admin); If-Match with the profile's ETag is required")
-            .WithDescription("412 when the profile changed since that ETag (nothing is changed), 428 without If-Match. The answer is the profile with its new ETag.");
+            .WithDescription("The same body as registering. 412 when the profile changed since that ETag (nothing is changed), 428 without If-Match. The answer is the profile with its new ETag.");
     }
 }

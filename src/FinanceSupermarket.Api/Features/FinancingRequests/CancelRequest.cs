@@ -39,8 +39,11 @@ public sealed record CancelRequest(string Id, [property: MultiLine] string? Reas
         group.MapPost("/{id}/cancel", async (string id, CancelBody? body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new CancelRequest(id, body?.Reason), ct);
-                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetRequest(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("cancelFinancingRequest")
+            .WithDescription("The owner cancels an open request, optionally saying why; its open dispatches are closed.")
             .WithSummary("Cancel an open financing request (owner)");
 }

@@ -28,8 +28,10 @@ public sealed record ConfirmNewNeed(string Id) : Mediator.ICommand
         group.MapPost("/{id}/new-need", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new ConfirmNewNeed(id), ct);
-                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetRequest(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner says a request held as like an open one is a need of its own: it is published and dispatched.")
             .WithSummary("Confirm that a request held as like an open one is a new need, so that it is published (owner)");
 }

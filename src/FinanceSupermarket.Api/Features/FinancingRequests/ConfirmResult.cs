@@ -27,8 +27,10 @@ public sealed record ConfirmResult(string Id) : Mediator.ICommand
         group.MapPost("/{id}/confirm", async (string id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new ConfirmResult(id), ct);
-                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetRequest(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner confirms the approval the institution posted (after a correction, say): a disputed approval counts again.")
             .WithSummary("Confirm the approved result the institution posted (owner)");
 }

@@ -38,8 +38,10 @@ public sealed record DisputeResult(string Id, string Reason) : Mediator.ICommand
         group.MapPost("/{id}/dispute", async (string id, DisputeBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DisputeResult(id, body.Reason), ct);
-                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetRequest(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner disputes the result the institution posted, saying why: an approval leaves the approved figures and is counted apart, listed for the regulator, until a result is confirmed.")
             .WithSummary("Dispute the result the institution posted, saying why (owner); listed for the regulator");
 }

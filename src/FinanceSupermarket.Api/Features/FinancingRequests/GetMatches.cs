@@ -49,7 +49,8 @@ public sealed record GetMatches(string Id, int? Limit, bool? IncludeNearMisses) 
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/{id}/matches", async (string id, int? limit, bool? includeNearMisses, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new GetMatches(id, limit, includeNearMisses), ct)))
+                TypedResults.Ok(await mediator.Send(new GetMatches(id, limit, includeNearMisses), ct)))
             .RequireAuthorization()
+            .WithDescription("The products ranked for the request, each with its score and the reasons in English and Chinese, as the shelves show them; `?includeNearMisses=true` adds the products that failed one rule and which. The owner, or a regulator of its region.")
             .WithSummary("Ranked, explained products for a request (owner, regulator of its region); ?includeNearMisses=true adds products one rule away");
 }

@@ -97,7 +97,9 @@ public sealed record GetRequest(string Id) : IQuery<RequestView>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetRequest(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetRequest(id), ct)))
             .RequireAuthorization()
+            .WithName("getFinancingRequest")
+            .WithDescription("A request with its timeline (each step, when and by whom) and its dispatches with their deadlines and answers. Its owner, an institution it was dispatched to, or a regulator of its region.")
             .WithSummary("A financing request with its timeline and dispatches");
 }

@@ -63,7 +63,9 @@ public sealed record ListRequests(string? Status, int? Page, int? PageSize) : IQ
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListRequests query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListRequests query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .WithName("listFinancingRequests")
+            .WithDescription("The requests of the caller's enterprise, newest first, optionally of one status; paged.")
             .WithSummary("The caller's enterprise's financing requests, newest first (?status=)");
 }

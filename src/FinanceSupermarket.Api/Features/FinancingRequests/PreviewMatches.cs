@@ -57,7 +57,9 @@ public sealed record PreviewMatches(RequestTerms Body) : IQuery<PreviewMatches.V
 
     public static void Map(RouteGroupBuilder group) =>
         group.MapPost("/preview", async (RequestTerms body, IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new PreviewMatches(body), ct)))
+                TypedResults.Ok(await mediator.Send(new PreviewMatches(body), ct)))
             .RequireAuthorization(Infrastructure.Auth.AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithDescription("What these terms would match for the caller's enterprise, ranked and explained, with the near misses grouped by the rule they failed. Nothing is stored.")
             .WithSummary("What these terms would match for the caller's enterprise, before submitting them (nothing is stored)");
 }

@@ -40,8 +40,10 @@ public sealed record RateService(string Id, int Score, [property: MultiLine] str
         group.MapPost("/{id}/rating", async (string id, RatingBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RateService(id, body.Score, body.Comment), ct);
-                return Results.Ok(await mediator.Send(new GetRequest(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetRequest(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owner rates the service from 1 to 5 with an optional comment, once the request is resolved or expired; once only.")
             .WithSummary("Rate the service 1–5 with a comment (owner, once the request is resolved or expired)");
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Globalization;
@@ -10,14 +11,20 @@ using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 
 namespace FinanceSupermarket.Api.Features.FinancingRequests;
 
 /// <summary>The body an enterprise posts: its financing need (融资需求).</summary>
 public sealed record RequestTerms(
-    decimal Amount, int TermMonths, FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
-    DateOnly? NeededBy, [property: MultiLine] string? Description);
+    decimal Amount, int TermMonths, [property: Required] FinancingPurpose? Purpose, IReadOnlyList<GuaranteeMode> GuaranteeModes, decimal? MaxRate,
+    DateOnly? NeededBy, [property: MultiLine] string? Description) : Contract.IExample<RequestTerms>
+{
+    public static RequestTerms Example => new(1_000_000m, 12, FinancingPurpose.WorkingCapital, [GuaranteeMode.Credit, GuaranteeMode.Pledge], 4.5m,
+        new DateOnly(2026, 6, 30), "采购原材料，扩大订单生产");
+}
 
 /// <summary>A message carrying a request's terms: submitting them, or previewing what they would match.</summary>
 public interface ITermsMessage
@@ -56,6 +63,12 @@ public static class TermsRules
 public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempotency-Key")] string? IdempotencyKey) : Mediator.ICommand<SubmitRequest.Result>, ITermsMessage
 {
     public sealed record Result(string Id, RequestStatus Status, bool Replayed);
+
+    /// <summary>The answer: the new request's id and status (a replay: the first request's, as they are now).</summary>
+    public sealed record Submitted(string Id, RequestStatus Status) : Contract.IExample<Submitted>
+    {
+        public static Submitted Example => new("019ac3a4-6b1e-7c1f-9d2a-3f4e5a6b7c8d", RequestStatus.Submitted);
+    }
 
     public sealed class Validator : AbstractValidator<SubmitRequest>
     {
@@ -174,13 +187,16 @@ public sealed record SubmitRequest(RequestTerms Body, [property: Field("Idempote
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/", async (RequestTerms body, HttpContext http, IMediator mediator, CancellationToken ct) =>
+        group.MapPost("/", async (RequestTerms body, [FromHeader(Name = Contract.IdempotencyKeyHeader)] string? idempotencyKey, HttpResponse response,
+                IMediator mediator, CancellationToken ct) =>
             {
-                var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-                var result = await mediator.Send(new SubmitRequest(body, key), ct);
-                if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Created($"/api/v1/financing-requests/{result.Id}", new { id = result.Id, status = result.Status });
+                var result = await mediator.Send(new SubmitRequest(body, idempotencyKey), ct);
+                if (result.Replayed) response.Headers[Contract.IdempotentReplayedHeader] = "true";
+                return TypedResults.Created($"/api/v1/financing-requests/{result.Id}", new Submitted(result.Id, result.Status));
             })
             .RequireAuthorization(AuthModule.Policies.Enterprise)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("submitFinancingRequest")
+            .WithDescription("The enterprise posts a financing need: amount (yuan), term, purpose, acceptable guarantee modes, optionally the highest rate and the date needed by. It is published and dispatched at once to the best-ranked institutions (三个第一), each of which must answer within the working-day deadline. A retry with the same `Idempotency-Key` and body stores nothing new and answers as the first call did; a need like an open one of the same purpose is held (`duplicateOf`) until the owner says it is new.")
             .WithSummary("Submit a financing need; honours the Idempotency-Key header");
 }

@@ -106,8 +106,9 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
         group.MapPut("/{id}", async (string id, InstitutionProfile body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new ChangeInstitution(id, body), ct);
-                return Results.Ok(await mediator.Send(new GetInstitution(id), ct));
+                return TypedResults.Ok(await mediator.Send(new GetInstitution(id), ct));
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin replaces an institution's name, kind, regions or webhook; each changed field is recorded old → new in the audit log (a secret only as `replaced`). A webhook kept without a secret keeps its secret; `webhookUrl: null` removes both. Narrowing the regions past a listed product's own is a 400 naming the product.")
             .WithSummary("Change an institution's name, kind, regions or webhook (admin); recorded old → new");
 }

@@ -73,8 +73,10 @@ public sealed record DeactivateInstitution(string Id, string Reason) : Mediator.
         group.MapPost("/{id}/deactivate", async (string id, DeactivationBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new DeactivateInstitution(id, body.Reason), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("An admin deactivates an institution, saying why: its products are delisted and its open dispatches closed, each request going on to the next institution of its ranking.")
             .WithSummary("Deactivate an institution (admin): its products are delisted and its open dispatches re-dispatched");
 }

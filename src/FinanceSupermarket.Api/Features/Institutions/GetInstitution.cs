@@ -29,6 +29,7 @@ public sealed record GetInstitution(string Id) : IQuery<GetInstitution.View>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new GetInstitution(id), ct)))
+        group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetInstitution(id), ct)))
+            .WithDescription("An institution's public profile: name, kind and the regions it serves. The webhook is never shown.")
             .WithSummary("An institution's profile (public)");
 }

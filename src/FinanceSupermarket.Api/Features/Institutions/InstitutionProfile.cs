@@ -1,4 +1,6 @@
 using FinanceSupermarket.Api.Features.Notifications;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
@@ -8,8 +10,12 @@ namespace FinanceSupermarket.Api.Features.Institutions;
 
 /// <summary>What an admin states about an institution: the body of registering and of changing it.</summary>
 public sealed record InstitutionProfile(
-    string Name, InstitutionKind? Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl, [property: Secret] string? WebhookSecret)
+    string Name, [property: Required] InstitutionKind? Kind, IReadOnlyList<string> RegionCodes, string? WebhookUrl, [property: Secret] string? WebhookSecret)
+    : Contract.IExample<InstitutionProfile>
 {
+    public static InstitutionProfile Example => new("嘉善农村商业银行", InstitutionKind.Bank, ["330421"], "https://loans.example-bank.cn/hooks/finance-supermarket",
+        "a-secret-of-at-least-16-characters");
+
     public sealed class Validator : AbstractValidator<InstitutionProfile>
     {
         public Validator(ReferenceData codes, WebhookAddresses addresses)

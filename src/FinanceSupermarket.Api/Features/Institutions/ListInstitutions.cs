@@ -34,6 +34,7 @@ public sealed record ListInstitutions(bool? IncludeDeactivated, int? Page, int? 
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListInstitutions query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListInstitutions query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithDescription("The institutions on the platform with their regions by name; admins may add `?includeDeactivated=true`.")
             .WithSummary("The institutions on the platform (public); admins may include deactivated ones");
 }

@@ -47,8 +47,9 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
         group.MapPost("/", async (InstitutionProfile body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new RegisterInstitution(body), ct);
-                return Results.Created($"/api/v1/institutions/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/institutions/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin registers a financial institution with the regions it serves (GB/T 2260 codes or prefixes) and, optionally, a webhook URL and secret for signed notifications.")
             .WithSummary("Register an institution (admin)");
 }

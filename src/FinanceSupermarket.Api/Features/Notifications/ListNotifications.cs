@@ -54,6 +54,7 @@ public sealed record ListNotifications(bool? UnreadOnly, int? Page, int? PageSiz
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/", async ([AsParameters] ListNotifications query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/", async ([AsParameters] ListNotifications query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithDescription("What happened to the caller's requests or dispatches, newest first; `?unreadOnly=true` for the unread ones only.")
             .WithSummary("The caller's notifications, newest first (?unreadOnly=true)");
 }

@@ -28,7 +28,8 @@ public sealed record MarkNotificationRead(long Id) : Mediator.ICommand<Unit>
         group.MapPost("/{id:long}/read", async (long id, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new MarkNotificationRead(id), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
+            .WithDescription("Marks one of the caller's notifications read; another person's notification answers 404.")
             .WithSummary("Mark one of the caller's notifications read");
 }

@@ -66,5 +66,5 @@ public sealed record ChangeProduct(string Id, ProductTerms Body, [property: Fiel
             .WithEntityTag(ifMatchRequired: true)
             .WithName("changeProduct")
             .WithSummary("Change a product's terms (owning institution); If-Match with the product's ETag is required")
-            .WithDescription("412 when the product changed since that ETag (nothing is changed), 428 without If-Match. The answer carries the new ETag.");
+            .WithDescription("The owning institution replaces a product's terms; the shelves and matching follow at once. Requests already published keep the ranking they were published with. 412 when the product changed since that ETag (nothing is changed), 428 without If-Match. The answer carries the new ETag.");
 }

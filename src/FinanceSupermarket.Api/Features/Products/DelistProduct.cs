@@ -39,5 +39,7 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
             .WithEntityTag()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("The owning institution takes a product off the shelves: it is matched no more. The answer carries the product's new ETag.")
             .WithSummary("Take a product off the shelves (owning institution)");
 }

@@ -32,5 +32,6 @@ public sealed record GetProduct(string Id) : IQuery<ProductView>
                 return response.OkWithETag(product, product.Version);
             })
             .WithEntityTag()
-            .WithSummary("One product; its ETag is what a change names in If-Match");
+            .WithDescription("One product as the shelves show it, with its institution, regions and industries by name. Its ETag is what a change names in If-Match.")
+            .WithSummary("One product");
 }

@@ -42,8 +42,10 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
         group.MapPost("/", async (ProductTerms body, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(new ListProduct(body), ct);
-                return Results.Created($"/api/v1/products/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/products/{created.Id}", created);
             })
             .RequireAuthorization(AuthModule.Policies.Institution)
+            .WithName("listProductOnShelves")
+            .WithDescription("An institution puts a product on the public shelves: its kind, amount, term and rate ranges, accepted guarantee modes and the enterprises it is for (regions within the institution's own, industries, sizes, tags, years in business, tax credit level). Matching ranks it for new needs at once.")
             .WithSummary("List a product of the caller's institution");
 }

@@ -1,3 +1,5 @@
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
+using System.ComponentModel.DataAnnotations;
 using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
@@ -7,12 +9,16 @@ namespace FinanceSupermarket.Api.Features.Products;
 
 /// <summary>What an institution states about a product: the body of listing and of changing it.</summary>
 public sealed record ProductTerms(
-    string Name, ProductKind? Kind, decimal MinAmount, decimal MaxAmount, int MinTermMonths, int MaxTermMonths,
+    string Name, [property: Required] ProductKind? Kind, decimal MinAmount, decimal MaxAmount, int MinTermMonths, int MaxTermMonths,
     decimal MinRate, decimal MaxRate, IReadOnlyList<GuaranteeMode> GuaranteeModes, IReadOnlyList<string>? RegionCodes,
     IReadOnlyList<string>? IndustryCodes, IReadOnlyList<EnterpriseSize>? EnterpriseSizes, IReadOnlyList<EnterpriseTag>? RequiredTags,
-    int MinYearsInBusiness, TaxCreditLevel? MinTaxCreditLevel, bool? FirstLoanFriendly, IReadOnlyList<PolicySupport>? PolicySupport,
-    int ApprovalDays, [property: MultiLine] string? Description)
+    int MinYearsInBusiness, TaxCreditLevel? MinTaxCreditLevel, [property: Required] bool? FirstLoanFriendly, IReadOnlyList<PolicySupport>? PolicySupport,
+    int ApprovalDays, [property: MultiLine] string? Description) : Contract.IExample<ProductTerms>
 {
+    public static ProductTerms Example => new("科技信用贷", ProductKind.TechLoan, 100_000m, 5_000_000m, 6, 36, 3.85m, 6.5m,
+        [GuaranteeMode.Credit], ["3304"], ["C39"], [EnterpriseSize.Micro, EnterpriseSize.Small], [EnterpriseTag.TechSme], 1,
+        TaxCreditLevel.B, true, [FinanceSupermarket.Domain.PolicySupport.InterestSubsidy], 3, "面向科技型中小企业的纯信用贷款");
+
     public sealed class Validator : AbstractValidator<ProductTerms>
     {
         public Validator(ReferenceData codes)

@@ -48,6 +48,8 @@ public sealed record GetBreakdown(string? By, DateOnly? From, DateOnly? To, stri
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/breakdown", async ([AsParameters] GetBreakdown query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/breakdown", async ([AsParameters] GetBreakdown query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithName("getStatisticsBreakdown")
+            .WithDescription("The summary's figures grouped by region, industry, institution, product kind or month, each group named.")
             .WithSummary("The summary's figures per region, industry, institution, product kind or month");
 }

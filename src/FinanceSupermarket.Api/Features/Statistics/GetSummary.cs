@@ -26,6 +26,8 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithName("getStatisticsSummary")
+            .WithDescription("The figures of the regulator's region (narrowed by `region` and `industry`) for requests submitted in a period of Asia/Shanghai days: requests, dispatches, answers on time, approvals, the matchmaking amount, the amount-weighted average approved rate, first loans, disputes, and progress against the year's targets.")
             .WithSummary("Counts and amounts for requests submitted in a period (Asia/Shanghai days), region and industry");
 }

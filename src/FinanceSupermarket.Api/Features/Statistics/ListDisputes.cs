@@ -56,6 +56,8 @@ public sealed record ListDisputes(int? Page, int? PageSize) : IQuery<Paged<Dispu
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/disputes", async ([AsParameters] ListDisputes query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/disputes", async ([AsParameters] ListDisputes query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithName("listDisputedResults")
+            .WithDescription("Results the enterprise disputed in the regulator's region: they count apart (`disputedCount`, `disputedAmount`) until the enterprise confirms a result.")
             .WithSummary("Results under dispute in the regulator's region (counted apart until settled)");
 }

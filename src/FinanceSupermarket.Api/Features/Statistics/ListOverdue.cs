@@ -72,6 +72,7 @@ public sealed record ListOverdue(int? Page, int? PageSize) : IQuery<Paged<Overdu
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/overdue", async ([AsParameters] ListOverdue query, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(query, ct)))
+        group.MapGet("/overdue", async ([AsParameters] ListOverdue query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
+            .WithDescription("The 督导 list: dispatches of the regulator's region whose answer deadline passed, with the enterprise, institution, product and region by name; paged.")
             .WithSummary("Overdue dispatches in the regulator's region (督导 list), with the enterprise, institution, product and region by name");
 }

@@ -8,11 +8,14 @@ public static class StatisticsEndpoints
     {
         var group = app.MapGroup("/api/v1/statistics").WithTags("Statistics").RequireAuthorization(AuthModule.Policies.Regulator);
         ListOverdue.Map(group);
+        ExportOverdue.Map(group);
         ListDisputes.Map(group);
         GetSummary.Map(group);
         GetBreakdown.Map(group);
         ExportStatistics.Map(group);
         // Targets are set by admins, so that route carries its own policy.
         SetTarget.Map(app.MapGroup("/api/v1/statistics").WithTags("Statistics"));
+        // The portal cockpit's export buttons: the same files, for a browser's session.
+        CockpitDownloads.Map(app);
     }
 }

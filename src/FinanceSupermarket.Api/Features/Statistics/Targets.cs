@@ -51,8 +51,9 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPut("/targets", async (SetTarget command, IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(command, ct)))
+        group.MapPut("/targets", async (SetTarget command, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(command, ct)))
             .RequireAuthorization(AuthModule.Policies.Admin)
+            .WithDescription("An admin sets a region's yearly target for the approved amount (撮合融资金额) and count (融资笔数); the regulator's summary shows the progress against it.")
             .WithSummary("Set a region's yearly target for approved amount and count (admin)");
 }
 

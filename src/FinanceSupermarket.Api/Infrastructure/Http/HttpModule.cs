@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Portal;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using FinanceSupermarket.Api.Infrastructure.OpenApi;
 using Scalar.AspNetCore;
 
 namespace FinanceSupermarket.Api.Infrastructure.Http;
@@ -15,7 +16,7 @@ public static class HttpModule
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddPlatformOpenApi();
         services.AddHttpLogging(logging =>
         {
             logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
