@@ -1,15 +1,17 @@
 namespace FinanceSupermarket.Matching;
 
-/// <summary>A product prepared once when listed or changed, so that rebuilding a snapshot hashes no strings.</summary>
+/// <summary>A product prepared once when listed or changed: its entry and the ids of the bitsets it belongs to.</summary>
 internal sealed class CompiledProduct
 {
     public required ProductListing Product { get; init; }
     public required Entry Template { get; init; }
-    public required double StaticPart { get; init; }
-    public required int[] RegionIds { get; init; }      // effective region prefixes, interned
+    public required int[] Attributes { get; init; }     // see Matching.Attributes
+    public required int[] RegionIds { get; init; }      // effective region prefixes, interned, broadest first; empty = served nowhere
     public required int[] IndustryIds { get; init; }    // industry prefixes, interned; empty = all
-    public required int InstitutionSlot { get; init; }
-    public int Position { get; set; }                   // in ProductIndex's list; touched only by the writer
+    public int Slot { get; set; } = -1;                 // block × Block.Size + position; −1 = in no block (served nowhere)
+
+    /// <summary>The region whose blocks hold the product.</summary>
+    public int Home => RegionIds[0];
 
     public static CompiledProduct Create(ProductListing product, InternTable regions, InternTable industries, InternTable institutions)
     {
@@ -19,20 +21,22 @@ internal sealed class CompiledProduct
         for (var i = 0; i < regionIds.Length; i++) regionIds[i] = regions.Intern(regionPrefixes[i]);
         var industryIds = industryPrefixes.Length == 0 ? [] : new int[industryPrefixes.Length];
         for (var i = 0; i < industryIds.Length; i++) industryIds[i] = industries.Intern(industryPrefixes[i]);
+        var entry = Entry.Compile(product);
+        entry.InstitutionSlot = institutions.Intern(product.InstitutionId ?? "");
+        entry.IndustryCount = (ushort)industryIds.Length;
         return new CompiledProduct
         {
             Product = product,
-            Template = Entry.Compile(product),
-            StaticPart = Scoring.StaticPart(product),
+            Template = entry,
+            Attributes = Matching.Attributes.Of(in entry),
             RegionIds = regionIds,
             IndustryIds = industryIds,
-            InstitutionSlot = institutions.Intern(product.InstitutionId ?? ""),
         };
     }
 }
 
 /// <summary>
-/// Grow-only string → id table owned by the writer. Snapshots read a frozen copy, refreshed only when it grew
+/// Grow-only string → id table owned by the writer. Snapshots read a frozen copy, made again only when it grew
 /// (codes are a small closed set: a few thousand regions and industries at most).
 /// </summary>
 internal sealed class InternTable

@@ -4,10 +4,9 @@ using FinanceSupermarket.Domain;
 namespace FinanceSupermarket.Matching;
 
 /// <summary>
-/// One product as the scan reads it (88 bytes): the hard rules' fields as scaled integers and bitmasks, and the
+/// One product as the scoring loop reads it (88 bytes): the hard rules' fields as scaled integers and bitmasks, and the
 /// request-independent part of its score, so that neither a rejection nor a score touches the
-/// <see cref="ProductListing"/> object.
-/// A product appears once per region posting it belongs to (see <see cref="IndexSnapshot"/>).
+/// <see cref="ProductListing"/> object. It sits in its product's slot of a <see cref="Block"/>.
 /// </summary>
 internal struct Entry
 {
@@ -20,11 +19,11 @@ internal struct Entry
 
     public long MinAmount, MaxAmount;      // yuan × AmountScale
     public long MinRate;                   // percent × RateScale
-    public double StaticScore;             // Scoring.StaticPart + Scoring.TrackRecordPart
+    public double StaticPart;              // Scoring.StaticPart (the track record part is added per institution)
     public double LogMinAmount, InvLogAmountSpan, InvTermSpan;
     public int MinTerm, MaxTerm;
-    public int Ordinal;                    // index into IndexSnapshot.Products
-    public int IndustryStart;              // into IndexSnapshot.IndustryIds
+    public int Ordinal;                    // the product's slot: block × Block.Size + position
+    public int InstitutionSlot;            // into IndexSnapshot's track record parts
     public ushort IndustryCount;           // 0 = all industries
     public short MinYears;
     public sbyte MinTaxLevel;              // -1 = no minimum
@@ -38,6 +37,7 @@ internal struct Entry
         var inexact = false;
         var e = new Entry
         {
+            StaticPart = Scoring.StaticPart(p),
             MinAmount = ScaleUp(p.MinAmount, AmountScale, ref inexact),
             MaxAmount = ScaleDown(p.MaxAmount, AmountScale, ref inexact),
             MinRate = ScaleUp(p.MinRate, RateScale, ref inexact),

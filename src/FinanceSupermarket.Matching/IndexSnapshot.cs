@@ -1,105 +1,74 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FinanceSupermarket.Matching;
 
 /// <summary>
-/// An immutable view of every listed product, built by the writer and read lock-free by any number of requests.
+/// An immutable view of every listed product, published by the writer and read lock-free by any number of requests.
 /// <para>
-/// Layout: the entries array holds each product once per effective region prefix, grouped so that the products
-/// serving one prefix are a contiguous run. A request for region "330421" visits the runs of "", "3", "33", "330",
-/// "3304", "33042" and "330421" and nothing else: products of other regions cost nothing, and a product is met at
-/// most once because its prefixes never cover one another. Within a run the checks are integer compares and
-/// bitmask tests on one packed struct that also holds the product's precomputed scoring data, so the scan
-/// reads memory strictly in order (measured: splitting the scoring data into a second array was slower, as
-/// thousands of near misses and eligible products then cost a random access each); the product object is
-/// touched only for products kept in the top N.
+/// Layout: products sit in slots of <see cref="Block"/>s, each block holding the products of one home region, with a
+/// bitset per region prefix, industry prefix and bucketed attribute (<see cref="Attributes"/>). A request first ORs the
+/// bitsets of its region's prefixes ("", "3", "33", … "330421"): a block serving none of them is skipped without
+/// reading anything else. It then ANDs the bitsets of its amount bucket, term bucket, guarantee modes, size, loan
+/// history, tax level, years in business, rate bucket and industry prefixes, a few words each, and scores only the
+/// products left, reading their packed <see cref="Entry"/> and checking every rule again (the buckets are supersets).
+/// With near misses the bitsets instead count each product's failed rules (twice-failed ones are dropped).
+/// </para>
+/// <para>
+/// A product change copies the one or two blocks it touches and publishes a new snapshot sharing every other block:
+/// O(block size + number of blocks), whatever the catalogue's size.
 /// </para>
 /// </summary>
 internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
 
-    public static readonly IndexSnapshot Empty = new([], [], [], [],
+    public static readonly IndexSnapshot Empty = new([], 0, [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
         new Dictionary<string, InstitutionTrackRecord>(StringComparer.Ordinal));
 
-    private readonly ProductListing[] _products;
-    private readonly Entry[] _entries;
-    private readonly (int Start, int Count)[] _regionRuns;      // by region id
-    private readonly int[] _industryIds;                        // the products' industry prefix ids, end to end
+    private readonly Block[] _blocks;
+    private readonly double[] _trackParts;                      // Scoring.TrackRecordPart by institution slot
     private readonly Dictionary<string, int> _regionIdsTable, _industryIdsTable;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIdsBySpan, _industryIdsBySpan;
     private readonly Dictionary<string, InstitutionTrackRecord> _trackRecords;
 
-    public IndexSnapshot(ProductListing[] products, Entry[] entries, (int Start, int Count)[] regionRuns, int[] industryIds,
-        Dictionary<string, int> regionIds, Dictionary<string, int> industryIdsTable, Dictionary<string, InstitutionTrackRecord> trackRecords)
+    public IndexSnapshot(Block[] blocks, int count, double[] trackParts, Dictionary<string, int> regionIds,
+        Dictionary<string, int> industryIds, Dictionary<string, InstitutionTrackRecord> trackRecords)
     {
-        _products = products;
-        _entries = entries;
-        _regionRuns = regionRuns;
-        _industryIds = industryIds;
+        _blocks = blocks;
+        Count = count;
+        _trackParts = trackParts;
         _regionIdsTable = regionIds;
-        _industryIdsTable = industryIdsTable;
+        _industryIdsTable = industryIds;
         _regionIdsBySpan = regionIds.GetAlternateLookup<ReadOnlySpan<char>>();
-        _industryIdsBySpan = industryIdsTable.GetAlternateLookup<ReadOnlySpan<char>>();
+        _industryIdsBySpan = industryIds.GetAlternateLookup<ReadOnlySpan<char>>();
         _trackRecords = trackRecords;
     }
 
-    public int Count => _products.Length;
+    /// <summary>Listed products (also those served nowhere, which no block holds).</summary>
+    public int Count { get; }
 
-    /// <summary>
-    /// Writer side: one pass over the compiled products, no string hashing; the run sizes are kept up to date by the
-    /// writer (<paramref name="regionCounts"/>, <paramref name="industryTotal"/>), so nothing is counted here.
-    /// </summary>
-    public static IndexSnapshot Build(List<CompiledProduct> all, List<int> regionCounts, int industryTotal,
-        InternTable regions, InternTable industries, InternTable institutions,
-        Dictionary<string, InstitutionTrackRecord> trackRecords, IndexSnapshot previous)
-    {
-        var trackParts = new double[institutions.Count];
-        for (var i = 0; i < trackParts.Length; i++)
-            trackParts[i] = Scoring.TrackRecordPart(trackRecords.GetValueOrDefault(institutions[i]));
-
-        var runs = new (int Start, int Count)[regions.Count];
-        var cursor = new int[runs.Length];
-        var total = 0;
-        for (var r = 0; r < runs.Length; r++)
-        {
-            runs[r] = (total, regionCounts[r]);
-            cursor[r] = total;
-            total += regionCounts[r];
-        }
-
-        var products = new ProductListing[all.Count];
-        // Every element is written below: no need to zero 10 MB first.
-        var entries = GC.AllocateUninitializedArray<Entry>(total);
-        var industryIds = GC.AllocateUninitializedArray<int>(industryTotal);
-        var industryAt = 0;
-        for (var i = 0; i < products.Length; i++)
-        {
-            var cp = all[i];
-            products[i] = cp.Product;
-            var e = cp.Template;
-            e.Ordinal = i;
-            e.StaticScore = cp.StaticPart + trackParts[cp.InstitutionSlot];
-            e.IndustryStart = industryAt;
-            e.IndustryCount = (ushort)cp.IndustryIds.Length;
-            foreach (var id in cp.IndustryIds) industryIds[industryAt++] = id;
-            foreach (var r in cp.RegionIds) entries[cursor[r]++] = e;
-        }
-
-        System.Diagnostics.Debug.Assert(industryAt == industryTotal, "industry prefix count out of step");
-        for (var r = 0; r < runs.Length; r++)
-            System.Diagnostics.Debug.Assert(cursor[r] == runs[r].Start + runs[r].Count, "region run sizes out of step");
-
-        var regionTable = regions.Count == previous._regionIdsTable.Count ? previous._regionIdsTable : regions.Frozen();
-        var industryTable = industries.Count == previous._industryIdsTable.Count ? previous._industryIdsTable : industries.Frozen();
-        return new IndexSnapshot(products, entries, runs, industryIds, regionTable, industryTable, trackRecords);
-    }
+    /// <summary>Writer side: the next snapshot. The blocks must be frozen; the code tables are copied only when they grew.</summary>
+    public IndexSnapshot Next(Block[] blocks, int count, double[] trackParts, InternTable regions, InternTable industries,
+        Dictionary<string, InstitutionTrackRecord> trackRecords) =>
+        new(blocks, count, trackParts,
+            regions.Count == _regionIdsTable.Count ? _regionIdsTable : regions.Frozen(),
+            industries.Count == _industryIdsTable.Count ? _industryIdsTable : industries.Frozen(),
+            trackRecords);
 
     public MatchResult Match(MatchQuery query)
     {
-        var capacity = Math.Min(query.Limit, _products.Length);
+        var work = new MatchWork();
+        return Match(query, ref work);
+    }
+
+    public MatchResult Match(MatchQuery query, ref MatchWork work)
+    {
+        var capacity = Math.Min(query.Limit, Count);
         if (capacity <= 0) return new MatchResult([], [], null);
         var q = new QueryContext(query);
 
@@ -114,22 +83,35 @@ internal sealed class IndexSnapshot
         try
         {
             var industry = (query.Enterprise.IndustryCode ?? "").AsSpan().Trim();
-            Span<int> industryMatches = industry.Length < StackCandidates ? stackalloc int[industry.Length + 1] : new int[industry.Length + 1];
+            Span<int> industryIds = industry.Length < StackCandidates ? stackalloc int[industry.Length + 1] : new int[industry.Length + 1];
             var industryCount = 0;
             for (var length = 1; length <= industry.Length; length++)
-                if (_industryIdsBySpan.TryGetValue(industry[..length], out var id)) industryMatches[industryCount++] = id;
-            industryMatches = industryMatches[..industryCount];
+                if (_industryIdsBySpan.TryGetValue(industry[..length], out var id)) industryIds[industryCount++] = id;
 
-            var matches = new TopN(matchStorage, _products);
-            var nearMisses = new TopN(nearStorage, _products);
             var region = (query.Enterprise.RegionCode ?? "").AsSpan().Trim();
+            Span<int> regionIds = region.Length < StackCandidates ? stackalloc int[region.Length + 1] : new int[region.Length + 1];
+            var regionCount = 0;
             for (var length = 0; length <= region.Length; length++)
+                if (_regionIdsBySpan.TryGetValue(region[..length], out var id)) regionIds[regionCount++] = id;
+
+            var filter = new Filter(in q, query.MaxRate is not null, regionIds[..regionCount], industryIds[..industryCount]);
+            var matches = new TopN(matchStorage, _blocks);
+            var nearMisses = new TopN(nearStorage, _blocks);
+            Span<ulong> candidates = stackalloc ulong[Block.Words], industryPass = stackalloc ulong[Block.Words];
+            Span<ulong> scratch = stackalloc ulong[Block.Words * 3];
+            foreach (var block in _blocks)
             {
-                if (!_regionIdsBySpan.TryGetValue(region[..length], out var regionId)) continue;
-                var (start, count) = _regionRuns[regionId];
-                var run = new ReadOnlySpan<Entry>(_entries, start, count);
-                if (query.IncludeNearMisses) ScanWithNearMisses(run, in q, query, industryMatches, ref matches, ref nearMisses);
-                else Scan(run, in q, query, industryMatches, ref matches);
+                if (!filter.Regions(block, candidates, ref work)) continue;
+                if (query.IncludeNearMisses)
+                {
+                    filter.Industry(block, industryPass, ref work);
+                    filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
+                    ScanWithNearMisses(block, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
+                }
+                else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
+                {
+                    Scan(block, candidates, in q, query, ref matches, ref work);
+                }
             }
             return new MatchResult(ToMatches(ref matches, query), ToNearMisses(ref nearMisses, query), null);
         }
@@ -140,83 +122,88 @@ internal sealed class IndexSnapshot
         }
     }
 
-    // The hot loop: cheapest and most selective checks first, each a compare or a mask test.
-    private void Scan(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches, ref TopN top)
+    // The hot loop over the products the bitsets left (industry is exact there, so it is not checked again):
+    // cheapest and most selective checks first, each a compare or a mask test.
+    private void Scan(Block block, ReadOnlySpan<ulong> candidates, in QueryContext q, MatchQuery query, ref TopN top, ref MatchWork work)
     {
-        foreach (ref readonly var e in run)
+        var entries = block.Entries;
+        for (var w = 0; w < candidates.Length; w++)
         {
-            if (q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount || q.MaxRateFloor < e.MinRate)
+            for (var word = candidates[w]; word != 0; word &= word - 1)
             {
-                if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
+                ref readonly var e = ref entries[(w << 6) | BitOperations.TrailingZeroCount(word)];
+                work.Entries++;
+                if (q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount || q.MaxRateFloor < e.MinRate)
+                {
+                    if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
+                }
+                if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
+                if ((e.GuaranteeMask & q.GuaranteeMask) == 0 || (e.Flags & q.ExcludedByLoanHistory) != 0) continue;
+                if ((e.SizeMask & q.SizeBit) == 0 || (e.RequiredTags & ~q.Tags) != 0) continue;
+                if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
+                var score = Scoring.Total(in e, _trackParts[e.InstitutionSlot], in q);
+                if (score < top.Threshold) continue;
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
             }
-            if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
-            if ((e.GuaranteeMask & q.GuaranteeMask) == 0 || (e.Flags & q.ExcludedByLoanHistory) != 0) continue;
-            if ((e.SizeMask & q.SizeBit) == 0 || (e.RequiredTags & ~q.Tags) != 0) continue;
-            if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
-            if (e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches)) continue;
-            var score = Scoring.Total(in e, in q);
-            if (score < top.Threshold) continue;
-            top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
         }
     }
 
     // The same rules, counted without branches (most products fail two or more, so the count is what matters);
     // which rule failed is worked out only for the few that fail exactly one.
-    private void ScanWithNearMisses(ReadOnlySpan<Entry> run, in QueryContext q, MatchQuery query, ReadOnlySpan<int> industryMatches,
-        ref TopN matches, ref TopN nearMisses)
+    private void ScanWithNearMisses(Block block, ReadOnlySpan<ulong> candidates, ReadOnlySpan<ulong> industryPass, in QueryContext q,
+        MatchQuery query, ref TopN matches, ref TopN nearMisses, ref MatchWork work)
     {
-        foreach (ref readonly var e in run)
+        var entries = block.Entries;
+        for (var w = 0; w < candidates.Length; w++)
         {
-            var amount = (q.AmountFloor < e.MinAmount) | (q.AmountCeiling > e.MaxAmount);
-            var rate = q.MaxRateFloor < e.MinRate;
-            if ((e.Flags & Entry.InexactFlag) != 0)
+            for (var word = candidates[w]; word != 0; word &= word - 1)
             {
-                amount = amount && !ExactAmount(in e, query);
-                rate = rate && !ExactRate(in e, query);
-            }
-            var term = (q.TermMonths < e.MinTerm) | (q.TermMonths > e.MaxTerm);
-            var guarantee = (e.GuaranteeMask & q.GuaranteeMask) == 0;
-            var size = (e.SizeMask & q.SizeBit) == 0;
-            var tags = (e.RequiredTags & ~q.Tags) != 0;
-            var years = q.YearsInBusiness < e.MinYears;
-            var tax = q.TaxLevel < e.MinTaxLevel;
-            var history = (e.Flags & q.ExcludedByLoanHistory) != 0;
-            var failures = Bit(amount) + Bit(rate) + Bit(term) + Bit(guarantee) + Bit(size) + Bit(tags) + Bit(years) + Bit(tax) + Bit(history);
-            if (failures > 1) continue;
-            var industry = e.IndustryCount != 0 && !IndustryAllowed(in e, industryMatches);
-            failures += Bit(industry);
-            if (failures > 1) continue;
+                var bit = BitOperations.TrailingZeroCount(word);
+                ref readonly var e = ref entries[(w << 6) | bit];
+                work.Entries++;
+                var amount = (q.AmountFloor < e.MinAmount) | (q.AmountCeiling > e.MaxAmount);
+                var rate = q.MaxRateFloor < e.MinRate;
+                if ((e.Flags & Entry.InexactFlag) != 0)
+                {
+                    amount = amount && !ExactAmount(in e, query);
+                    rate = rate && !ExactRate(in e, query);
+                }
+                var term = (q.TermMonths < e.MinTerm) | (q.TermMonths > e.MaxTerm);
+                var guarantee = (e.GuaranteeMask & q.GuaranteeMask) == 0;
+                var size = (e.SizeMask & q.SizeBit) == 0;
+                var tags = (e.RequiredTags & ~q.Tags) != 0;
+                var years = q.YearsInBusiness < e.MinYears;
+                var tax = q.TaxLevel < e.MinTaxLevel;
+                var history = (e.Flags & q.ExcludedByLoanHistory) != 0;
+                var industry = (industryPass[w] & (1UL << bit)) == 0;
+                var failures = Bit(amount) + Bit(rate) + Bit(term) + Bit(guarantee) + Bit(size) + Bit(tags) + Bit(years) + Bit(tax)
+                               + Bit(history) + Bit(industry);
+                if (failures > 1) continue;
 
-            var score = Scoring.Total(in e, in q);
-            ref var top = ref failures == 0 ? ref matches : ref nearMisses;
-            if (score < top.Threshold) continue;
-            var failed = failures == 0 ? Rule.None
-                : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
-                : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
-                : tax ? Rule.TaxCreditLevel : history ? Rule.LoanHistory : Rule.Industry;
-            top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
+                var score = Scoring.Total(in e, _trackParts[e.InstitutionSlot], in q);
+                ref var top = ref failures == 0 ? ref matches : ref nearMisses;
+                if (score < top.Threshold) continue;
+                var failed = failures == 0 ? Rule.None
+                    : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
+                    : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
+                    : tax ? Rule.TaxCreditLevel : history ? Rule.LoanHistory : Rule.Industry;
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bit(bool value) => value ? 1 : 0;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IndustryAllowed(in Entry e, ReadOnlySpan<int> industryMatches)
-    {
-        var allowed = new ReadOnlySpan<int>(_industryIds, e.IndustryStart, e.IndustryCount);
-        foreach (var id in allowed)
-            if (industryMatches.Contains(id)) return true;
-        return false;
-    }
+    private ProductListing ProductOf(in Entry e) => TopN.Product(_blocks, e.Ordinal);
 
     private bool ExactAmount(in Entry e, MatchQuery query)
     {
-        var p = _products[e.Ordinal];
+        var p = ProductOf(in e);
         return query.Amount >= p.MinAmount && query.Amount <= p.MaxAmount;
     }
 
-    private bool ExactRate(in Entry e, MatchQuery query) => query.MaxRate is not { } max || max >= _products[e.Ordinal].MinRate;
+    private bool ExactRate(in Entry e, MatchQuery query) => query.MaxRate is not { } max || max >= ProductOf(in e).MinRate;
 
     private IReadOnlyList<Match> ToMatches(ref TopN top, MatchQuery query)
     {
@@ -225,7 +212,7 @@ internal sealed class IndexSnapshot
         for (var i = result.Length - 1; i >= 0; i--)
         {
             var c = top.PopWorst();
-            var product = _products[c.Ordinal];
+            var product = TopN.Product(_blocks, c.Ordinal);
             result[i] = new Match(product, c.Score, new ReasonList(product, query, TrackRecordOf(product), Rule.None));
         }
         return result;
@@ -238,7 +225,7 @@ internal sealed class IndexSnapshot
         for (var i = result.Length - 1; i >= 0; i--)
         {
             var c = top.PopWorst();
-            var product = _products[c.Ordinal];
+            var product = TopN.Product(_blocks, c.Ordinal);
             result[i] = new NearMiss(product, c.Score, ReasonText.Failed(c.FailedRule, product, query),
                 new ReasonList(product, query, TrackRecordOf(product), c.FailedRule));
         }
@@ -247,4 +234,164 @@ internal sealed class IndexSnapshot
 
     private InstitutionTrackRecord? TrackRecordOf(ProductListing product) =>
         _trackRecords.Count == 0 ? null : _trackRecords.GetValueOrDefault(product.InstitutionId ?? "");
+
+    /// <summary>The bitsets one request reads in each block, and the word-wide operations over them.</summary>
+    private readonly ref struct Filter(in QueryContext q, bool hasMaxRate, ReadOnlySpan<int> regionIds, ReadOnlySpan<int> industryIds)
+    {
+        private readonly ReadOnlySpan<int> _regionIds = regionIds, _industryIds = industryIds;
+        private readonly int _amount = Attributes.Amount + Attributes.AmountBucket(q.AmountFloor);
+        private readonly int _term = Attributes.Term + Attributes.TermBucket(q.TermMonths);
+        private readonly int _rate = hasMaxRate ? Attributes.RateAtMost + Attributes.RateBucket(q.MaxRateFloor) : -1;
+        private readonly int _tax = Attributes.TaxPass(q.TaxLevel);
+        private readonly int _years = Attributes.YearsPass(q.YearsInBusiness);
+        // No size bit (a size outside the enum) passes no product: −1 reads as an empty bitset below.
+        private readonly int _size = q.SizeBit == 0 ? int.MinValue : Attributes.Size + BitOperations.TrailingZeroCount((uint)q.SizeBit);
+        private readonly int _excluded = q.FirstLoanSeeker ? Attributes.RenewalOnly : Attributes.FirstLoanOnly;
+        private readonly byte _guarantee = q.GuaranteeMask;
+
+        /// <summary>The block's products serving the request's region; false when there are none.</summary>
+        public bool Regions(Block block, Span<ulong> into, ref MatchWork work)
+        {
+            var any = false;
+            foreach (var id in _regionIds)
+            {
+                if (Block.Of(block.Regions, id) is not { } bits) continue;
+                if (any) Or(into, bits);
+                else bits.CopyTo(into);
+                any = true;
+                work.Bitsets++;
+            }
+            if (any) work.Blocks++;
+            return any;
+        }
+
+        /// <summary>The block's products open to the request's industry (exact: no prefix is tested again).</summary>
+        public ReadOnlySpan<ulong> Industry(Block block, Span<ulong> into, ref MatchWork work)
+        {
+            into.Clear();
+            Or(into, Read(block.Fixed[Attributes.AllIndustries], ref work));
+            foreach (var id in _industryIds) Or(into, Read(Block.Of(block.Industries, id), ref work));
+            return into;
+        }
+
+        /// <summary>Narrows <paramref name="candidates"/> to the products passing every bitset; false when none is left.</summary>
+        public bool Eligible(Block block, Span<ulong> candidates, Span<ulong> industryPass, Span<ulong> scratch, ref MatchWork work)
+        {
+            var f = block.Fixed;
+            return And(candidates, Read(f[_amount], ref work)) && And(candidates, Read(f[_term], ref work))
+                && And(candidates, Guarantees(block, scratch, ref work)) && And(candidates, Read(Fixed(f, _size), ref work))
+                && AndNot(candidates, Read(f[_excluded], ref work))
+                && (_tax < 0 || And(candidates, Read(f[_tax], ref work)))
+                && (_years < 0 || And(candidates, Read(f[_years], ref work)))
+                && (_rate < 0 || And(candidates, Read(f[_rate], ref work)))
+                && And(candidates, Industry(block, industryPass, ref work));
+        }
+
+        /// <summary>Narrows <paramref name="candidates"/> to the products failing at most one of the bitsets' rules.</summary>
+        public void AtMostOneFailure(Block block, Span<ulong> candidates, ReadOnlySpan<ulong> industryPass, Span<ulong> scratch, ref MatchWork work)
+        {
+            var f = block.Fixed;
+            var once = scratch[..Block.Words];
+            var twice = scratch.Slice(Block.Words, Block.Words);
+            once.Clear();
+            twice.Clear();
+            Failing(once, twice, Read(f[_amount], ref work));
+            Failing(once, twice, Read(f[_term], ref work));
+            Failing(once, twice, Guarantees(block, scratch.Slice(2 * Block.Words, Block.Words), ref work));
+            Failing(once, twice, Read(Fixed(f, _size), ref work));
+            FailingWhereSet(once, twice, Read(f[_excluded], ref work));
+            if (_tax >= 0) Failing(once, twice, Read(f[_tax], ref work));
+            if (_years >= 0) Failing(once, twice, Read(f[_years], ref work));
+            if (_rate >= 0) Failing(once, twice, Read(f[_rate], ref work));
+            Failing(once, twice, industryPass);
+            for (var w = 0; w < candidates.Length; w++) candidates[w] &= ~twice[w];
+        }
+
+        // The products accepting one of the request's guarantee modes (empty when it names none).
+        private ReadOnlySpan<ulong> Guarantees(Block block, Span<ulong> into, ref MatchWork work)
+        {
+            into.Clear();
+            for (var b = 0; b < 8; b++)
+                if ((_guarantee & (1 << b)) != 0) Or(into, Read(block.Fixed[Attributes.Guarantee + b], ref work));
+            return into;
+        }
+
+        private static ulong[]? Fixed(ulong[]?[] bitsets, int id) => id < 0 ? null : bitsets[id];
+
+        private static ReadOnlySpan<ulong> Read(ulong[]? bits, ref MatchWork work)
+        {
+            if (bits is null) return default;
+            work.Bitsets++;
+            return bits;
+        }
+
+        // An empty span stands for an empty bitset (a null one: no product of the block has the attribute).
+        // Block.Words is a multiple of 4: each operation is a few 256-bit vector operations.
+        private static Span<Vector256<ulong>> Vectors(Span<ulong> words) => MemoryMarshal.Cast<ulong, Vector256<ulong>>(words);
+
+        private static ReadOnlySpan<Vector256<ulong>> Vectors(ReadOnlySpan<ulong> words) => MemoryMarshal.Cast<ulong, Vector256<ulong>>(words);
+
+        private static void Or(Span<ulong> into, ReadOnlySpan<ulong> bits)
+        {
+            if (bits.IsEmpty) return;
+            var a = Vectors(into);
+            var b = Vectors(bits);
+            for (var i = 0; i < a.Length; i++) a[i] |= b[i];
+        }
+
+        private static bool And(Span<ulong> into, ReadOnlySpan<ulong> bits)
+        {
+            if (bits.IsEmpty) return false;
+            var a = Vectors(into);
+            var b = Vectors(bits);
+            var any = Vector256<ulong>.Zero;
+            for (var i = 0; i < a.Length; i++) any |= a[i] &= b[i];
+            return any != Vector256<ulong>.Zero;
+        }
+
+        private static bool AndNot(Span<ulong> into, ReadOnlySpan<ulong> bits)
+        {
+            var a = Vectors(into);
+            var any = Vector256<ulong>.Zero;
+            if (bits.IsEmpty)
+            {
+                for (var i = 0; i < a.Length; i++) any |= a[i];
+            }
+            else
+            {
+                var b = Vectors(bits);
+                for (var i = 0; i < a.Length; i++) any |= a[i] = Vector256.AndNot(a[i], b[i]);
+            }
+            return any != Vector256<ulong>.Zero;
+        }
+
+        // Counts a failure for every product outside a rule's passing bitset (once → twice).
+        private static void Failing(Span<ulong> once, Span<ulong> twice, ReadOnlySpan<ulong> passing)
+        {
+            for (var w = 0; w < once.Length; w++)
+            {
+                var failed = passing.IsEmpty ? ulong.MaxValue : ~passing[w];
+                twice[w] |= once[w] & failed;
+                once[w] |= failed;
+            }
+        }
+
+        private static void FailingWhereSet(Span<ulong> once, Span<ulong> twice, ReadOnlySpan<ulong> failing)
+        {
+            for (var w = 0; w < failing.Length; w++)
+            {
+                twice[w] |= once[w] & failing[w];
+                once[w] |= failing[w];
+            }
+        }
+    }
+}
+
+/// <summary>What one match read: blocks visited, bitsets read (<see cref="Block.Words"/> words each) and entries scored.</summary>
+public struct MatchWork
+{
+    public int Blocks, Bitsets, Entries;
+
+    /// <summary>Bytes the match read from the index: the bitsets and the entries it scored (block headers aside).</summary>
+    public readonly long Bytes => (long)Bitsets * Block.Words * sizeof(ulong) + (long)Entries * Unsafe.SizeOf<Entry>();
 }

@@ -8,8 +8,9 @@ namespace FinanceSupermarket.Matching;
 /// <para>
 /// Thread safety: <see cref="Match"/>, <see cref="Find"/> and <see cref="Count"/> are lock-free and read one
 /// immutable snapshot; <see cref="Upsert"/>, <see cref="Remove"/> and <see cref="SetTrackRecords"/> are serialised,
-/// build a new snapshot in O(n) (no string hashing: products are compiled once when they change) and publish it
-/// with one reference write. A request therefore sees the index entirely before or entirely after an update.
+/// copy the one or two blocks a product change touches (see <see cref="IndexSnapshot"/>; new track records copy
+/// nothing but a number per institution) and publish a new snapshot with one reference write. A request therefore
+/// sees the index entirely before or entirely after an update. <see cref="Build"/> fills fresh blocks in place.
 /// </para>
 /// <para>
 /// Hard rules (all must hold): amount and term inside the product's ranges; the enterprise's region code starts with
@@ -26,10 +27,13 @@ public sealed class ProductIndex
 {
     private readonly Lock _writer = new();
     private readonly ConcurrentDictionary<string, CompiledProduct> _byId = new(StringComparer.Ordinal);
-    private readonly List<CompiledProduct> _all = [];
+    private readonly List<Block> _blocks = [];
+    private readonly Dictionary<int, Stack<int>> _freeSlots = [];       // by home region: the free slots of its blocks
     private readonly InternTable _regions = new(), _industries = new(), _institutions = new();
-    private readonly List<int> _regionCounts = [];      // listed products per region id: the run sizes of the next snapshot
-    private int _industryTotal;
+    // By institution slot. Published snapshots read it, so a slot once written never changes: new track records make a new
+    // array; a new institution's part goes into room no published product refers to yet (or into a larger copy).
+    private double[] _trackParts = [];
+    private int _trackPartsCount;
     private Dictionary<string, InstitutionTrackRecord> _trackRecords = new(StringComparer.Ordinal);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
 
@@ -84,6 +88,9 @@ public sealed class ProductIndex
             foreach (var (institutionId, record) in byInstitutionId)
                 if (record is not null) copy[institutionId] = record;
             _trackRecords = copy;
+            _trackParts = new double[Math.Max(16, _institutions.Count)];
+            _trackPartsCount = 0;
+            for (var slot = 0; slot < _institutions.Count; slot++) AddTrackPart(slot);
             Publish();
         }
     }
@@ -95,6 +102,14 @@ public sealed class ProductIndex
         ArgumentNullException.ThrowIfNull(query.Enterprise);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
         return query.Enterprise.Blacklisted ? Refused : _snapshot.Match(query);
+    }
+
+    /// <summary>The same match, telling how much of the index it read (for the benchmarks' bytes per match).</summary>
+    public MatchResult Match(MatchQuery query, out MatchWork work)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        work = default;
+        return query.Enterprise.Blacklisted ? Refused : _snapshot.Match(query, ref work);
     }
 
     public ProductListing? Find(string productId) =>
@@ -109,42 +124,64 @@ public sealed class ProductIndex
             return;
         }
         var compiled = CompiledProduct.Create(product, _regions, _industries, _institutions);
-        if (_byId.TryGetValue(product.Id, out var existing))
-        {
-            Tally(existing, -1);
-            compiled.Position = existing.Position;
-            _all[existing.Position] = compiled;
-        }
-        else
-        {
-            compiled.Position = _all.Count;
-            _all.Add(compiled);
-        }
-        Tally(compiled, +1);
+        if (_byId.TryGetValue(product.Id, out var existing)) Vacate(existing);
+        if (compiled.RegionIds.Length > 0) Occupy(compiled);
         _byId[product.Id] = compiled;
+        for (var slot = _trackPartsCount; slot < _institutions.Count; slot++) AddTrackPart(slot);
     }
 
     private bool Delete(string productId)
     {
         if (!_byId.TryRemove(productId, out var removed)) return false;
-        Tally(removed, -1);
-        var last = _all[^1];
-        _all[removed.Position] = last;
-        last.Position = removed.Position;
-        _all.RemoveAt(_all.Count - 1);
+        Vacate(removed);
         return true;
     }
 
-    private void Tally(CompiledProduct product, int sign)
+    // A product lives in a block of its home region; a changed one takes its old slot back when its home is the same.
+    private void Occupy(CompiledProduct product)
     {
-        while (_regionCounts.Count < _regions.Count) _regionCounts.Add(0);
-        foreach (var region in product.RegionIds) _regionCounts[region] += sign;
-        _industryTotal += sign * product.IndustryIds.Length;
+        if (!_freeSlots.TryGetValue(product.Home, out var free)) _freeSlots.Add(product.Home, free = new Stack<int>());
+        if (free.Count == 0)
+        {
+            var blockIndex = _blocks.Count;
+            _blocks.Add(new Block(product.Home));
+            for (var position = Block.Size - 1; position >= 0; position--) free.Push(blockIndex << Block.Shift | position);
+        }
+        var slot = free.Pop();
+        var entry = product.Template;
+        entry.Ordinal = slot;
+        Writable(slot).Place(slot & Block.Mask, product, in entry);
+        product.Slot = slot;
+    }
+
+    private void Vacate(CompiledProduct product)
+    {
+        if (product.Slot < 0) return;
+        var block = Writable(product.Slot);
+        block.Clear(product.Slot & Block.Mask);
+        _freeSlots[block.Group].Push(product.Slot);
+        product.Slot = -1;
+    }
+
+    // Copy on write: a published block is copied once, then changed in place until the next Publish.
+    private Block Writable(int slot)
+    {
+        var index = slot >> Block.Shift;
+        var block = _blocks[index].Writable();
+        _blocks[index] = block;
+        return block;
+    }
+
+    private void AddTrackPart(int slot)
+    {
+        if (slot >= _trackParts.Length) Array.Resize(ref _trackParts, Math.Max(16, _trackParts.Length * 2));
+        _trackParts[slot] = Scoring.TrackRecordPart(_trackRecords.GetValueOrDefault(_institutions[slot]));
+        _trackPartsCount = slot + 1;
     }
 
     private void Publish()
     {
-        while (_regionCounts.Count < _regions.Count) _regionCounts.Add(0);
-        _snapshot = IndexSnapshot.Build(_all, _regionCounts, _industryTotal, _regions, _industries, _institutions, _trackRecords, _snapshot);
+        foreach (var block in _blocks) block.Freeze();
+        _snapshot = _snapshot.Next([.. _blocks], _byId.Count, _trackParts, _regions, _industries, _trackRecords);
     }
 }

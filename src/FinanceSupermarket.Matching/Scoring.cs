@@ -73,9 +73,8 @@ public static class Scoring
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(query);
         var entry = Entry.Compile(product);
-        entry.StaticScore = StaticPart(product) + TrackRecordPart(trackRecord);
         var context = new QueryContext(query);
-        return Total(in entry, in context);
+        return Total(in entry, TrackRecordPart(trackRecord), in context);
     }
 
     /// <summary>Purpose fit value 0..1 of a product kind for a purpose (the table above).</summary>
@@ -111,8 +110,11 @@ public static class Scoring
 
     internal static double TrackRecordPart(InstitutionTrackRecord? record) => TrackRecordWeight * TrackRecordValue(record);
 
-    /// <summary>The hot-path score: the product's precomputed part plus the request-dependent parts.</summary>
-    internal static double Total(in Entry e, in QueryContext q)
+    /// <summary>
+    /// The hot-path score: the product's precomputed part, its institution's track record part (kept apart so that new
+    /// track records touch no product) and the request-dependent parts, always summed in this order.
+    /// </summary>
+    internal static double Total(in Entry e, double trackRecordPart, in QueryContext q)
     {
         double amountPosition = e.InvLogAmountSpan > 0
             ? (q.LogAmount - e.LogMinAmount) * e.InvLogAmountSpan
@@ -121,7 +123,7 @@ public static class Scoring
             ? (q.TermMonths - e.MinTerm) * e.InvTermSpan
             : PointPosition(q.TermMonths, e.MinTerm);
         double firstLoan = !q.FirstLoanSeeker || (e.Flags & Entry.FirstLoanFriendlyFlag) != 0 ? 1 : 0;
-        double raw = e.StaticScore
+        double raw = e.StaticPart + trackRecordPart
             + AmountFitWeight * Comfort(amountPosition)
             + TermFitWeight * Comfort(termPosition)
             + PurposeFitWeight * PurposeFitTable[q.PurposeRow + e.Kind]

@@ -15,15 +15,18 @@ internal struct Candidate
 internal ref struct TopN
 {
     private readonly Span<Candidate> _items;
-    private readonly ProductListing[] _products;
+    private readonly Block[] _blocks;
     private int _count;
 
-    public TopN(Span<Candidate> storage, ProductListing[] products)
+    public TopN(Span<Candidate> storage, Block[] blocks)
     {
         _items = storage;
-        _products = products;
+        _blocks = blocks;
         _count = 0;
     }
+
+    /// <summary>The product in a slot (a candidate's or an entry's ordinal).</summary>
+    public static ProductListing Product(Block[] blocks, int ordinal) => blocks[ordinal >> Block.Shift].Products[ordinal & Block.Mask]!.Product;
 
     public readonly int Count => _count;
 
@@ -86,8 +89,8 @@ internal ref struct TopN
     {
         if (a.Score != b.Score) return a.Score > b.Score;
         if (a.MinRate != b.MinRate) return a.MinRate < b.MinRate;
-        var pa = _products[a.Ordinal];
-        var pb = _products[b.Ordinal];
+        var pa = Product(_blocks, a.Ordinal);
+        var pb = Product(_blocks, b.Ordinal);
         var byRate = pa.MinRate.CompareTo(pb.MinRate);   // only differs for rates with more decimals than the scale
         if (byRate != 0) return byRate < 0;
         return string.CompareOrdinal(pa.Id, pb.Id) < 0;

@@ -7,7 +7,9 @@ using FinanceSupermarket.Testing;
 // dotnet run -c Release --project tools/FinanceSupermarket.Benchmarks -- --filter '*' [--job short]   BenchmarkDotNet
 //                                                                     -- --index-size                  memory of the index for 100,000 products
 //                                                                     -- --quick                       in-process timing of Match, 1k/10k/100k
-//                                                                     -- side-by-side [rounds]         in-memory engine vs SQL, same process, same data
+//                                                                     -- --scale [--sizes 100000,1000000] [--rounds 200] [--no-sql]
+//                                                                                                      match and update times at 100k and 1M, bytes per
+//                                                                                                      match vs memory bandwidth, beside the fair and naive SQL peers
 //                                                                     -- --workflow-latency [--rate 50] [--seconds 20] [--providers sqlite,postgresql]
 //                                                                                                      submission → dispatched through the running API
 //                                                                     -- --statistics [--requests 1000000] [--runs 20]   summary and breakdowns, rows vs rollup
@@ -19,7 +21,7 @@ return args switch
     ["--workflow-latency", ..] => await WorkflowLatency.RunAsync(args),
     ["--statistics", ..] => await StatisticsBenchmark.RunAsync(args),
     ["--portal", ..] => await PortalRender.RunAsync(args),
-    ["side-by-side" or "--side-by-side", ..] => await SideBySide(args.Length > 1 && int.TryParse(args[1], out var rounds) ? rounds : 200),
+    ["--scale", ..] => await MatchingScale.RunAsync(args),
     _ => RunBenchmarkDotNet(args),
 };
 
@@ -51,7 +53,7 @@ static int IndexSize()
     var changes = Enumerable.Range(0, 200).Select(i => generator.Product($"P{i * 397 % count + 1:D6}")).ToArray();
     watch.Restart();
     foreach (var change in changes) index.Upsert(change);
-    Console.WriteLine($"upsert (rebuilds the snapshot): {watch.Elapsed.TotalMilliseconds / changes.Length:N1} ms each, averaged over {changes.Length}");
+    Console.WriteLine($"upsert (copies one block):     {watch.Elapsed.TotalMilliseconds / changes.Length:N1} ms each, averaged over {changes.Length}");
     GC.KeepAlive(products);
     GC.KeepAlive(index);
     return 0;
@@ -95,60 +97,5 @@ static int Quick()
         var allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / n;
         Array.Sort(times);
         Console.WriteLine($"{count,8:N0}   {times[n / 2],9:N1}   {times[n * 9 / 10],6:N1}   {allocated,19:N0}   {label}");
-    }
-}
-
-static async Task<int> SideBySide(int rounds)
-{
-    const int count = 100_000;
-    var (products, tracks) = Workload.Products(count);
-    var index = ProductIndex.Build(products);
-    index.SetTrackRecords(tracks);
-    var requests = Workload.Requests();
-    Console.WriteLine($"Loading {count:N0} products into PostgreSQL ({(Environment.GetEnvironmentVariable("BENCH_PG") is { Length: > 0 } ? "BENCH_PG" : "throwaway server")})…");
-    await using var sql = await SqlRanking.StartAsync(products, tracks);
-
-    // Same answers? (Scores agree to rounding; a tie at the 20th place may pick another product.)
-    var identical = 0;
-    var overlap = 0;
-    foreach (var q in requests)
-    {
-        var engine = index.Match(q).Matches.Select(m => m.Product.Id).ToList();
-        var db = (await sql.RankAsync(q)).Select(r => r.Id).ToList();
-        if (engine.SequenceEqual(db)) identical++;
-        overlap += engine.Intersect(db).Count();
-        Console.WriteLine($"  request {Array.IndexOf(requests, q),2}: {engine.Count,2} matches in memory, {db.Count,2} from SQL, same order: {engine.SequenceEqual(db)}");
-    }
-
-    for (var i = 0; i < 500; i++) index.Match(requests[i & 15]);   // warm up
-    for (var i = 0; i < 16; i++) await sql.RankAsync(requests[i]);
-
-    var engineTimes = new List<double>();
-    var sqlTimes = new List<double>();
-    for (var r = 0; r < rounds; r++)
-    {
-        var q = requests[r & 15];
-        // All 16 requests in turn (as the BenchmarkDotNet run does), not one request repeated with warm caches.
-        var start = Stopwatch.GetTimestamp();
-        foreach (var each in requests) index.Match(each);
-        engineTimes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / requests.Length);
-        start = Stopwatch.GetTimestamp();
-        await sql.RankAsync(q);
-        sqlTimes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-    }
-    var engineMedian = Median(engineTimes);
-    var sqlMedian = Median(sqlTimes);
-    Console.WriteLine();
-    Console.WriteLine($"{rounds} rounds over {requests.Length} requests, {count:N0} products, top 20:");
-    Console.WriteLine($"  in-memory engine median: {engineMedian,10:N1} µs");
-    Console.WriteLine($"  SQL + Dapper median:     {sqlMedian,10:N1} µs");
-    Console.WriteLine($"  ratio SQL / in-memory:   {sqlMedian / engineMedian,10:N0} ×");
-    Console.WriteLine($"  same top 20 in the same order for {identical}/{requests.Length} requests; {overlap}/{requests.Sum(q => index.Match(q).Matches.Count)} products in common");
-    return 0;
-
-    static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

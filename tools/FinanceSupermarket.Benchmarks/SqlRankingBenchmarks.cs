@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace FinanceSupermarket.Benchmarks;
 
-/// <summary>The same ranking as <see cref="MatchingBenchmarks"/>, as one PostgreSQL query read with Dapper.</summary>
+/// <summary>The same ranking as <see cref="MatchingBenchmarks"/> in PostgreSQL: the fair peer and the naive one (see <see cref="SqlRanking"/>).</summary>
 [MemoryDiagnoser]
 [MedianColumn]
 public class SqlRankingBenchmarks
@@ -25,6 +25,9 @@ public class SqlRankingBenchmarks
     [GlobalCleanup]
     public async Task Cleanup() => await _sql.DisposeAsync();
 
-    [Benchmark(Description = "SQL ranking (Dapper)")]
-    public Task<List<SqlRanking.Row>> Rank() => _sql.RankAsync(_requests[_next = (_next + 1) & 15]);
+    [Benchmark(Baseline = true, Description = "SQL ranking, fair (postings, masks, indexes)")]
+    public Task<List<SqlRanking.Row>> RankFair() => _sql.RankFairAsync(_requests[_next = (_next + 1) & 15]);
+
+    [Benchmark(Description = "SQL ranking, naive (text[] columns, unnest per row)")]
+    public Task<List<SqlRanking.Row>> RankNaive() => _sql.RankNaiveAsync(_requests[_next = (_next + 1) & 15]);
 }

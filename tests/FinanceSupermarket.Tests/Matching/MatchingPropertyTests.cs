@@ -98,6 +98,58 @@ public class MatchingPropertyTests
         }
     }
 
+    [Test]
+    public void Products_listed_changed_and_delisted_one_by_one_rank_as_a_full_scan_of_the_catalogue()
+    {
+        // Enough products that home regions span several blocks, and bounds off the engine's integer scales (amounts with
+        // more than 4 decimals, rates with more than 6), terms and years beyond the buckets, so that every bucket edge is met.
+        var generator = new ProductGenerator(7);
+        var random = new Random(7);
+        var catalogue = generator.Products(5_000).Select(p => Odd(p, random)).ToDictionary(p => p.Id);
+        var tracks = generator.TrackRecords();
+        var index = ProductIndex.Build(catalogue.Values);
+        index.SetTrackRecords(tracks);
+        var matched = 0;
+
+        for (var round = 0; round < 40; round++)
+        {
+            for (var change = 0; change < 100; change++)
+            {
+                var id = $"P{random.Next(1, 6_500):D6}";
+                var product = Odd(generator.Product(id, delistedShare: 0.25), random);
+                index.Upsert(product);
+                if (product.Status == ProductStatus.Listed) catalogue[id] = product;
+                else catalogue.Remove(id);
+            }
+            index.Count.ShouldBe(catalogue.Count);
+            for (var i = 0; i < 10; i++)
+            {
+                var query = generator.Query(A.Today, limit: 10, includeNearMisses: i % 2 == 0);
+                query = query with { Amount = random.Next(4) == 0 ? query.Amount + 0.00005m : query.Amount };
+                var result = index.Match(query);
+                var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
+                var failures = catalogue.Values.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
+                result.Matches.Select(m => (m.Product.Id, m.Score))
+                    .ShouldBe(Reference.Rank(catalogue.Values.Where(p => failures[p] is []), query, tracks), $"round {round}, request {i}");
+                matched += result.Matches.Count;
+                if (!query.IncludeNearMisses) continue;
+                var near = catalogue.Values.Where(p => failures[p] is [var rule] && rule is not ("region" or "listed"));
+                result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(Reference.Rank(near, query, tracks), $"round {round}, request {i} near misses");
+            }
+        }
+        matched.ShouldBeGreaterThan(1_000);   // the requests must find products, not agree on empty lists
+    }
+
+    private static ProductListing Odd(ProductListing p, Random random) => random.Next(8) switch
+    {
+        0 => p with { MinAmount = p.MinAmount + 0.00003m, MaxAmount = p.MaxAmount + 0.00007m },
+        1 => p with { MinRate = p.MinRate + 0.0000004m },
+        2 => p with { MinTermMonths = 0, MaxTermMonths = random.Next(100, 400) },
+        3 => p with { MinYearsInBusiness = random.Next(5, 30) },
+        4 => p with { MinAmount = 0, MaxAmount = 1_000_000_000_000m },
+        _ => p,
+    };
+
     /// <summary>The hard rules as written in the brief, one by one, with decimals, strings and LINQ.</summary>
     private static class Reference
     {

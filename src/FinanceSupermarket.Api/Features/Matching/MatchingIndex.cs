@@ -9,18 +9,20 @@ using FinanceSupermarket.Matching;
 namespace FinanceSupermarket.Api.Features.Matching;
 
 /// <summary>
-/// This node's in-memory index of listed products, kept in step with the products table: a product write on this
-/// node refreshes it at once, and <see cref="MatchingIndexRefresher"/> picks up other nodes' writes from the catalog
-/// version within seconds. Only products stamped after the version already seen are read again.
+/// This node's in-memory index of listed products, and the shelves' catalogue (<see cref="ShelfCatalogue"/>), kept in step
+/// with the products table: a product write on this node refreshes them at once, after commit, and
+/// <see cref="MatchingIndexRefresher"/> picks up other nodes' writes from the catalog version within seconds. Only products
+/// stamped after the version already seen are read again, and each is applied on its own (the index copies one block).
 /// </summary>
-public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
+public sealed class MatchingIndex(Db db, ShelfCatalogue shelves, ILogger<MatchingIndex> logger)
 {
     private const string CatalogVersionSql = "SELECT version FROM catalog_version WHERE id = 1";
     private const string ChangedProductsSql = ProductRow.SelectSql + " WHERE p.catalog_version > @Seen AND p.catalog_version <= @Current";
     private const string ListedProductsSql = ProductRow.SelectSql + " WHERE p.status = 'listed' AND p.catalog_version <= @Current";
 
-    // Each upsert rebuilds the index snapshot (O(n)), so a large change is loaded as a new index instead.
-    private const int RebuildAbove = 200;
+    // An upsert costs about as much as a few hundred products of a bulk build, so a change of more products than this
+    // (an import) is loaded as a new index instead.
+    private const int RebuildAbove = 5_000;
 
     // The workflow's record of each institution (on-time answers, approvals) feeds the ranking.
     private const string TrackRecordsSql = """
@@ -73,11 +75,13 @@ public sealed class MatchingIndex(Db db, ILogger<MatchingIndex> logger)
                 var rebuilt = ProductIndex.Build(listed.Select(ToListing));
                 rebuilt.SetTrackRecords(_trackRecords);
                 _index = rebuilt;
+                shelves.Load(listed);
             }
             else
             {
                 RememberInstitutionNames(changed);
                 foreach (var row in changed) _index.Upsert(ToListing(row));
+                shelves.Apply(changed);
             }
             Interlocked.Exchange(ref _seenVersion, current);
             logger.LogInformation("Matching index at catalog version {Version}: {Changed} products reloaded, {Listed} listed", current, changed.Length, Index.Count);
@@ -154,5 +158,5 @@ public sealed class MatchingIndexRefresher(MatchingIndex index, IConfiguration c
 public static class MatchingModule
 {
     public static IServiceCollection AddMatching(this IServiceCollection services) =>
-        services.AddSingleton<MatchingIndex>().AddHostedService<MatchingIndexRefresher>();
+        services.AddSingleton<ShelfCatalogue>().AddSingleton<MatchingIndex>().AddHostedService<MatchingIndexRefresher>();
 }

@@ -1,0 +1,105 @@
+namespace FinanceSupermarket.Matching;
+
+/// <summary>
+/// <see cref="Size"/> product slots of the index with their entries and the bitsets of their attributes, regions and
+/// industries (<see cref="Words"/> words each; null = no product of the block has it). A block holds the products of one
+/// home region (<see cref="Group"/>, the first of a product's region prefixes), so a request skips at once every block
+/// that serves none of its region's prefixes.
+/// <para>
+/// Copy on write: once published in a snapshot a block is <see cref="Frozen"/> and never changes again; the writer
+/// changes a copy and publishes a snapshot holding it, so a reader sees a product change entirely or not at all. The copy
+/// shares the original's bitsets until it writes one (a product change touches a few dozen of several hundred).
+/// </para>
+/// </summary>
+internal sealed class Block
+{
+    public const int Shift = 10, Size = 1 << Shift, Mask = Size - 1, Words = Size / 64;
+
+    public readonly int Group;
+    public readonly Entry[] Entries;
+    public readonly CompiledProduct?[] Products;
+    public readonly ulong[]?[] Fixed;
+    public ulong[]?[] Regions, Industries;
+    public int Used;
+    private Block? _original;     // while a writable copy: the frozen block whose bitsets it may still share
+
+    public bool Frozen { get; private set; }
+
+    /// <summary>Published: from now on nobody writes to the block.</summary>
+    public void Freeze()
+    {
+        Frozen = true;
+        _original = null;
+    }
+
+    public Block(int group)
+    {
+        Group = group;
+        Entries = new Entry[Size];
+        Products = new CompiledProduct?[Size];
+        Fixed = new ulong[]?[Attributes.Count];
+        Regions = [];
+        Industries = [];
+    }
+
+    private Block(Block other)
+    {
+        Group = other.Group;
+        Entries = (Entry[])other.Entries.Clone();
+        Products = (CompiledProduct?[])other.Products.Clone();
+        Fixed = (ulong[]?[])other.Fixed.Clone();
+        Regions = (ulong[]?[])other.Regions.Clone();
+        Industries = (ulong[]?[])other.Industries.Clone();
+        Used = other.Used;
+        _original = other;
+    }
+
+    /// <summary>A copy the writer may change (this block itself while it is not yet published).</summary>
+    public Block Writable() => Frozen ? new Block(this) : this;
+
+    public void Place(int position, CompiledProduct product, in Entry entry)
+    {
+        Entries[position] = entry;
+        Products[position] = product;
+        Used++;
+        foreach (var id in product.Attributes) Set(Fixed, _original?.Fixed, id, position);
+        foreach (var id in product.RegionIds) Set(Grown(ref Regions, id), _original?.Regions, id, position);
+        foreach (var id in product.IndustryIds) Set(Grown(ref Industries, id), _original?.Industries, id, position);
+    }
+
+    public void Clear(int position)
+    {
+        var product = Products[position]!;
+        foreach (var id in product.Attributes) Reset(Fixed, _original?.Fixed, id, position);
+        foreach (var id in product.RegionIds) Reset(Regions, _original?.Regions, id, position);
+        foreach (var id in product.IndustryIds) Reset(Industries, _original?.Industries, id, position);
+        Entries[position] = default;
+        Products[position] = null;
+        Used--;
+    }
+
+    public static ulong[]? Of(ulong[]?[] bitsets, int id) => (uint)id < (uint)bitsets.Length ? bitsets[id] : null;
+
+    private static void Set(ulong[]?[] bitsets, ulong[]?[]? original, int id, int position) =>
+        (bitsets[id] = Owned(bitsets[id], original, id) ?? new ulong[Words])[position >> 6] |= 1UL << position;
+
+    // An emptied bitset goes back to null, so that "no product here" stays a null test for the readers.
+    private static void Reset(ulong[]?[] bitsets, ulong[]?[]? original, int id, int position)
+    {
+        var bits = bitsets[id] = Owned(bitsets[id], original, id)!;
+        bits[position >> 6] &= ~(1UL << position);
+        if (Array.TrueForAll(bits, word => word == 0)) bitsets[id] = null;
+    }
+
+    // A bitset this copy still shares with the published original is copied before its first write.
+    private static ulong[]? Owned(ulong[]? bits, ulong[]?[]? original, int id) =>
+        bits is not null && original is not null && (uint)id < (uint)original.Length && ReferenceEquals(original[id], bits)
+            ? (ulong[])bits.Clone()
+            : bits;
+
+    private static ulong[]?[] Grown(ref ulong[]?[] bitsets, int id)
+    {
+        if (id >= bitsets.Length) Array.Resize(ref bitsets, Math.Max(id + 1, bitsets.Length * 2));
+        return bitsets;
+    }
+}

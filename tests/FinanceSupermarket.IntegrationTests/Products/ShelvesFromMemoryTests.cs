@@ -1,0 +1,159 @@
+using System.Data;
+using System.Net;
+using Dapper;
+using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.IntegrationTests.Infrastructure;
+
+namespace FinanceSupermarket.IntegrationTests.Products;
+
+/// <summary>
+/// The shelves are served from memory; they must answer exactly as the SQL that served them before did (kept here as the
+/// reference): the same products, in the same order, the same total, for any filters and page — and never a delisted product.
+/// </summary>
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provider)
+{
+    private const string ReferenceFilterSql = """
+         WHERE p.status = @Listed
+          AND (@Kind IS NULL OR p.kind = @Kind)
+          AND (@InstitutionId IS NULL OR p.institution_id = @InstitutionId)
+          AND (@Q IS NULL OR LOWER(p.name) LIKE @Q ESCAPE '\')
+          AND (@RegionLike IS NULL OR EXISTS (SELECT 1 FROM product_regions r WHERE r.product_id = p.id
+                                               AND (r.region_prefix IN (@Province, @City, @County) OR r.region_prefix LIKE @RegionLike)))
+          AND (@Amount IS NULL OR (p.min_amount <= @Amount AND p.max_amount >= @Amount))
+          AND (@TermMonths IS NULL OR (p.min_term_months <= @TermMonths AND p.max_term_months >= @TermMonths))
+          AND (@GuaranteeMode IS NULL OR p.guarantee_modes = @GuaranteeMode OR p.guarantee_modes LIKE @GuaranteeModeFirst ESCAPE '\'
+               OR p.guarantee_modes LIKE @GuaranteeModeLast ESCAPE '\' OR p.guarantee_modes LIKE @GuaranteeModeInner ESCAPE '\')
+          AND (@PolicySupport IS NULL OR p.policy_support = @PolicySupport OR p.policy_support LIKE @PolicySupportFirst ESCAPE '\'
+               OR p.policy_support LIKE @PolicySupportLast ESCAPE '\' OR p.policy_support LIKE @PolicySupportInner ESCAPE '\')
+        """;
+
+    private static readonly string[] Names = ["科技信用贷", "Green Loan 绿色贷", "TAX e贷", "首贷通", "供应链 Supply Chain", "100%_信用"];
+    private static readonly string[] Kinds = ["credit_loan", "tech_loan", "green_loan", "first_loan", "supply_chain", "mortgage_loan"];
+    private static readonly string[] Modes = ["credit", "mortgage", "pledge", "guarantee"];
+    private static readonly string[] Supports = ["interest_subsidy", "risk_compensation", "gov_guarantee"];
+
+    private sealed record Filters(string? Kind, string? Region, string? InstitutionId, string? Q, decimal? Amount, int? TermMonths,
+        string? GuaranteeMode, string? PolicySupport, int Page, int PageSize);
+
+    [Test]
+    public async Task Any_filters_sort_and_page_give_the_products_and_total_the_shelves_SQL_gives()
+    {
+        var random = new Random(13);
+        string[][] regions = [["33"], ["3304", "320583"], ["44", "37"]];
+        var institutions = new List<(string Id, string[] Regions)>();
+        foreach (var served in regions) institutions.Add((await RegisterInstitutionAsync(served), served));
+
+        var listed = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var (institution, served) = institutions[random.Next(institutions.Count)];
+            var minAmount = random.Next(1, 50) * 100_000m;
+            var minTerm = random.Next(1, 13);
+            listed.Add(await ListProductAsync(institution, body =>
+            {
+                body["name"] = Names[random.Next(Names.Length)];
+                body["kind"] = Kinds[random.Next(Kinds.Length)];
+                body["minAmount"] = minAmount;
+                body["maxAmount"] = minAmount * random.Next(1, 20);
+                body["minTermMonths"] = minTerm;
+                body["maxTermMonths"] = minTerm + random.Next(0, 48);
+                body["minRate"] = Math.Round(3m + (decimal)random.NextDouble() * 3, 2 + random.Next(2));
+                body["maxRate"] = 6.5m;
+                body["guaranteeModes"] = Modes.Where(_ => random.Next(3) == 0).DefaultIfEmpty("credit").ToArray();
+                body["policySupport"] = Supports.Where(_ => random.Next(4) == 0).ToArray();
+                body["regionCodes"] = random.Next(3) == 0 ? Array.Empty<string>() : [Inside(served[random.Next(served.Length)], random)];
+            }));
+        }
+        var delisted = listed.Where(_ => random.Next(5) == 0).ToList();
+        foreach (var id in delisted)
+            await InstitutionClient(await InstitutionOfAsync(id)).PostJsonAsync($"/api/v1/products/{id}/delist", new { }).ShouldBe(HttpStatusCode.OK);
+
+        for (var i = 0; i < 150; i++)
+        {
+            var filters = new Filters(
+                Maybe(random, () => Kinds[random.Next(Kinds.Length)]),
+                Maybe(random, () => new[] { "33", "3304", "330421", "32", "320583", "44", "4407", "440704", "37", "11" }[random.Next(10)]),
+                Maybe(random, () => institutions[random.Next(institutions.Count)].Id),
+                Maybe(random, () => new[] { "信用", "green", "LOAN", "e贷", "%", "_", "贷", "x" }[random.Next(8)]),
+                random.Next(3) == 0 ? random.Next(1, 60) * 100_000m : null,
+                random.Next(3) == 0 ? random.Next(1, 60) : null,
+                Maybe(random, () => Modes[random.Next(Modes.Length)]),
+                Maybe(random, () => Supports[random.Next(Supports.Length)]),
+                random.Next(1, 4), random.Next(1, 12));
+
+            var (expectedIds, expectedTotal) = await FromSqlAsync(filters);
+            var page = await (await Anonymous.GetAsync($"/api/v1/products?{QueryString(filters)}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+            var ids = page["items"]!.AsArray().Select(item => (string)item!["id"]!).ToList();
+
+            ids.ShouldBe(expectedIds, $"filters {filters}");
+            ((long)page["total"]!).ShouldBe(expectedTotal, $"filters {filters}");
+            ids.ShouldNotContain(id => delisted.Contains(id));
+        }
+    }
+
+    private async Task<string> InstitutionOfAsync(string productId) =>
+        (string)(await (await Anonymous.GetAsync($"/api/v1/products/{productId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["institutionId"]!;
+
+    // A prefix the institution serves, or a city or county inside it (the seeds' counties).
+    private static string Inside(string served, Random random)
+    {
+        var inside = new[] { "330421", "330402", "320583", "440704", "440781", "370211" }.Where(c => c.StartsWith(served, StringComparison.Ordinal)).ToArray();
+        return random.Next(3) == 0 || inside.Length == 0 ? served : inside[random.Next(inside.Length)][..Math.Max(served.Length, random.Next(2) == 0 ? 4 : 6)];
+    }
+
+    private static string? Maybe(Random random, Func<string> value) => random.Next(3) == 0 ? value() : null;
+
+    private static string QueryString(Filters f)
+    {
+        var parts = new List<string> { $"page={f.Page}", $"pageSize={f.PageSize}" };
+        void Add(string name, object? value)
+        {
+            if (value is not null) parts.Add($"{name}={Uri.EscapeDataString(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)}");
+        }
+        Add("kind", f.Kind);
+        Add("region", f.Region);
+        Add("institutionId", f.InstitutionId);
+        Add("q", f.Q);
+        Add("amount", f.Amount);
+        Add("termMonths", f.TermMonths);
+        Add("guaranteeMode", f.GuaranteeMode);
+        Add("policySupport", f.PolicySupport);
+        return string.Join('&', parts);
+    }
+
+    // The shelves' SQL as it was before they moved into memory.
+    private async Task<(List<string> Ids, long Total)> FromSqlAsync(Filters f)
+    {
+        var db = Host.Service<Db>();
+        var parameters = new DynamicParameters(new
+        {
+            Listed = "listed", f.Kind, f.InstitutionId,
+            Q = f.Q is { Length: > 0 } q ? $"%{EscapeLike(q.ToLowerInvariant())}%" : null,
+            RegionLike = f.Region is { } region ? region + "%" : null,
+            Province = Ancestor(f.Region, 2), City = Ancestor(f.Region, 4), County = Ancestor(f.Region, 6),
+            Skip = (f.Page - 1) * f.PageSize, Take = f.PageSize,
+        });
+        parameters.Add(nameof(f.Amount), f.Amount, DbType.Decimal);
+        parameters.Add(nameof(f.TermMonths), f.TermMonths, DbType.Int32);
+        AddListedWord(parameters, nameof(f.GuaranteeMode), f.GuaranteeMode);
+        AddListedWord(parameters, nameof(f.PolicySupport), f.PolicySupport);
+        await using var connection = await db.OpenAsync();
+        var total = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM products p" + ReferenceFilterSql, parameters);
+        var ids = await connection.QueryAsync<string>(db.Dialect.Page("SELECT p.id FROM products p" + ReferenceFilterSql + " ORDER BY p.min_rate, p.id"), parameters);
+        return (ids.ToList(), total);
+    }
+
+    private static string Ancestor(string? region, int length) => region is not null && region.Length >= length ? region[..length] : "-";
+
+    private static void AddListedWord(DynamicParameters parameters, string name, string? word)
+    {
+        var escaped = word is null ? null : EscapeLike(word);
+        parameters.Add(name, word, DbType.String);
+        parameters.Add(name + "First", escaped is null ? null : escaped + ",%", DbType.String);
+        parameters.Add(name + "Last", escaped is null ? null : "%," + escaped, DbType.String);
+        parameters.Add(name + "Inner", escaped is null ? null : "%," + escaped + ",%", DbType.String);
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}
