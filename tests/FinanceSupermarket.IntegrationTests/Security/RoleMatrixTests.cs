@@ -256,6 +256,10 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ["POST /institutions/{id}/webhook/test"] = new(HttpMethod.Post, t => t.WebhookPathAsync("/test"), t => new { }),
         ["DELETE /institutions/{id}/webhook"] = new(HttpMethod.Delete, t => t.WebhookPathAsync("")),
         ["GET /institutions/{id}/webhook/deliveries/{deliveryId}"] = new(HttpMethod.Get, t => t.DeliveryPathAsync()),
+        ["GET /institutions/{id}/webhook/deliveries"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/webhook/deliveries")),
+        ["GET /institutions/{id}/figures"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/figures")),
+        ["GET /institutions/{id}/products"] = new(HttpMethod.Get, t => Task.FromResult($"/api/v1/institutions/{t._ownInstitution}/products")),
+        ["POST /products/preview"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/products/preview"), t => ProductBody()),
         ["POST /institutions/{id}/deactivate"] = new(HttpMethod.Post, async t => $"/api/v1/institutions/{await t.RegisterInstitutionAsync("33")}/deactivate",
             t => new { reason = "退出平台" }),
         ["POST /auth/sign-up"] = new(HttpMethod.Post, t => Task.FromResult("/api/v1/auth/sign-up"), t => new { login = Unused(), password = People.Password, displayName = "新用户" }),
@@ -363,6 +367,11 @@ public sealed class RoleMatrixTests(string provider, TokenSource tokens) : ApiTe
         ("POST /institutions/{id}/webhook/test", [Unauthorized, Forbidden, Forbidden, Accepted, NotFound, Forbidden, Forbidden, Accepted], null),
         ("DELETE /institutions/{id}/webhook", [Unauthorized, Forbidden, Forbidden, NoContent, NotFound, Forbidden, Forbidden, NoContent], null),
         ("GET /institutions/{id}/webhook/deliveries/{deliveryId}", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        // The workbench's reads are the institution's own (its people and API clients) and the admins'; a preview tries terms for the caller's own.
+        ("GET /institutions/{id}/webhook/deliveries", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("GET /institutions/{id}/figures", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("GET /institutions/{id}/products", [Unauthorized, Forbidden, Forbidden, OK, NotFound, Forbidden, Forbidden, OK], null),
+        ("POST /products/preview", [Unauthorized, Forbidden, Forbidden, OK, OK, Forbidden, Forbidden, Forbidden], null),
         ("POST /institutions/{id}/deactivate", [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NoContent], null),
         // Accounts: signing up, in and out, and resetting a password are open to anyone; a session's own endpoints are a person's.
         ("POST /auth/sign-up", [Created, Created, Created, Created, Created, Created, Created, Created], null),

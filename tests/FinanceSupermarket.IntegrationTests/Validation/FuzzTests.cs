@@ -116,6 +116,8 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         {
             RouteValues = { ["id"] = await t.ListProductAsync(t._institution) },
         }),
+        // A query with a body, as the request preview below: nothing may be stored.
+        new(HttpMethod.Post, "/products/preview", t => Task.FromResult(new Call(t.InstitutionClient(t._institution), "/api/v1/products/preview", ToJson(FullProductBody())))),
         new(HttpMethod.Post, "/financing-requests", t => Task.FromResult(new Call(t.EnterpriseClient(t._enterprise), "/api/v1/financing-requests",
             ToJson(new(RequestBody()) { ["neededBy"] = "2026-06-30" }), Headers: new() { ["Idempotency-Key"] = Guid.NewGuid().ToString() }))),
         // A query with a body: nothing may be stored, which the fuzz's "database unchanged" checks too.
