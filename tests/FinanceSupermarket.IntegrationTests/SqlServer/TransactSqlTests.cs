@@ -153,7 +153,6 @@ public sealed class TransactSqlTests
         "Features.Accounts.RemoveMembership.Handler.StewardsSql",
         "Features.Accounts.RequestPasswordReset.Handler.InsertSql",
         "Features.Accounts.RequestPasswordReset.Handler.SupersedeSql",
-        "Features.Accounts.ResetMfa.Handler.DeleteRecoveryCodesSql",
         "Features.Accounts.ResetMfa.Handler.ResetSql",
         "Features.Accounts.RevokeApiClient.Handler.RevokeSql",
         "Features.Accounts.SecurityEvents.InsertSql",

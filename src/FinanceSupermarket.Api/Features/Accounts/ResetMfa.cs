@@ -13,13 +13,12 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// </summary>
 public sealed record ResetMfa(string Id) : Mediator.ICommand
 {
-    public sealed class Handler(UnitOfWork unit, Sessions sessions, CurrentUser user, TimeProvider clock) : ICommandHandler<ResetMfa>
+    public sealed class Handler(UnitOfWork unit, Sessions sessions, MfaCodes mfa, CurrentUser user, TimeProvider clock) : ICommandHandler<ResetMfa>
     {
         private const string ResetSql = """
             UPDATE people SET mfa_enabled = @False, mfa_secret = NULL, mfa_last_step = NULL, updated_at = @Now
             WHERE id = @Id AND mfa_enabled = @True
             """;
-        private const string DeleteRecoveryCodesSql = "DELETE FROM recovery_codes WHERE person_id = @Id";
 
         public async ValueTask<Unit> Handle(ResetMfa command, CancellationToken cancellationToken)
         {
@@ -27,7 +26,7 @@ public sealed record ResetMfa(string Id) : Mediator.ICommand
             var person = await Person.ByIdAsync(unit, command.Id) ?? throw new NotFoundException("The person");
             if (await unit.ExecuteAsync(ResetSql, new { person.Id, False = false, True = true, Now = now }) == 0)
                 throw new ConflictException(RuleTexts.Say("MfaNotOn"));
-            await unit.ExecuteAsync(DeleteRecoveryCodesSql, new { person.Id });
+            await mfa.ForgetRecoveryCodesAsync(person.Id);
             await sessions.RevokeAllOfPersonAsync(person.Id, "second factor reset", now);
             await SecurityEvents.RecordAsync(unit, now, SecurityEvents.MfaReset, person.Id, person.Login, user.ClientAddress, $"by {user.Name ?? "admin"}");
             return Unit.Value;
