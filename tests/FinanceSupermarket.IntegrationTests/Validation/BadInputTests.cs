@@ -626,6 +626,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         (Asker.Regulator, "/api/v1/statistics/export?format=csv&from=2026-03-10&to=2026-03-01", "to"),
         (Asker.Regulator, "/api/v1/statistics/overdue?page=0", "page"),
         (Asker.Regulator, "/api/v1/statistics/overdue?pageSize=201", "pageSize"),
+        (Asker.Regulator, "/api/v1/statistics/overdue/export?format=pdf", "format"),
         (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=0", "limit"),
         (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=101", "limit"),
         (Asker.Enterprise, "/api/v1/financing-requests/{request}/matches?limit=ten", "limit"),
@@ -669,6 +670,7 @@ public abstract class BadInputFixture(string provider) : ApiTestBase(provider)
         await RegulatorClient("33").GetAsync("/api/v1/statistics/breakdown?by=region&from=2026-03-01&to=2026-03-10").ShouldBe(HttpStatusCode.OK);
         await RegulatorClient("33").GetAsync("/api/v1/statistics/export?format=csv&by=month").ShouldBe(HttpStatusCode.OK);
         await RegulatorClient("33").GetAsync("/api/v1/statistics/overdue?page=1&pageSize=200").ShouldBe(HttpStatusCode.OK);
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/overdue/export?format=xlsx").ShouldBe(HttpStatusCode.OK);
         await EnterpriseClient(_enterprise).GetAsync($"/api/v1/financing-requests/{_request}/matches?limit=100&includeNearMisses=true").ShouldBe(HttpStatusCode.OK);
         await EnterpriseClient(_enterprise).GetAsync($"/api/v1/financing-requests/{_request}/matches?limit=1").ShouldBe(HttpStatusCode.OK);
         await InstitutionClient(_institution).GetAsync("/api/v1/dispatches?status=pending&page=1&pageSize=100").ShouldBe(HttpStatusCode.OK);

@@ -29,5 +29,6 @@ public sealed record GetWebhook(string InstitutionId) : IQuery<GetWebhook.View>
             .ForTheInstitutionOrAdmins()
             .WithName("getWebhook")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("The institution's webhook: its URL, whether a secret is set (never the secret), and until when a replaced one still signs");
+            .WithSummary("The institution's webhook: its URL, whether a secret is set (never the secret), and until when a replaced one still signs")
+            .WithDescription("The institution's own staff or an admin; another institution's id is a 404. The secret is never returned after it was first given.");
 }

@@ -57,5 +57,6 @@ public sealed record GetWebhookDelivery(string InstitutionId, string DeliveryId)
             .ForTheInstitutionOrAdmins()
             .WithName("getWebhookDelivery")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("One delivery to the institution's webhook: its status, attempts and the last answer or error");
+            .WithSummary("One delivery to the institution's webhook: its status, attempts and the last answer or error")
+            .WithDescription("The institution's own staff or an admin; a delivery of another institution is a 404.");
 }

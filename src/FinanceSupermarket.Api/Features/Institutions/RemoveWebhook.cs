@@ -29,5 +29,6 @@ public sealed record RemoveWebhook(string InstitutionId) : Mediator.ICommand
             .ForTheInstitutionOrAdmins()
             .WithName("removeWebhook")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Remove the institution's webhook and its secrets");
+            .WithSummary("Remove the institution's webhook and its secrets")
+            .WithDescription("After this nothing is delivered to the institution's system; its notifications stay in the platform. 404 for another institution's id.");
 }

@@ -36,5 +36,6 @@ public sealed record SendTestWebhook(string InstitutionId) : Mediator.ICommand<S
             .ForTheInstitutionOrAdmins()
             .WithName("sendTestWebhook")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Send a webhook.test delivery to the institution's webhook; 202 with where to follow it");
+            .WithSummary("Send a webhook.test delivery to the institution's webhook; 202 with where to follow it")
+            .WithDescription("Queues one signed `webhook.test` event to the URL set, delivered and retried like any other; `Location` names the delivery to read its outcome. 409 when no webhook is set.");
 }

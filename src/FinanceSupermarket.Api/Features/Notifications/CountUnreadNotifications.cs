@@ -25,6 +25,7 @@ public sealed record CountUnreadNotifications : IQuery<UnreadNotifications>
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/unread-count", async (IMediator mediator, CancellationToken ct) => Results.Ok(await mediator.Send(new CountUnreadNotifications(), ct)))
-            .WithSummary("How many of the caller's notifications are unread");
+        group.MapGet("/unread-count", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new CountUnreadNotifications(), ct)))
+            .WithSummary("How many of the caller's notifications are unread")
+            .WithDescription("One number for a badge: what `GET /api/v1/notifications` would list as unread for the caller, without reading the list.");
 }

@@ -1,7 +1,6 @@
 using FinanceSupermarket.Domain.Reference;
 using FluentValidation;
 using Mediator;
-using MiniExcelLibs;
 
 namespace FinanceSupermarket.Api.Features.Statistics;
 
@@ -10,16 +9,14 @@ namespace FinanceSupermarket.Api.Features.Statistics;
 /// mark, so that Excel shows the Chinese headings) or an Excel workbook.
 /// </summary>
 public sealed record ExportStatistics(string? Format, string? By, DateOnly? From, DateOnly? To, string? Region, string? Industry)
-    : IQuery<ExportStatistics.File>, IStatisticsFilter
+    : IQuery<ExportFile>, IStatisticsFilter
 {
-    public sealed record File(byte[] Content, string ContentType, string FileName);
-
     public sealed class Validator : AbstractValidator<ExportStatistics>
     {
         public Validator(ReferenceData codes, TimeProvider clock)
         {
             Include(new StatisticsFilterValidator<ExportStatistics>(codes, clock));
-            RuleFor(x => x.Format).Must(format => format is null or "csv" or "xlsx").WithMessage("Must be csv or xlsx.");
+            RuleFor(x => x.Format).Must(format => format is null || Sheets.Formats.Contains(format)).WithMessage("Must be csv or xlsx.");
             RuleFor(x => x.By).Must(by => by is null || GetBreakdown.Groupings.Contains(by))
                 .WithMessage($"Must be one of {string.Join(", ", GetBreakdown.Groupings)}.");
         }
@@ -39,9 +36,9 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
         f.MedianHoursToResult, f.AverageRating, f.Target?.ApprovedAmountTarget, f.Target?.AmountProgress, f.Target?.ApprovedCountTarget, f.Target?.CountProgress,
     ];
 
-    public sealed class Handler(IMediator mediator, ReferenceData codes) : IQueryHandler<ExportStatistics, File>
+    public sealed class Handler(IMediator mediator, ReferenceData codes) : IQueryHandler<ExportStatistics, ExportFile>
     {
-        public async ValueTask<File> Handle(ExportStatistics query, CancellationToken cancellationToken)
+        public async ValueTask<ExportFile> Handle(ExportStatistics query, CancellationToken cancellationToken)
         {
             var summary = await mediator.Send(new GetSummary(query.From, query.To, query.Region, query.Industry), cancellationToken);
             var rows = new List<object?[]> { Cells($"合计 {summary.Region} {summary.From:yyyy-MM-dd}–{summary.To:yyyy-MM-dd}".Trim(), ScopeName(summary), summary.Figures) };
@@ -50,10 +47,8 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
                 var breakdown = await mediator.Send(new GetBreakdown(by, query.From, query.To, query.Region, query.Industry), cancellationToken);
                 rows.AddRange(breakdown.Groups.Select(group => Cells(group.Key.Length == 0 ? "（无）" : group.Key, group.Name, group.Figures)));
             }
-            var name = $"finance-supermarket-statistics-{summary.From:yyyyMMdd}-{summary.To:yyyyMMdd}";
-            return query.Format == "xlsx"
-                ? new File(Sheet(rows, ExcelType.XLSX), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx")
-                : new File(Sheet(rows, ExcelType.CSV), "text/csv; charset=utf-8", name + ".csv");   // MiniExcel writes UTF-8 with a byte order mark
+            var name = $"finance-supermarket-statistics-{(query.By is { } grouping ? grouping + "-" : "")}{summary.From:yyyyMMdd}-{summary.To:yyyyMMdd}";
+            return Sheets.Write(name, query.Format, Headings, rows);
         }
 
         /// <summary>The scope's region and industry by name (浙江省 · 制造业), or 全国 for the whole country.</summary>
@@ -62,23 +57,11 @@ public sealed record ExportStatistics(string? Format, string? By, DateOnly? From
             summary.Region.Length == 0 ? "全国" : codes.RegionName(summary.Region),
             summary.Industry.Length == 0 ? null : codes.IndustryName(summary.Industry),
         }.Where(name => name is not null));
-
-        private static byte[] Sheet(IEnumerable<object?[]> rows, ExcelType type)
-        {
-            var sheet = rows.Select(row => Headings.Zip(row).ToDictionary(pair => pair.First, pair => pair.Second)).ToList();
-            using var stream = new MemoryStream();
-            stream.SaveAs(sheet, sheetName: "统计", excelType: type);
-            return stream.ToArray();
-        }
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/export", async ([AsParameters] ExportStatistics query, IMediator mediator, CancellationToken ct) =>
-            {
-                var file = await mediator.Send(query, ct);
-                return TypedResults.File(file.Content, file.ContentType, file.FileName);
-            })
-            .Produces<byte[]>(StatusCodes.Status200OK, "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        group.MapGet("/export", async ([AsParameters] ExportStatistics query, IMediator mediator, CancellationToken ct) => Sheets.Download(await mediator.Send(query, ct)))
+            .Produces<byte[]>(StatusCodes.Status200OK, Sheets.CsvType, Sheets.XlsxType)
             .WithDescription("The summary, and with `?by=` the breakdown, as a CSV or Excel file with Chinese headings and names beside codes.")
             .WithSummary("The summary (and ?by= breakdown) as CSV or Excel, with Chinese headings");
 }

@@ -8,6 +8,7 @@ public static class StatisticsEndpoints
     {
         var group = app.MapGroup("/api/v1/statistics").WithTags("Statistics").RequireAuthorization(AuthModule.Policies.Regulator);
         ListOverdue.Map(group);
+        ExportOverdue.Map(group);
         ListDisputes.Map(group);
         GetSummary.Map(group);
         GetBreakdown.Map(group);
@@ -16,5 +17,7 @@ public static class StatisticsEndpoints
         var targets = app.MapGroup("/api/v1/statistics").WithTags("Statistics");
         SetTarget.Map(targets);
         ListTargets.Map(targets);
+        // The portal cockpit's export buttons: the same files, for a browser's session.
+        CockpitDownloads.Map(app);
     }
 }
