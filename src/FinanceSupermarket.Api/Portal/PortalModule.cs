@@ -71,5 +71,6 @@ public static class PortalModule
         app.MapRazorComponents<App>();
         Language.Map(app);
         PortalSession.MapSignOut(app);
+        Admin.JobDashboardLink.Map(app);
     }
 }

@@ -35,9 +35,15 @@ public static class PortalSession
         // Lax, not Strict: a link to a request page in an e-mail opens signed in; every form carries an antiforgery token.
         options.Cookie.SameSite = SameSiteMode.Lax;
         options.LoginPath = "/sign-in";
-        options.AccessDeniedPath = "/access-denied";
         options.ReturnUrlParameter = "returnUrl";
         options.Events.OnValidatePrincipal = RenewWhenDueAsync;
+        // A signed-in person whose role may not open a page gets a 403 there, as the API answers, not a redirect: the status
+        // pages show the "access denied" page for it.
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>Starts the browser session for a session the accounts feature opened.</summary>

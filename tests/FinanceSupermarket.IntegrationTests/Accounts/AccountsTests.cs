@@ -211,6 +211,45 @@ public sealed class AccountsTests(string provider) : ApiTestBase(provider)
     }
 
     [Test]
+    public async Task An_admin_resets_a_lost_second_factor_the_sessions_end_and_a_new_one_is_set_up_at_the_next_sign_in()
+    {
+        var office = await CreateOfficeAsync("33");
+        (await (await Admin.GetAsync("/api/v1/admin/regulator-offices").ShouldBe(OK)).ReadJsonAsync()).AsArray()
+            .Select(item => (string)item!["id"]!).ShouldContain(office);
+        var (login, _) = await Host.InviteNewPersonAsync(Admin, "regulator", office, "analyst");
+        var first = await Host.SignInAsync(login);
+        var secret = await Host.TurnOnMfaAsync(first);
+        var analyst = await Host.SignInAsync(login, secret);
+        var personId = (string)analyst.Session["user"]!["id"]!;
+
+        await RegulatorClient("33").PostAsync($"/api/v1/admin/people/{personId}/mfa/reset", null).ShouldBe(Forbidden);
+        await Admin.PostAsync($"/api/v1/admin/people/{Guid.NewGuid()}/mfa/reset", null).ShouldBe(NotFound);
+        await Admin.PostAsync($"/api/v1/admin/people/{personId}/mfa/reset", null).ShouldBe(NoContent);
+        // Nothing left to reset: refused, in the handler's words.
+        var refused = await (await Admin.PostAsync($"/api/v1/admin/people/{personId}/mfa/reset", null).ShouldBe(Conflict)).ReadJsonAsync();
+        ((string?)refused["detail"]).ShouldBe("This person has no second factor on; there is nothing to reset.");
+
+        await Host.ClientAs(null).PostJsonAsync("/api/v1/auth/refresh", new { refreshToken = analyst.RefreshToken }).ShouldBe(Unauthorized);
+        var again = await Host.SignInAsync(login);
+        again.Session["mfaSetupRequired"]!.GetValue<bool>().ShouldBeTrue();
+        await Host.TurnOnMfaAsync(again);
+        (await Host.RefreshAsync(again)).Session["membership"]!["role"]!.GetValue<string>().ShouldBe("analyst");
+        var events = await (await Admin.GetAsync($"/api/v1/admin/security-events?kind=mfa_reset&login={Uri.EscapeDataString(login)}").ShouldBe(OK)).ReadJsonAsync();
+        ((long)events["total"]!).ShouldBe(1);
+    }
+
+    [Test]
+    public async Task An_admin_lists_the_targets_set_for_a_year()
+    {
+        await Admin.PutJsonAsync("/api/v1/statistics/targets", new { regionCode = "33", year = 2027, approvedAmount = 20_000_000_000m, approvedCount = 1150 }).ShouldBe(OK);
+        var targets = await (await Admin.GetAsync("/api/v1/statistics/targets?year=2027").ShouldBe(OK)).ReadJsonAsync();
+        targets.AsArray().Select(target => ((string)target!["regionCode"]!, (decimal)target["approvedAmount"]!, (int)target["approvedCount"]!))
+            .ShouldBe([("33", 20_000_000_000m, 1150)]);
+        await RegulatorClient("33").GetAsync("/api/v1/statistics/targets?year=2027").ShouldBe(Forbidden);
+        await Admin.GetAsync("/api/v1/statistics/targets?year=1999").ShouldBe(BadRequest);
+    }
+
+    [Test]
     public async Task A_recovery_code_stands_in_for_the_authenticator_once()
     {
         var signedIn = await SignedUpAndInAsync("recovery");

@@ -274,6 +274,14 @@ public sealed class FuzzTests(string provider) : ApiTestBase(provider)
         {
             RouteValues = { ["id"] = await t.Host.SignUpAsync(People.NewLogin("leaving")) },
         }),
+        new(HttpMethod.Post, "/admin/people/{id}/mfa/reset", async t =>
+        {
+            // A person whose phone is lost: their second factor is on, so the reset succeeds as it is.
+            var login = People.NewLogin("phoneless");
+            var personId = await t.Host.SignUpAsync(login);
+            await t.Host.TurnOnMfaAsync(await t.Host.SignInAsync(login));
+            return new Call(t.Admin, "/api/v1/admin/people/{id}/mfa/reset", new JsonObject()) { RouteValues = { ["id"] = personId } };
+        }),
         new(HttpMethod.Post, "/dev/tokens", t => Task.FromResult(new Call(t.Anonymous, "/api/v1/dev/tokens",
             ToJson(new() { ["role"] = "enterprise", ["enterpriseId"] = t._enterprise, ["institutionId"] = null, ["region"] = null })))),
     ];

@@ -95,8 +95,10 @@ public static class AccountsModule
 
         var admin = app.MapGroup("/api/v1/admin").WithTags("Administration");
         CreateRegulatorOffice.Map(admin);
+        ListRegulatorOffices.Map(admin);
         ListPeople.Map(admin);
         DeactivatePerson.Map(admin);
+        ResetMfa.Map(admin);
         ListMessages.Map(admin);
         ListSecurityEvents.Map(admin);
     }

@@ -52,11 +52,14 @@ public sealed class MfaCodes(UnitOfWork unit, IDataProtectionProvider protection
     /// <summary>New recovery codes for the person (the old ones stop working); shown once, stored as hashes.</summary>
     public async Task<IReadOnlyList<string>> NewRecoveryCodesAsync(string personId)
     {
-        await unit.ExecuteAsync(DeleteRecoveryCodesSql, new { Id = personId });
+        await ForgetRecoveryCodesAsync(personId);
         var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => Secrets.NewCode(10)).Select(c => $"{c[..5]}-{c[5..]}").ToArray();
         foreach (var code in codes) await unit.ExecuteAsync(InsertRecoveryCodeSql, new { Id = personId, Hash = Secrets.Hash(NormaliseRecoveryCode(code)) });
         return codes;
     }
+
+    /// <summary>The person's recovery codes stop working (their second factor was reset).</summary>
+    public Task ForgetRecoveryCodesAsync(string personId) => unit.ExecuteAsync(DeleteRecoveryCodesSql, new { Id = personId });
 
     private static string NormaliseRecoveryCode(string code) => code.Replace("-", "").Replace(" ", "").ToLowerInvariant();
 }

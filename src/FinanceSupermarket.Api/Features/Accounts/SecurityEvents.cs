@@ -12,6 +12,7 @@ public static class SecurityEvents
     public const string SignedOut = "signed_out";
     public const string RefreshReused = "refresh_token_reused";
     public const string MfaEnabled = "mfa_enabled";
+    public const string MfaReset = "mfa_reset";
     public const string PasswordResetRequested = "password_reset_requested";
     public const string PasswordReset = "password_reset";
     public const string InvitationCreated = "invitation_created";

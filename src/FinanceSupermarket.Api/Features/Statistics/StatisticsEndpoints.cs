@@ -13,8 +13,10 @@ public static class StatisticsEndpoints
         GetSummary.Map(group);
         GetBreakdown.Map(group);
         ExportStatistics.Map(group);
-        // Targets are set by admins, so that route carries its own policy.
-        SetTarget.Map(app.MapGroup("/api/v1/statistics").WithTags("Statistics"));
+        // Targets are set by admins, so those routes carry their own policy.
+        var targets = app.MapGroup("/api/v1/statistics").WithTags("Statistics");
+        SetTarget.Map(targets);
+        ListTargets.Map(targets);
         // The portal cockpit's export buttons: the same files, for a browser's session.
         CockpitDownloads.Map(app);
     }

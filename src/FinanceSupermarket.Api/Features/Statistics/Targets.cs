@@ -62,15 +62,19 @@ public static class Targets
 {
     private const string ForYearSql = """
         SELECT region_code AS RegionCode, year, approved_amount AS ApprovedAmount, approved_count AS ApprovedCount
-        FROM region_targets WHERE year = @Year
+        FROM region_targets WHERE year = @Year ORDER BY region_code
         """;
 
     /// <summary>Targets of the scope's year, by region code; none when the period spans several years.</summary>
     public static async Task<IReadOnlyDictionary<string, RegionTarget>> ForScopeAsync(DbConnection connection, StatisticsScope scope) =>
         scope.From.Year != scope.To.Year
             ? new Dictionary<string, RegionTarget>()
-            : (await connection.QueryAsync<TargetRow>(ForYearSql, new { scope.From.Year }))
-                .ToDictionary(row => row.RegionCode, row => new RegionTarget(row.RegionCode, row.Year, row.ApprovedAmount, row.ApprovedCount));
+            : (await OfYearAsync(connection, scope.From.Year)).ToDictionary(target => target.RegionCode);
+
+    /// <summary>The targets set for a year, by region code.</summary>
+    public static async Task<IReadOnlyList<RegionTarget>> OfYearAsync(DbConnection connection, int year, CancellationToken cancellationToken = default) =>
+        (await connection.QueryAsync<TargetRow>(new CommandDefinition(ForYearSql, new { Year = year }, cancellationToken: cancellationToken)))
+            .Select(row => new RegionTarget(row.RegionCode, row.Year, row.ApprovedAmount, row.ApprovedCount)).ToArray();
 
     private sealed class TargetRow
     {
