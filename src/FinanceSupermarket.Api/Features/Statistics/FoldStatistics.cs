@@ -84,27 +84,12 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
         }
     }
 
-    /// <summary>The figures of one roll-up row (or of one delta: a single delay value each, taken out when RequestedCount is -1).</summary>
-    public class Sums
+    /// <summary>The key and figures of one roll-up row (or of one delta: a single delay value each, taken out when RequestedCount is -1).</summary>
+    public class Sums : FigureSums
     {
         public string Breakdown { get; set; } = "";
         public string Month { get; set; } = "";
         public string RegionCode { get; set; } = "";
-        public string GroupKey { get; set; } = "";
-        public long RequestedCount { get; set; }
-        public decimal RequestedAmount { get; set; }
-        public long PublishedCount { get; set; }
-        public long DispatchedCount { get; set; }
-        public long AcceptedCount { get; set; }
-        public long ApprovedCount { get; set; }
-        public decimal ApprovedAmount { get; set; }
-        public long DecidedCount { get; set; }
-        public long FirstLoanApprovedCount { get; set; }
-        public decimal CreditApprovedAmount { get; set; }
-        public long AnswersDue { get; set; }
-        public long AnswersOnTime { get; set; }
-        public long RatedCount { get; set; }
-        public long RatingSum { get; set; }
     }
 
     private sealed class Delta : Sums
@@ -123,23 +108,7 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
         public void Add(IEnumerable<Delta> deltas)
         {
             var list = deltas.ToList();
-            foreach (var d in list)
-            {
-                RequestedCount += d.RequestedCount;
-                RequestedAmount += d.RequestedAmount;
-                PublishedCount += d.PublishedCount;
-                DispatchedCount += d.DispatchedCount;
-                AcceptedCount += d.AcceptedCount;
-                ApprovedCount += d.ApprovedCount;
-                ApprovedAmount += d.ApprovedAmount;
-                DecidedCount += d.DecidedCount;
-                FirstLoanApprovedCount += d.FirstLoanApprovedCount;
-                CreditApprovedAmount += d.CreditApprovedAmount;
-                AnswersDue += d.AnswersDue;
-                AnswersOnTime += d.AnswersOnTime;
-                RatedCount += d.RatedCount;
-                RatingSum += d.RatingSum;
-            }
+            foreach (var d in list) Add(d);
             FirstAnswers = Apply(FirstAnswers, list.Where(d => d.FirstAnswer is not null).Select(d => (d.RequestedCount, d.FirstAnswer!.Value)));
             Results = Apply(Results, list.Where(d => d.Result is not null).Select(d => (d.RequestedCount, d.Result!.Value)));
         }
