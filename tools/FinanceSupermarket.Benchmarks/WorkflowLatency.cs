@@ -129,6 +129,11 @@ public static class WorkflowLatency
         var warmUp = await SubmitAtRateAsync(http, tokens, enterprises, requests, today, rate: 10, count: 30);
         await WaitUntilSettledAsync(db, warmUp.Created.Keys, TimeSpan.FromSeconds(60));
 
+        // What the node burns doing nothing (job polling, heartbeats, timers): part of every per-request CPU figure below.
+        var idle = await CpuMeter.StartAsync(db);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        Console.WriteLine($"   idle for 10 s: {idle.PerSecond()}");
+
         var results = new List<Result>();
         foreach (var rate in rates)
         {
@@ -145,18 +150,24 @@ public static class WorkflowLatency
         int rate, int seconds)
     {
         Console.WriteLine($"-- {rate} requests/s for {seconds} s (load average {LoadAverage()})");
+        var cpu = await CpuMeter.StartAsync(db);
         var (sent, statuses) = await SubmitAtRateAsync(http, tokens, enterprises, requests, today, rate, rate * seconds);
         var load = LoadAverage();
         var settled = await WaitUntilSettledAsync(db, sent.Keys, TimeSpan.FromSeconds(60));
         Console.WriteLine($"   all settled {(settled ? "" : "NOT ")}within 60 s of the last post");
+        Console.WriteLine($"   {cpu.PerRequest(Math.Max(sent.Count, 1))}");
 
         var mine = new List<(Sent Sent, RequestTimes Row)>();
         await using (var connection = await db.OpenAsync())
             foreach (var row in await connection.QueryAsync<RequestTimes>(
-                         "SELECT id, status, submitted_at AS SubmittedAt, dispatched_at AS DispatchedAt, resolved_at AS ResolvedAt FROM financing_requests"))
+                         "SELECT id, status, submitted_at AS SubmittedAt, published_at AS PublishedAt, dispatched_at AS DispatchedAt FROM financing_requests"))
                 if (sent.TryGetValue(row.Id, out var posted)) mine.Add((posted, row));
         var dispatched = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Sent.At).TotalMilliseconds).Order().ToArray();
         var serverSide = mine.Where(m => m.Row.DispatchedAt is not null).Select(m => (m.Row.DispatchedAt!.Value - m.Row.SubmittedAt).TotalMilliseconds).Order().ToArray();
+        // Where the time goes: the publish job (ranking stored) and the dispatch job after it, each from the step before.
+        var toPublished = mine.Where(m => m.Row.PublishedAt is not null).Select(m => (m.Row.PublishedAt!.Value - m.Row.SubmittedAt).TotalMilliseconds).Order().ToArray();
+        var toDispatched = mine.Where(m => m.Row.DispatchedAt is not null && m.Row.PublishedAt is not null)
+            .Select(m => (m.Row.DispatchedAt!.Value - m.Row.PublishedAt!.Value).TotalMilliseconds).Order().ToArray();
         var expired = mine.Count(m => m.Row.Status == "expired" && m.Row.DispatchedAt is null);
         var post = sent.Values.Select(s => s.PostMilliseconds).Order().ToArray();
         Console.WriteLine($"   answers: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "no answer" : s.Key.ToString(CultureInfo.InvariantCulture))} × {s.Value}"))}");
@@ -165,6 +176,8 @@ public static class WorkflowLatency
         Console.WriteLine($"   POST answered: p50 {Ms(post, 0.5)}, p99 {Ms(post, 0.99)}, max {Ms(post, 1)}");
         Console.WriteLine($"   POST sent → dispatched: p50 {Ms(dispatched, 0.5)}, p90 {Ms(dispatched, 0.9)}, p99 {Ms(dispatched, 0.99)}, max {Ms(dispatched, 1)}");
         Console.WriteLine($"   stored (submitted_at) → dispatched_at: p50 {Ms(serverSide, 0.5)}, p99 {Ms(serverSide, 0.99)}, max {Ms(serverSide, 1)}");
+        Console.WriteLine($"     of which submitted_at → published_at: p50 {Ms(toPublished, 0.5)}, p99 {Ms(toPublished, 0.99)}; " +
+                          $"published_at → dispatched_at: p50 {Ms(toDispatched, 0.5)}, p99 {Ms(toDispatched, 0.99)}");
         var total = statuses.Values.Sum();
         return new Result(rate, load, total, statuses.GetValueOrDefault(201), statuses.GetValueOrDefault(503), statuses.GetValueOrDefault(500),
             total - statuses.GetValueOrDefault(201) - statuses.GetValueOrDefault(503) - statuses.GetValueOrDefault(500), dispatched, expired, post,
@@ -178,6 +191,70 @@ public static class WorkflowLatency
         public bool MeetsTarget => Settled && Created == Sent && Percentile(Dispatched, 0.99) < 1000;
     }
 
+    /// <summary>
+    /// CPU time per request, counted by the kernel (so a busy machine does not inflate it): this process (the API, its jobs
+    /// and the load generator) and, on PostgreSQL, the server's processes (the postmaster's children, found through its
+    /// data directory's postmaster.pid; a server on another machine is not counted).
+    /// </summary>
+    private sealed class CpuMeter
+    {
+        private readonly int? _postmaster;
+        private readonly TimeSpan _process;
+        private readonly TimeSpan _database;
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        private CpuMeter(int? postmaster)
+        {
+            _postmaster = postmaster;
+            (_process, _database) = Read();
+        }
+
+        public static async Task<CpuMeter> StartAsync(Db db)
+        {
+            if (db.Dialect.Provider != DatabaseProvider.PostgreSql) return new CpuMeter(null);
+            await using var connection = await db.OpenAsync();
+            var dataDirectory = await connection.ExecuteScalarAsync<string>("SHOW data_directory");
+            var pidFile = Path.Combine(dataDirectory!, "postmaster.pid");
+            return new CpuMeter(File.Exists(pidFile) ? int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture) : null);
+        }
+
+        public string PerRequest(int requests)
+        {
+            var (process, database) = Read();
+            var api = (process - _process).TotalMilliseconds / requests;
+            var server = (database - _database).TotalMilliseconds / requests;
+            return $"CPU per request: this process {api:N1} ms" + (_postmaster is null ? "" : $", PostgreSQL {server:N1} ms") +
+                   $" (at most {1000.0 * Environment.ProcessorCount / Math.Max(api + server, 0.001):N0} requests/s on {Environment.ProcessorCount} cores)";
+        }
+
+        public string PerSecond()
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            var (process, database) = Read();
+            return $"this process {(process - _process).TotalMilliseconds / elapsed / 10:N1} % of a core" +
+                   (_postmaster is null ? "" : $", PostgreSQL {(database - _database).TotalMilliseconds / elapsed / 10:N1} %");
+        }
+
+        private (TimeSpan Process, TimeSpan Database) Read()
+        {
+            var process = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            if (_postmaster is not { } postmaster) return (process, TimeSpan.Zero);
+            long ticks = 0;
+            foreach (var folder in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(folder, "stat")); }
+                catch (IOException) { continue; }
+                // After "(comm)": state ppid … utime (14th field) stime (15th), in clock ticks of 1/100 s.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (pid == postmaster || int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster)
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            return (process, TimeSpan.FromMilliseconds(ticks * 10));
+        }
+    }
+
     private sealed record Sent(DateTimeOffset At, double PostMilliseconds);
 
     private sealed class RequestTimes
@@ -185,8 +262,8 @@ public static class WorkflowLatency
         public string Id { get; set; } = "";
         public string Status { get; set; } = "";
         public DateTimeOffset SubmittedAt { get; set; }
+        public DateTimeOffset? PublishedAt { get; set; }
         public DateTimeOffset? DispatchedAt { get; set; }
-        public DateTimeOffset? ResolvedAt { get; set; }
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ public static class WorkflowModule
         var section = configuration.GetSection(WorkflowOptions.Section);
         services.Configure<WorkflowOptions>(section);
         services.AddScoped<WorkflowSteps>();
+        services.AddScoped<WorkflowJobs.FollowingSteps>();
         return services;
     }
 

@@ -19,7 +19,7 @@ public sealed class DatabaseOptions
 
     public string ResolvedConnectionString(string contentRoot) => ConnectionString switch
     {
-        { Length: > 0 } configured => configured,
+        { Length: > 0 } configured => SqlDialect.For(Provider).Tuned(configured),
         _ => SqlDialect.For(Provider).EmbeddedConnectionString(contentRoot) ?? throw new InvalidOperationException(
             $"Database:ConnectionString is required for the {Provider} provider (environment variable Database__ConnectionString)."),
     };

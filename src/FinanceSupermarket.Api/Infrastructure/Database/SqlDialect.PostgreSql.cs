@@ -30,6 +30,25 @@ public abstract partial class SqlDialect
         protected override string Varchar(int length) => $"VARCHAR({length})";
         protected override string Decimal(int precision, int scale) => $"NUMERIC({precision},{scale})";
 
+        /// <summary>
+        /// Each pooled connection prepares the statements it runs often (Npgsql's automatic preparation) instead of having
+        /// them parsed and planned on every call, and is not reset with DISCARD ALL on every return to the pool, which threw
+        /// away those prepared statements and the trigger functions' cached plans. Measured with --workflow-latency, this
+        /// took PostgreSQL's CPU per request from 45 to 29 ms (issue 13). Nothing of ours leaves session state on a pooled
+        /// connection: no SET, no temporary table, and the migration's advisory lock is released before its connection closes.
+        /// </summary>
+        public override string Tuned(string connectionString)
+        {
+            var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            var tuned = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!Given(given, "Max Auto Prepare")) tuned.MaxAutoPrepare = 64;
+            if (!Given(given, "No Reset On Close")) tuned.NoResetOnClose = true;
+            return tuned.ConnectionString;
+        }
+
+        private static bool Given(DbConnectionStringBuilder given, string keyword) =>
+            given.Keys.Cast<string>().Any(key => string.Equals(key.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
+
         public override UpgradeEngineBuilder MigrationTarget(string connectionString)
         {
             EnsureDatabase.For.PostgresqlDatabase(connectionString, new NoOpUpgradeLog());

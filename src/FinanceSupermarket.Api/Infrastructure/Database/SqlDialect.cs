@@ -60,6 +60,9 @@ public abstract partial class SqlDialect
     /// <summary>Where ASP.NET Core Data Protection keeps its key ring: in the database, shared by every node.</summary>
     public virtual IXmlRepository KeyRing(Db db, ILoggerFactory logging) => new DatabaseKeyRing(db);
 
+    /// <summary>The configured connection string with this provider's defaults for a busy node; a setting given there wins.</summary>
+    public virtual string Tuned(string connectionString) => connectionString;
+
     /// <summary>The database when no connection string is configured: only the embedded SQLite file has one.</summary>
     public virtual string? EmbeddedConnectionString(string contentRoot) => null;
 

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Database;
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.InMemory;
 
 namespace FinanceSupermarket.Api.Infrastructure.Jobs;
 
@@ -19,22 +20,34 @@ public static class JobsModule
         // at most 20): with 2 per core a 2-core node fell behind at 50 submissions a second.
         var workerCount = configuration.GetValue("Workflow:WorkerCount", Math.Min(Environment.ProcessorCount * 5, 20));
 
-        services.AddSingleton(_ => SqlDialect.For(database.Provider).CreateJobStorage(connectionString));
+        // The workflow's steps (publish and dispatch, one job per request) go to this node's own in-memory queue on every
+        // provider: on PostgreSQL the shared storage cost about thirty statements and eight polling transactions per job
+        // (issue 13), and a step lost with its node is re-driven by the supervisor from the database anyway — the design
+        // the embedded SQLite default has always had. Recurring, scheduled and webhook jobs stay on the shared storage.
+        var sharedStorage = database.Provider == DatabaseProvider.Sqlite ? SqlDialect.For(database.Provider).CreateJobStorage(connectionString) : null;
+        var stepStorage = sharedStorage ?? new InMemoryStorage();
+        services.AddSingleton(_ => sharedStorage ?? SqlDialect.For(database.Provider).CreateJobStorage(connectionString));
+        services.AddSingleton(new WorkflowStepStorage(stepStorage));
         services.AddHangfire((provider, config) => config
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         if (runJobs)
-            services.AddHangfireServer((_, server) =>
-            {
-                server.WorkerCount = workerCount;
-                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-            });
+        {
+            services.AddHangfireServer((_, server) => Configure(server, workerCount));
+            if (stepStorage != sharedStorage) services.AddHangfireServer((_, server) => Configure(server, workerCount), stepStorage);
+        }
 
         services.AddSingleton<JobQueue>();
         return services;
+    }
+
+    private static void Configure(BackgroundJobServerOptions server, int workerCount)
+    {
+        server.WorkerCount = workerCount;
+        server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     }
 
     /// <summary>The dashboard at /jobs, for admins.</summary>
@@ -56,3 +69,6 @@ public static class JobsModule
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole("admin");
     }
 }
+
+/// <summary>The node's own queue of workflow steps (see <see cref="JobsModule.AddPlatformJobs"/>); on SQLite the one job storage.</summary>
+public sealed record WorkflowStepStorage(JobStorage Storage);

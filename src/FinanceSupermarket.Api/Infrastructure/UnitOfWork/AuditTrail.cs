@@ -38,9 +38,10 @@ public static class AuditTrail
     /// </summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
-    private const string ReserveSql = "UPDATE audit_chain_head SET seq = seq + @Count WHERE id = 1";
     /// <summary>The chain's last entry: its seq and hash.</summary>
     public const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
+    /// <summary>Takes the head's row lock and the seqs of a unit's entries, and reads the head as it then stands: one round trip.</summary>
+    private const string ReserveSql = "UPDATE audit_chain_head SET seq = seq + @Count WHERE id = 1; " + HeadSql;
     private const string AdvanceSql = "UPDATE audit_chain_head SET hash = @Hash WHERE id = 1";
     private const string InsertSql = """
         INSERT INTO audit_chain (seq, at, source, subject, subject_id, action, content, prev_hash, hash)
@@ -93,18 +94,26 @@ public static class AuditTrail
     /// </summary>
     internal static async Task AppendAsync(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
     {
-        await unit.ExecuteAsync(ReserveSql, new { Count = (long)entries.Count });
-        var (last, previous) = await unit.QuerySingleAsync<(long Seq, string Hash)>(HeadSql);
+        var (last, previous) = await unit.QuerySingleAsync<(long Seq, string Hash)>(ReserveSql, new { Count = (long)entries.Count });
         var seq = last - entries.Count;
-        var rows = new List<ChainedEntry>(entries.Count);
-        foreach (var entry in entries)
+        // The entries and the head's new hash go in one batch: the head's lock is held for two round trips and the commit.
+        var batch = new System.Text.StringBuilder();
+        var parameters = new Dapper.DynamicParameters();
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             seq++;
             var hash = Hash(seq, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content, previous);
-            rows.Add(new ChainedEntry(seq, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content, previous, hash));
+            batch.Append(InsertSql.Replace("@", $"@e{i}_", StringComparison.Ordinal)).Append(";\n");
+            foreach (var (name, value) in new (string, object)[]
+                     {
+                         ("Seq", seq), ("At", entry.At), ("Source", entry.Source), ("Subject", entry.Subject), ("SubjectId", entry.SubjectId),
+                         ("Action", entry.Action), ("Content", entry.Content), ("PrevHash", previous), ("Hash", hash),
+                     })
+                parameters.Add($"e{i}_{name}", value);
             previous = hash;
         }
-        await unit.ExecuteAsync(InsertSql, rows);
-        await unit.ExecuteAsync(AdvanceSql, new { Hash = previous });
+        parameters.Add("Hash", previous);
+        await unit.ExecuteAsync(batch.Append(AdvanceSql).ToString(), parameters);
     }
 }
