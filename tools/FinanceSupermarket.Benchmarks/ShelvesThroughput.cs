@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Dapper;
 using FinanceSupermarket.Api.Features.Matching;
 using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Database;
@@ -24,6 +25,15 @@ namespace FinanceSupermarket.Benchmarks;
 public static class ShelvesThroughput
 {
     private const int PageSize = 20;
+    private static readonly System.Text.Json.JsonSerializerOptions Json = CreateJson();
+
+    private static System.Text.Json.JsonSerializerOptions CreateJson()
+    {
+        // The API's own settings (camelCase, enum words, Chinese unescaped), as its answers are written.
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        FinanceSupermarket.Api.Infrastructure.Http.JsonSetup.Configure(options);
+        return options;
+    }
     private const string SigningKey = "shelves-benchmark-signing-key-0123456789abcdef0123";
 
     public static async Task<int> RunAsync(string[] args)
@@ -54,8 +64,9 @@ public static class ShelvesThroughput
 
         Console.WriteLine();
         Console.WriteLine($"Shelves, {products.Length:N0} listed products, {connections} connections closed loop, {seconds} s per path, " +
-                          $"{Environment.ProcessorCount} cores shared with other work, .NET {Environment.Version}:");
-        Console.WriteLine("provider    path                                      requests  req/s    p50 ms   p99 ms   max ms  errors  CPU µs/req  load (1 min) start→end");
+                          $"{Environment.ProcessorCount} cores shared with other work, .NET {Environment.Version}, " +
+                          $"{(System.Runtime.GCSettings.IsServerGC ? "server GC (as the API runs)" : "workstation GC (the API runs with server GC: set DOTNET_gcServer=1)")}:");
+        Console.WriteLine("provider    path                                      requests  req/s    p50 ms   p99 ms   max ms  errors CPU µs/req  load (1 min) start→end");
         Console.WriteLine("(CPU µs/req: this process's CPU time — API, client, GC — per request; PostgreSQL's own processes are not in it)");
         foreach (var line in results) Console.WriteLine(line);
         foreach (var provider in providers)
@@ -71,6 +82,7 @@ public static class ShelvesThroughput
 
     private const string ApiPath = "API GET /api/v1/products (memory)";
     private const string BrowsePath = "catalogue.Browse in process (no HTTP)";
+    private const string BrowseJsonPath = "catalogue.Browse + its JSON in process";
     private const string SqlPagePath = "SQL keyset page (no total)";
     private const string SqlTotalPath = "SQL keyset page + COUNT on page 1";
 
@@ -82,7 +94,7 @@ public static class ShelvesThroughput
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"{Provider,-10}  {Path,-40} {Requests,9:N0} {PerSecond,6:N0} {Percentile(Sorted, 0.5),9:N2} {Percentile(Sorted, 0.99),8:N2} " +
-            $"{Percentile(Sorted, 1),8:N1} {Errors,7} {Cpu.TotalMicroseconds / Math.Max(1, Requests),8:N0}  {LoadBefore} → {LoadAfter}");
+            $"{Percentile(Sorted, 1),8:N1} {Errors,7} {Cpu.TotalMicroseconds / Math.Max(1, Requests),10:N0}  {LoadBefore} → {LoadAfter}");
     }
 
     private static string Ratio(Line memory, Line sql) => string.Create(CultureInfo.InvariantCulture, $"{memory.PerSecond / sql.PerSecond:N1}× the req/s of");
@@ -138,6 +150,7 @@ public static class ShelvesThroughput
         await peer.CreateIndexesAsync();
         Console.WriteLine($"   the SQL peer's indexes built and analysed in {watch.Elapsed.TotalSeconds:N1} s");
         await CheckPeerAgreesAsync(catalogue, peer, visits.Take(200));
+        await TimeChangesAsync(db, catalogue, products);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseCookies = false })
         {
@@ -158,6 +171,13 @@ public static class ShelvesThroughput
             {
                 await Task.Yield();
                 return (catalogue.Browse(Query(filter, page)).Total > (long)page * PageSize, null);
+            }),
+            (BrowseJsonPath, async (filter, page, _) =>
+            {
+                await Task.Yield();
+                var found = catalogue.Browse(Query(filter, page));
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(found, Json);
+                return (found.Total > (long)page * PageSize, null);
             }),
             (SqlPagePath, (filter, page, after) => SqlPageAsync(peer, filter, after, withTotal: false)),
             (SqlTotalPath, (filter, page, after) => SqlPageAsync(peer, filter, after, withTotal: page == 1)),
@@ -222,6 +242,29 @@ public static class ShelvesThroughput
         var sorted = times.SelectMany(t => t).Order().ToArray();
         return new Line(provider, path, sorted.Length, elapsed, sorted, errors, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore,
             loadBefore, LoadAverage());
+    }
+
+    /// <summary>
+    /// What one product change costs the catalogue (a write on this node or another): 200 products read back and applied one
+    /// at a time, as MatchingIndex.RefreshAsync applies a change. Their terms are the same, so the shelves stay as loaded.
+    /// </summary>
+    private static async Task TimeChangesAsync(Db db, ShelfCatalogue catalogue, ProductListing[] products)
+    {
+        var ids = Enumerable.Range(0, 200).Select(i => products[i * 397 % products.Length].Id).ToArray();
+        var rows = new List<ProductRow>();
+        await using (var connection = await db.OpenAsync())
+            foreach (var id in ids)
+                rows.Add(await connection.QuerySingleAsync<ProductRow>(ProductRow.SelectSql + " WHERE p.id = @Id", new { Id = id }));
+        var times = new double[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var began = Stopwatch.GetTimestamp();
+            catalogue.Apply([rows[i]]);
+            times[i] = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   one product change applied to the catalogue: median {Percentile(times, 0.5):N2} ms, p99 {Percentile(times, 0.99):N2} ms ({rows.Count} changes, one at a time)"));
     }
 
     /// <summary>Before timing: the SQL peer must answer what the catalogue answers (the same products in order, the same total).</summary>
