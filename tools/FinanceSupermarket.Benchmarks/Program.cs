@@ -14,6 +14,8 @@ using FinanceSupermarket.Testing;
 //                                                                                                      submission → dispatched through the running API
 //                                                                     -- --statistics [--requests 1000000] [--runs 20]   summary and breakdowns, rows vs rollup
 //                                                                     -- --portal [--rounds 300]       the portal's pages beside the JSON API
+//                                                                     -- --shelves [--products 100000] [--connections 64] [--seconds 20] [--providers sqlite,postgresql]
+//                                                                                                      the public shelves' throughput from memory beside the SQL peer
 return args switch
 {
     ["--index-size", ..] => IndexSize(),
@@ -22,6 +24,7 @@ return args switch
     ["--statistics", ..] => await StatisticsBenchmark.RunAsync(args),
     ["--portal", ..] => await PortalRender.RunAsync(args),
     ["--scale", ..] => await MatchingScale.RunAsync(args),
+    ["--shelves", ..] => await ShelvesThroughput.RunAsync(args),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -374,7 +374,7 @@ public static class WorkflowLatency
     }
 
     /// <summary>The product's regions narrowed to its institution's (a city where the bank serves one county gives that county); null if none is left.</summary>
-    private static ProductListing? InsideInstitution(ProductListing product)
+    internal static ProductListing? InsideInstitution(ProductListing product)
     {
         if (product.RegionCodes.Count == 0 || product.InstitutionRegionCodes.Count == 0) return product;
         var served = product.InstitutionRegionCodes.Select(Codes.NormaliseRegionPrefix).ToArray();
@@ -385,7 +385,7 @@ public static class WorkflowLatency
         return inside.Length == 0 ? null : product with { RegionCodes = inside };
     }
 
-    private static string KindOf(string institutionName) => institutionName switch
+    internal static string KindOf(string institutionName) => institutionName switch
     {
         _ when institutionName.Contains("担保") => "guarantee",
         _ when institutionName.Contains("财险") || institutionName.Contains("保险") => "insurance",

@@ -8,7 +8,8 @@ namespace FinanceSupermarket.IntegrationTests.Products;
 
 /// <summary>
 /// The shelves are served from memory; they must answer exactly as the SQL that served them before did (kept here as the
-/// reference): the same products, in the same order, the same total, for any filters and page — and never a delisted product.
+/// reference): the same products, in the same order, the same total, for any filters and page, after products were listed,
+/// delisted and changed — and never a delisted product.
 /// </summary>
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provider)
@@ -44,30 +45,39 @@ public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provid
         var institutions = new List<(string Id, string[] Regions)>();
         foreach (var served in regions) institutions.Add((await RegisterInstitutionAsync(served), served));
 
-        var listed = new List<string>();
+        void RandomTerms(Dictionary<string, object?> body, string[] served)
+        {
+            var minAmount = random.Next(1, 50) * 100_000m;
+            var minTerm = random.Next(1, 13);
+            body["name"] = Names[random.Next(Names.Length)];
+            body["kind"] = Kinds[random.Next(Kinds.Length)];
+            body["minAmount"] = minAmount;
+            body["maxAmount"] = minAmount * random.Next(1, 20);
+            body["minTermMonths"] = minTerm;
+            body["maxTermMonths"] = minTerm + random.Next(0, 48);
+            body["minRate"] = Math.Round(3m + (decimal)random.NextDouble() * 3, 2 + random.Next(2));
+            body["maxRate"] = 6.5m;
+            body["guaranteeModes"] = Modes.Where(_ => random.Next(3) == 0).DefaultIfEmpty("credit").ToArray();
+            body["policySupport"] = Supports.Where(_ => random.Next(4) == 0).ToArray();
+            body["regionCodes"] = random.Next(3) == 0 ? Array.Empty<string>() : [Inside(served[random.Next(served.Length)], random)];
+        }
+
+        var listed = new List<(string Id, string Institution, string[] Served)>();
         for (var i = 0; i < 40; i++)
         {
             var (institution, served) = institutions[random.Next(institutions.Count)];
-            var minAmount = random.Next(1, 50) * 100_000m;
-            var minTerm = random.Next(1, 13);
-            listed.Add(await ListProductAsync(institution, body =>
-            {
-                body["name"] = Names[random.Next(Names.Length)];
-                body["kind"] = Kinds[random.Next(Kinds.Length)];
-                body["minAmount"] = minAmount;
-                body["maxAmount"] = minAmount * random.Next(1, 20);
-                body["minTermMonths"] = minTerm;
-                body["maxTermMonths"] = minTerm + random.Next(0, 48);
-                body["minRate"] = Math.Round(3m + (decimal)random.NextDouble() * 3, 2 + random.Next(2));
-                body["maxRate"] = 6.5m;
-                body["guaranteeModes"] = Modes.Where(_ => random.Next(3) == 0).DefaultIfEmpty("credit").ToArray();
-                body["policySupport"] = Supports.Where(_ => random.Next(4) == 0).ToArray();
-                body["regionCodes"] = random.Next(3) == 0 ? Array.Empty<string>() : [Inside(served[random.Next(served.Length)], random)];
-            }));
+            listed.Add((await ListProductAsync(institution, body => RandomTerms(body, served)), institution, served));
         }
-        var delisted = listed.Where(_ => random.Next(5) == 0).ToList();
+        var delisted = listed.Where(_ => random.Next(5) == 0).Select(product => product.Id).ToList();
         foreach (var id in delisted)
             await InstitutionClient(await InstitutionOfAsync(id)).PostJsonAsync($"/api/v1/products/{id}/delist", new { }).ShouldBe(HttpStatusCode.OK);
+        // Changed products move along the shelves (a new floor rate, kind, regions): the catalogue merges each into its new place.
+        foreach (var (id, institution, served) in listed.Where(product => !delisted.Contains(product.Id) && random.Next(3) == 0))
+        {
+            var body = ProductBody();
+            RandomTerms(body, served);
+            await InstitutionClient(institution).PutJsonFromCurrentAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.OK);
+        }
 
         for (var i = 0; i < 150; i++)
         {
