@@ -38,7 +38,11 @@ public sealed class MigrationTests(string provider)
             .. _provider == DatabaseProvider.Sqlite ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0010_audit_detail_unbounded.sql"],
             $"FinanceSupermarket.Api.database.{folder}.0011_row_versions_and_webhook_secrets.sql",
             // SQL Server reads the request rows through its columnstore index: it keeps no roll-up.
-            .. _provider == DatabaseProvider.SqlServer ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0012_statistics_deltas.sql"],
+            .. _provider == DatabaseProvider.SqlServer ? Array.Empty<string>() :
+            [
+                $"FinanceSupermarket.Api.database.{folder}.0012_statistics_deltas.sql",
+                $"FinanceSupermarket.Api.database.{folder}.0013_statistics_histograms.sql",
+            ],
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -27,8 +27,9 @@ public sealed class TransactSqlTests
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
-        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql"],
-        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql", "0012_statistics_deltas.sql"],
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql", "0013_statistics_histograms.sql"],
+        [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql", "0012_statistics_deltas.sql",
+            "0013_statistics_histograms.sql"],
         [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
     };
 
@@ -276,7 +277,6 @@ public sealed class TransactSqlTests
         "Features.Products.ProductStore.InsertRegionSql",
         "Features.Products.ProductStore.InstitutionRegionsSql",
         "Features.Products.ProductStore.StampProductSql",
-        "Features.Statistics.FigureSums.ApprovalsSql",
         "Features.Statistics.FigureSums.DelaysSql",
         "Features.Statistics.FigureSums.SelectSql",
         "Features.Statistics.FoldStatistics.Handler.DeltasSql",
@@ -303,7 +303,7 @@ public sealed class TransactSqlTests
         "Features.Statistics.RequestFigures.UnansweredSql",
         "Features.Statistics.Rollup.DeltaDelaysSql",
         "Features.Statistics.Rollup.GroupsSql",
-        "Features.Statistics.Rollup.PackedDelaysSql",
+        "Features.Statistics.Rollup.HistogramsSql",
         "Features.Statistics.Rollup.RowsAndDeltasSql",
         "Features.Statistics.Rollup.WhereSql",
         "Features.Statistics.SetTarget.Handler.InsertSql",

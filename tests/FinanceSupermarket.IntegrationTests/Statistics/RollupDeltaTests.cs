@@ -10,8 +10,9 @@ namespace FinanceSupermarket.IntegrationTests.Statistics;
 /// <summary>
 /// The roll-up with deltas against the request rows after a burst of concurrent writes: two nodes on one database, one
 /// reading the roll-up and its unfolded deltas (the default), one with Statistics:UseRollup off reading every request.
-/// Submissions, publications, dispatches and answers run concurrently, with the fold running in small batches among
-/// them; the figures must be the same from both nodes before the fold, while it runs, and once every delta is folded.
+/// Submissions, publications, dispatches, answers and disputes run concurrently, with the fold running in small batches
+/// among them; the figures (rates and disputes, delays' percentiles included) must be the same from both nodes before
+/// the fold, while it runs, and once every delta is folded.
 /// </summary>
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
@@ -44,16 +45,33 @@ public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
         await Task.WhenAll(Host.RunDueJobsAsync(), FoldAsync(batchSize: 7));
         await SameFiguresAsync(rows, "after publication and dispatch, partly folded");
 
-        // Answers at once, two hours on: accepted, declined, approved; the fold runs among them.
+        // Answers at once, in two waves: accepted, declined, approved at a rate of its own; the fold runs among them. The
+        // second wave's delays (not whole hours, some past 10 h) are rounded by the roll-up's delay counts as by the rows.
         Host.Clock.Advance(TimeSpan.FromHours(2));
-        var answers = requests.Select((request, i) => AnswerAsync(banks[i % 2], request, i)).Append(FoldAsync(batchSize: 5));
-        await Task.WhenAll(answers);
+        await Task.WhenAll(requests.Select((request, i) => (request, i)).Where(pair => pair.i < 12)
+            .Select(pair => AnswerAsync(banks[pair.i % 2], pair.request, pair.i)).Append(FoldAsync(batchSize: 5)));
+        Host.Clock.Advance(TimeSpan.FromHours(8.7654));
+        await Task.WhenAll(requests.Select((request, i) => (request, i)).Where(pair => pair.i >= 12)
+            .Select(pair => AnswerAsync(banks[pair.i % 2], pair.request, pair.i)).Append(FoldAsync(batchSize: 5)));
         await Host.RunDueJobsAsync();
         await SameFiguresAsync(rows, "after the answers");
+
+        // Disputes of some approvals (counted apart from the approvals), at once, with the fold among them.
+        await Task.WhenAll(requests.Select((request, i) => (request, i)).Where(pair => pair.i % 4 == 1)
+            .Select(pair => EnterpriseClient(enterprises[pair.i % 3]).PostJsonAsync($"/api/v1/financing-requests/{pair.request}/dispute",
+                new { reason = "实际批复金额不符" }).ShouldBe(HttpStatusCode.OK))
+            .Append(FoldAsync(batchSize: 3)));
+        await SameFiguresAsync(rows, "after the disputes");
 
         await FoldAsync(batchSize: StatisticsJobs.BatchSize);
         (await CountAsync("statistics_deltas")).ShouldBe(0);
         await SameFiguresAsync(rows, "with every delta folded");
+
+        // What was compared is there: the disputes, the approvals' rate, delays of both waves.
+        var summary = (await (await Host.ClientAs(Role.Regulator, region: "33").GetAsync(Paths[0]).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["figures"]!;
+        summary["disputedCount"]!.GetValue<long>().ShouldBe(6);
+        summary["approvedAverageRate"].ShouldNotBeNull();
+        summary["p90HoursToFirstAnswer"]!.GetValue<double>().ShouldBeGreaterThan(10);
     }
 
     private async Task AnswerAsync(string bank, string request, int i)
@@ -69,7 +87,7 @@ public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
         await InstitutionClient(bank).PostJsonAsync($"/api/v1/dispatches/{dispatch}/accept", new { }).ShouldBe(HttpStatusCode.OK);
         if (i % 4 != 0)
             await InstitutionClient(bank).PostJsonAsync($"/api/v1/dispatches/{dispatch}/feedback",
-                new { outcome = "approved", amount = 200_000m + i * 1_000m, rate = 4.35m, termMonths = 12 }).ShouldBe(HttpStatusCode.OK);
+                new { outcome = "approved", amount = 200_000m + i * 1_000m, rate = 3.85m + i * 0.05m, termMonths = 12 }).ShouldBe(HttpStatusCode.OK);
     }
 
     /// <summary>The fold job's work, in batches of the given size until no delta is left.</summary>

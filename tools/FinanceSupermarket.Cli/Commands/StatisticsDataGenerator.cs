@@ -705,7 +705,7 @@ public static class StatisticsDataGenerator
         protected override DbConnection Connection => connection;
 
         // Ten million requests would append thirty million deltas, one per request and breakdown: the roll-up is
-        // recomputed from the rows instead, a month at a time (postgresql/0012, statistics_rollup_rebuild).
+        // recomputed from the rows instead, a month at a time (postgresql/0013, statistics_rollup_rebuild).
         public override Task BeginRequestsAsync() => ExecuteAsync("ALTER TABLE financing_requests DISABLE TRIGGER statistics_rollup_after_insert");
 
         public override async Task EndRequestsAsync()

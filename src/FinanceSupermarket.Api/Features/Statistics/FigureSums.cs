@@ -20,16 +20,8 @@ public class FigureSums
                SUM(CASE WHEN r.approved_amount IS NOT NULL AND r.first_loan = @True THEN 1 ELSE 0 END) AS FirstLoanApprovedCount,
                COALESCE(SUM(CASE WHEN r.approved_credit = @True THEN r.approved_amount ELSE 0 END), 0) AS CreditApprovedAmount,
                COALESCE(SUM(r.answers_due), 0) AS AnswersDue, COALESCE(SUM(r.answers_on_time), 0) AS AnswersOnTime,
-               SUM(CASE WHEN r.rating IS NOT NULL THEN 1 ELSE 0 END) AS RatedCount, COALESCE(SUM(r.rating), 0) AS RatingSum
-        FROM financing_requests r
-        """;
-
-    /// <summary>
-    /// The approvals' rate weights and the disputed approvals, per group: read from the request rows on every path (their
-    /// few rows are approvals only), beside the sums that the rollup may give.
-    /// </summary>
-    public const string ApprovalsSql = """
-        SELECT '' AS GroupKey, COALESCE(SUM(CASE WHEN r.approved_rate IS NOT NULL THEN r.approved_amount * r.approved_rate ELSE 0 END), 0) AS RateWeight,
+               SUM(CASE WHEN r.rating IS NOT NULL THEN 1 ELSE 0 END) AS RatedCount, COALESCE(SUM(r.rating), 0) AS RatingSum,
+               COALESCE(SUM(CASE WHEN r.approved_rate IS NOT NULL THEN r.approved_amount * r.approved_rate ELSE 0 END), 0) AS RateWeight,
                COALESCE(SUM(CASE WHEN r.approved_rate IS NOT NULL THEN r.approved_amount ELSE 0 END), 0) AS RatedAmount,
                SUM(CASE WHEN r.disputed_amount IS NOT NULL THEN 1 ELSE 0 END) AS DisputedCount, COALESCE(SUM(r.disputed_amount), 0) AS DisputedAmount
         FROM financing_requests r
@@ -57,7 +49,6 @@ public class FigureSums
     public long RatedCount { get; set; }
     public long RatingSum { get; set; }
 
-    /// <summary>Filled beside the sums from <see cref="ApprovalsSql"/>.</summary>
     public decimal RateWeight { get; set; }
     public decimal RatedAmount { get; set; }
     public long DisputedCount { get; set; }
@@ -67,11 +58,14 @@ public class FigureSums
     public Delays Delays { get; } = new();
 
     public Figures ToFigures(TargetProgress? target) => new(
-        RequestedCount, Math.Round(RequestedAmount, 2), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Math.Round(ApprovedAmount, 2),
+        RequestedCount, Money(RequestedAmount), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Money(ApprovedAmount),
         Ratio(ApprovedCount, DecidedCount), FirstLoanApprovedCount, ApprovedAmount == 0 ? null : (double)(CreditApprovedAmount / ApprovedAmount),
         Ratio(AnswersOnTime, AnswersDue), Delays.FirstAnswer.Percentile(0.5), Delays.FirstAnswer.Percentile(0.9), Delays.Result.Percentile(0.5),
         RatedCount == 0 ? null : Math.Round((double)RatingSum / RatedCount, 2), target,
-        RatedAmount == 0 ? null : Math.Round(RateWeight / RatedAmount, 3), DisputedCount, Math.Round(DisputedAmount, 2));
+        RatedAmount == 0 ? null : Math.Round(RateWeight / RatedAmount, 3), DisputedCount, Money(DisputedAmount));
+
+    /// <summary>Yuan to the fen; nothing as 0 whatever its scale (an approval added and taken out again sums to 0.00).</summary>
+    private static decimal Money(decimal yuan) => yuan == 0 ? 0 : Math.Round(yuan, 2);
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
@@ -92,8 +86,12 @@ public class FigureSums
         AnswersOnTime += other.AnswersOnTime;
         RatedCount += other.RatedCount;
         RatingSum += other.RatingSum;
-        Delays.FirstAnswer.AddRange(other.Delays.FirstAnswer);
-        Delays.Result.AddRange(other.Delays.Result);
+        RateWeight += other.RateWeight;
+        RatedAmount += other.RatedAmount;
+        DisputedCount += other.DisputedCount;
+        DisputedAmount += other.DisputedAmount;
+        Delays.FirstAnswer.Add(other.Delays.FirstAnswer);
+        Delays.Result.Add(other.Delays.Result);
     }
 
     /// <summary>Takes out a part of the group that lies outside the period (the days of a month read whole from the rollup).</summary>
@@ -113,8 +111,12 @@ public class FigureSums
         AnswersOnTime -= other.AnswersOnTime;
         RatedCount -= other.RatedCount;
         RatingSum -= other.RatingSum;
-        Delays.FirstAnswer.Remove(other.Delays.FirstAnswer);
-        Delays.Result.Remove(other.Delays.Result);
+        RateWeight -= other.RateWeight;
+        RatedAmount -= other.RatedAmount;
+        DisputedCount -= other.DisputedCount;
+        DisputedAmount -= other.DisputedAmount;
+        Delays.FirstAnswer.Add(other.Delays.FirstAnswer, -1);
+        Delays.Result.Add(other.Delays.Result, -1);
     }
 
     /// <summary>The configuration switch that turns the rollup off, so that every figure is read from the request rows.</summary>
@@ -151,7 +153,6 @@ public class FigureSums
             groups = await LoadRowsAsync(connection, snapshot, scope, keySql);
         }
 
-        await AddApprovalsAsync(connection, snapshot, scope, keySql, groups);
         await snapshot.CommitAsync();
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
         // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
@@ -194,23 +195,10 @@ public class FigureSums
         foreach (var row in rows)
         {
             if (!sums.TryGetValue(row.GroupKey ?? "", out var group)) sums[row.GroupKey ?? ""] = group = new FigureSums { GroupKey = row.GroupKey ?? "" };
-            if (row.HoursToFirstAnswer is { } first) group.Delays.FirstAnswer.Add((double)first);
-            if (row.HoursToResult is { } result) group.Delays.Result.Add((double)result);
+            if (row.HoursToFirstAnswer is { } first) group.Delays.FirstAnswer.Add(first);
+            if (row.HoursToResult is { } result) group.Delays.Result.Add(result);
         }
         return sums;
-    }
-
-    private static async Task AddApprovalsAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope, string groupKeySql, Dictionary<string, FigureSums> groups)
-    {
-        var parameters = new DynamicParameters(scope.Parameters);
-        var sql = Keyed(ApprovalsSql, groupKeySql) + StatisticsScope.WhereSql + " AND (r.approved_amount IS NOT NULL OR r.disputed_amount IS NOT NULL)"
-                  + (groupKeySql != WholeScope ? $" GROUP BY {groupKeySql}" : "");
-        foreach (var row in await connection.QueryAsync<FigureSums>(sql, parameters, snapshot))
-        {
-            var key = row.GroupKey ?? "";
-            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new FigureSums { GroupKey = key };
-            (group.RateWeight, group.RatedAmount, group.DisputedCount, group.DisputedAmount) = (row.RateWeight, row.RatedAmount, row.DisputedCount, row.DisputedAmount);
-        }
     }
 
     private static string Keyed(string sql, string groupKeySql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {groupKeySql} AS GroupKey");

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using Hangfire;
@@ -10,8 +8,8 @@ namespace FinanceSupermarket.Api.Features.Statistics;
 
 /// <summary>
 /// Moves up to <paramref name="BatchSize"/> of the oldest deltas (statistics_deltas, appended by the triggers of every
-/// write to financing_requests) into statistics_rollup, in one transaction: each touched roll-up row gets the deltas'
-/// sums and delay values, and the deltas are deleted. A read sums the roll-up and the deltas left in one snapshot, so it
+/// write to financing_requests) into statistics_rollup, in one transaction: each touched roll-up row (one per level of the
+/// delta's region code: country, province, city, county) gets the deltas' sums and delay counts, and the deltas are deleted. A read sums the roll-up and the deltas left in one snapshot, so it
 /// gives the same figures before and after. Re-runnable: deltas folded are gone, a failed run changes nothing, and runs
 /// on several nodes queue on the statistics_fold row. Returns how many deltas it folded.
 /// </summary>
@@ -26,7 +24,8 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
                    accepted_count AS AcceptedCount, approved_count AS ApprovedCount, approved_amount AS ApprovedAmount,
                    decided_count AS DecidedCount, first_loan_approved_count AS FirstLoanApprovedCount,
                    credit_approved_amount AS CreditApprovedAmount, answers_due AS AnswersDue, answers_on_time AS AnswersOnTime,
-                   rated_count AS RatedCount, rating_sum AS RatingSum, first_answer_millihours AS FirstAnswer, result_millihours AS Result
+                   rated_count AS RatedCount, rating_sum AS RatingSum, rate_weight AS RateWeight, rated_amount AS RatedAmount,
+                   disputed_count AS DisputedCount, disputed_amount AS DisputedAmount, first_answer_millihours AS FirstAnswer, result_millihours AS Result
             FROM statistics_deltas
             ORDER BY id
             """;
@@ -36,7 +35,8 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
                    accepted_count AS AcceptedCount, approved_count AS ApprovedCount, approved_amount AS ApprovedAmount,
                    decided_count AS DecidedCount, first_loan_approved_count AS FirstLoanApprovedCount,
                    credit_approved_amount AS CreditApprovedAmount, answers_due AS AnswersDue, answers_on_time AS AnswersOnTime,
-                   rated_count AS RatedCount, rating_sum AS RatingSum, first_answer_millihours AS FirstAnswers, result_millihours AS Results
+                   rated_count AS RatedCount, rating_sum AS RatingSum, rate_weight AS RateWeight, rated_amount AS RatedAmount,
+                   disputed_count AS DisputedCount, disputed_amount AS DisputedAmount, first_answer_delays AS FirstAnswers, result_delays AS Results
             FROM statistics_rollup
             WHERE breakdown = @Breakdown AND month = @Month AND region_code = @RegionCode AND group_key = @GroupKey
             """;
@@ -44,18 +44,20 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             INSERT INTO statistics_rollup (breakdown, month, region_code, group_key, requested_count, requested_amount, published_count,
                                            dispatched_count, accepted_count, approved_count, approved_amount, decided_count,
                                            first_loan_approved_count, credit_approved_amount, answers_due, answers_on_time,
-                                           rated_count, rating_sum, first_answer_millihours, result_millihours)
+                                           rated_count, rating_sum, rate_weight, rated_amount, disputed_count, disputed_amount,
+                                           first_answer_delays, result_delays)
             VALUES (@Breakdown, @Month, @RegionCode, @GroupKey, @RequestedCount, @RequestedAmount, @PublishedCount,
                     @DispatchedCount, @AcceptedCount, @ApprovedCount, @ApprovedAmount, @DecidedCount,
                     @FirstLoanApprovedCount, @CreditApprovedAmount, @AnswersDue, @AnswersOnTime,
-                    @RatedCount, @RatingSum, @FirstAnswers, @Results)
+                    @RatedCount, @RatingSum, @RateWeight, @RatedAmount, @DisputedCount, @DisputedAmount, @FirstAnswers, @Results)
             """;
         private const string UpdateRowSql = """
             UPDATE statistics_rollup SET requested_count = @RequestedCount, requested_amount = @RequestedAmount, published_count = @PublishedCount,
                    dispatched_count = @DispatchedCount, accepted_count = @AcceptedCount, approved_count = @ApprovedCount,
                    approved_amount = @ApprovedAmount, decided_count = @DecidedCount, first_loan_approved_count = @FirstLoanApprovedCount,
                    credit_approved_amount = @CreditApprovedAmount, answers_due = @AnswersDue, answers_on_time = @AnswersOnTime,
-                   rated_count = @RatedCount, rating_sum = @RatingSum, first_answer_millihours = @FirstAnswers, result_millihours = @Results
+                   rated_count = @RatedCount, rating_sum = @RatingSum, rate_weight = @RateWeight, rated_amount = @RatedAmount,
+                   disputed_count = @DisputedCount, disputed_amount = @DisputedAmount, first_answer_delays = @FirstAnswers, result_delays = @Results
             WHERE breakdown = @Breakdown AND month = @Month AND region_code = @RegionCode AND group_key = @GroupKey
             """;
 
@@ -68,13 +70,13 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             var deltas = await unit.QueryAsync<Delta>(unit.Dialect.Top(DeltasSql), new { Take = command.BatchSize });
             if (deltas.Count == 0) return 0;
 
-            foreach (var group in deltas.GroupBy(d => (d.Breakdown, d.Month, d.RegionCode, d.GroupKey)))
+            // In key order, so that folds on several nodes (queued on statistics_fold anyway) would not deadlock either.
+            foreach (var group in deltas.SelectMany(d => RegionLevels(d.RegionCode).Select(region => (Key: (d.Breakdown, d.Month, Region: region, d.GroupKey), Delta: d)))
+                         .GroupBy(pair => pair.Key, pair => pair.Delta).OrderBy(group => group.Key))
             {
-                var stored = await unit.QuerySingleOrDefaultAsync<RollupRow>(RowSql, group.First());
-                var row = stored ?? new RollupRow
-                {
-                    Breakdown = group.Key.Breakdown, Month = group.Key.Month, RegionCode = group.Key.RegionCode, GroupKey = group.Key.GroupKey,
-                };
+                var key = new RollupRow { Breakdown = group.Key.Breakdown, Month = group.Key.Month, RegionCode = group.Key.Region, GroupKey = group.Key.GroupKey };
+                var stored = await unit.QuerySingleOrDefaultAsync<RollupRow>(RowSql, key);
+                var row = stored ?? key;
                 row.Add(group);
                 await unit.ExecuteAsync(stored is null ? InsertRowSql : UpdateRowSql, row);
             }
@@ -83,6 +85,10 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             return deltas.Count;
         }
     }
+
+    /// <summary>The region prefixes a county code counts in: the country (''), its province, city and itself.</summary>
+    private static IEnumerable<string> RegionLevels(string regionCode) =>
+        new[] { 0, 2, 4, 6 }.Where(length => length <= regionCode.Length).Select(length => regionCode[..length]).Distinct();
 
     /// <summary>The key and figures of one roll-up row (or of one delta: a single delay value each, taken out when RequestedCount is -1).</summary>
     public class Sums : FigureSums
@@ -99,43 +105,25 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
         public long? Result { get; set; }
     }
 
-    /// <summary>A roll-up row; its delay values packed 8 bytes a value, big-endian, in no particular order.</summary>
+    /// <summary>A roll-up row; its delay counts as DelayHistogram stores them.</summary>
     private sealed class RollupRow : Sums
     {
-        public byte[] FirstAnswers { get; set; } = [];
-        public byte[] Results { get; set; } = [];
+        public string FirstAnswers { get; set; } = "";
+        public string Results { get; set; } = "";
 
         public void Add(IEnumerable<Delta> deltas)
         {
-            var list = deltas.ToList();
-            foreach (var d in list) Add(d);
-            FirstAnswers = Apply(FirstAnswers, list.Where(d => d.FirstAnswer is not null).Select(d => (d.RequestedCount, d.FirstAnswer!.Value)));
-            Results = Apply(Results, list.Where(d => d.Result is not null).Select(d => (d.RequestedCount, d.Result!.Value)));
-        }
-
-        /// <summary>The packed values with the deltas' values added (sign 1) and then taken out once each (sign -1).</summary>
-        private static byte[] Apply(byte[] packed, IEnumerable<(long Sign, long Value)> changes)
-        {
-            var moved = changes.ToList();
-            if (moved.Count == 0) return packed;
-            var values = new List<long>(packed.Length / 8 + moved.Count);
-            for (var offset = 0; offset + 8 <= packed.Length; offset += 8) values.Add(BinaryPrimitives.ReadInt64BigEndian(packed.AsSpan(offset)));
-            values.AddRange(moved.Where(m => m.Sign > 0).Select(m => m.Value));
-            var taken = new Dictionary<long, int>();
-            foreach (var (_, value) in moved.Where(m => m.Sign < 0)) CollectionsMarshal.GetValueRefOrAddDefault(taken, value, out _)++;
-            var result = new byte[values.Count * 8];
-            var length = 0;
-            foreach (var value in values)
+            var firstAnswers = new DelayHistogram();
+            var results = new DelayHistogram();
+            firstAnswers.AddStored(FirstAnswers);
+            results.AddStored(Results);
+            foreach (var d in deltas)
             {
-                if (taken.TryGetValue(value, out var times) && times > 0)
-                {
-                    taken[value] = times - 1;
-                    continue;
-                }
-                BinaryPrimitives.WriteInt64BigEndian(result.AsSpan(length), value);
-                length += 8;
+                Add(d);
+                if (d.FirstAnswer is { } firstAnswer) firstAnswers.Add(firstAnswer, d.RequestedCount);
+                if (d.Result is { } result) results.Add(result, d.RequestedCount);
             }
-            return length == result.Length ? result : result[..length];
+            (FirstAnswers, Results) = (firstAnswers.ToString(), results.ToString());
         }
     }
 }

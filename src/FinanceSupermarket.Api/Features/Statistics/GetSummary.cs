@@ -28,6 +28,6 @@ public sealed record GetSummary(DateOnly? From, DateOnly? To, string? Region, st
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/summary", async ([AsParameters] GetSummary query, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(query, ct)))
             .WithName("getStatisticsSummary")
-            .WithDescription("The figures of the regulator's region (narrowed by `region` and `industry`) for requests submitted in a period of Asia/Shanghai days: requests, dispatches, answers on time, approvals, the matchmaking amount, the amount-weighted average approved rate, first loans, disputes, and progress against the year's targets.")
+            .WithDescription("The figures of the regulator's region (narrowed by `region` and `industry`) for requests submitted in a period of Asia/Shanghai days: requests, dispatches, answers on time, approvals, the matchmaking amount, the amount-weighted average approved rate, first loans, disputes, and progress against the year's targets. The median and 90th-percentile delays (hours to first answer and to result) are those of the delays rounded to two significant figures (0.01 h below 1 h, 0.1 h below 10 h, 1 h below 100 h, 10 h beyond).")
             .WithSummary("Counts and amounts for requests submitted in a period (Asia/Shanghai days), region and industry");
 }

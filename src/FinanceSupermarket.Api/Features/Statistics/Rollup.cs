@@ -4,31 +4,38 @@ using Dapper;
 namespace FinanceSupermarket.Api.Features.Statistics;
 
 /// <summary>
-/// The figures of whole months read from statistics_rollup (database/postgresql/0004 and 0012, sqlite/0012) and the
-/// deltas not yet folded into it (statistics_deltas, appended by triggers on every write to financing_requests; the
-/// fold job moves them in): a few thousand rows for a year instead of every request. The rollup has a row per month,
-/// region code and group of three breakdowns, each a partition of all requests: 'industry' (the GB/T 4754 division),
-/// 'institution' and 'product_kind' (of the approval; '' while not approved). Read in one snapshot (see
-/// FigureSums.LoadAsync), so that a fold committing meanwhile is seen wholly or not at all.
+/// The figures of whole months read from statistics_rollup (database/{postgresql,sqlite}/0013) and the deltas not yet
+/// folded into it (statistics_deltas, appended by triggers on every write to financing_requests; the fold job moves them
+/// in): a few hundred rows for a year instead of every request. The rollup has a row per month, region prefix and group
+/// of three breakdowns, each a partition of all requests: 'industry' (the GB/T 4754 division), 'institution' and
+/// 'product_kind' (of the approval; '' while not approved). Each request counts at every level of its region code: the
+/// country (''), its province, city and county, so a scope reads the rows of its own region only, and a region breakdown
+/// those one level below it. A row holds the sums and the counts of its rounded delays (DelayHistogram). Read in one
+/// snapshot (see FigureSums.LoadAsync), so that a fold committing meanwhile is seen wholly or not at all.
 /// </summary>
 public static class Rollup
 {
-    /// <summary>The roll-up rows and the unfolded deltas of the scope's months and regions (aliased s), which have the same sums.</summary>
+    /// <summary>
+    /// The roll-up rows of the scope's level (@LevelLike: the scope's region, or its prefix and two characters of any kind)
+    /// and the unfolded deltas of its region (each holding a county code), aliased s, with the same sums.
+    /// </summary>
     private const string RowsAndDeltasSql = """
          FROM (SELECT breakdown, month, region_code, group_key, requested_count, requested_amount, published_count, dispatched_count,
                       accepted_count, approved_count, approved_amount, decided_count, first_loan_approved_count, credit_approved_amount,
-                      answers_due, answers_on_time, rated_count, rating_sum
+                      answers_due, answers_on_time, rated_count, rating_sum, rate_weight, rated_amount, disputed_count, disputed_amount
                FROM statistics_rollup
+               WHERE region_code LIKE @LevelLike
                UNION ALL
                SELECT breakdown, month, region_code, group_key, requested_count, requested_amount, published_count, dispatched_count,
                       accepted_count, approved_count, approved_amount, decided_count, first_loan_approved_count, credit_approved_amount,
-                      answers_due, answers_on_time, rated_count, rating_sum
-               FROM statistics_deltas) s
+                      answers_due, answers_on_time, rated_count, rating_sum, rate_weight, rated_amount, disputed_count, disputed_amount
+               FROM statistics_deltas
+               WHERE region_code LIKE @RegionLike) s
         """;
 
-    /// <summary>The scope's rows (aliased s) of one breakdown, of months @FromMonth..@ToMonth.</summary>
+    /// <summary>The rows (aliased s) of one breakdown, of months @FromMonth..@ToMonth, in the scope's industry.</summary>
     private const string WhereSql = """
-         WHERE s.breakdown = @Breakdown AND s.month >= @FromMonth AND s.month <= @ToMonth AND s.region_code LIKE @RegionLike
+         WHERE s.breakdown = @Breakdown AND s.month >= @FromMonth AND s.month <= @ToMonth
           AND (s.breakdown <> 'industry' OR s.group_key LIKE @IndustryLike)
         """;
 
@@ -47,12 +54,14 @@ public static class Rollup
                CAST(COALESCE(SUM(s.answers_due), 0) AS BIGINT) AS AnswersDue,
                CAST(COALESCE(SUM(s.answers_on_time), 0) AS BIGINT) AS AnswersOnTime,
                CAST(COALESCE(SUM(s.rated_count), 0) AS BIGINT) AS RatedCount,
-               CAST(COALESCE(SUM(s.rating_sum), 0) AS BIGINT) AS RatingSum
+               CAST(COALESCE(SUM(s.rating_sum), 0) AS BIGINT) AS RatingSum,
+               COALESCE(SUM(s.rate_weight), 0) AS RateWeight, COALESCE(SUM(s.rated_amount), 0) AS RatedAmount,
+               CAST(COALESCE(SUM(s.disputed_count), 0) AS BIGINT) AS DisputedCount, COALESCE(SUM(s.disputed_amount), 0) AS DisputedAmount
         """;
 
-    /// <summary>Each roll-up row's packed delay values, with its group key.</summary>
-    private const string PackedDelaysSql = """
-        SELECT '' AS GroupKey, s.first_answer_millihours AS FirstAnswer, s.result_millihours AS Result FROM statistics_rollup s
+    /// <summary>Each roll-up row's delay counts (DelayHistogram's stored form), with its group key.</summary>
+    private const string HistogramsSql = """
+        SELECT '' AS GroupKey, s.first_answer_delays AS FirstAnswer, s.result_delays AS Result FROM statistics_rollup s
         """;
 
     /// <summary>The unfolded deltas' delay values, each added (requested_count 1) or taken out (-1) of its group.</summary>
@@ -111,10 +120,11 @@ public static class Rollup
     {
         // Every breakdown's rows partition all requests: the summary, region and month read the fewest, 'product_kind'.
         var breakdown = by is "industry" or "institution" or "product_kind" ? by : scope.Industry.Length > 0 ? "industry" : "product_kind";
+        var keyLength = FigureSums.RegionKeyLength(scope);
         var keySql = by switch
         {
             null => FigureSums.WholeScope,
-            "region" => $"SUBSTRING(s.region_code, 1, {FigureSums.RegionKeyLength(scope)})",
+            "region" => $"SUBSTRING(s.region_code, 1, {keyLength})",
             "month" => "s.month",
             _ => "s.group_key",   // industry division, institution, product kind
         };
@@ -122,6 +132,7 @@ public static class Rollup
         var parameters = new
         {
             Breakdown = breakdown, FromMonth = first, ToMonth = last, RegionLike = scope.Region + "%", IndustryLike = scope.Industry + "%",
+            LevelLike = by == "region" ? scope.Region + new string('_', keyLength - scope.Region.Length) : scope.Region,
         };
 
         var groups = (await connection.QueryAsync<FigureSums>(
@@ -130,34 +141,28 @@ public static class Rollup
         FigureSums Group(string? key) =>
             groups.TryGetValue(key ?? "", out var group) ? group : groups[key ?? ""] = new FigureSums { GroupKey = key ?? "" };
 
-        foreach (var row in await connection.QueryAsync<PackedDelays>(Keyed(PackedDelaysSql) + WhereSql, parameters, snapshot))
+        foreach (var row in await connection.QueryAsync<StoredDelays>(Keyed(HistogramsSql) + WhereSql + " AND s.region_code LIKE @LevelLike", parameters, snapshot))
         {
             var group = Group(row.GroupKey);
-            group.Delays.FirstAnswer.AddMillihours(row.FirstAnswer);
-            group.Delays.Result.AddMillihours(row.Result);
+            group.Delays.FirstAnswer.AddStored(row.FirstAnswer);
+            group.Delays.Result.AddStored(row.Result);
         }
-        var taken = new Dictionary<string, Delays>(StringComparer.Ordinal);
         foreach (var row in await connection.QueryAsync<DeltaDelays>(
-                     Keyed(DeltaDelaysSql) + WhereSql + " AND (s.first_answer_millihours IS NOT NULL OR s.result_millihours IS NOT NULL)", parameters, snapshot))
+                     Keyed(DeltaDelaysSql) + WhereSql + " AND s.region_code LIKE @RegionLike AND (s.first_answer_millihours IS NOT NULL OR s.result_millihours IS NOT NULL)",
+                     parameters, snapshot))
         {
-            var delays = row.Sign > 0 ? Group(row.GroupKey).Delays : taken.TryGetValue(row.GroupKey ?? "", out var t) ? t : taken[row.GroupKey ?? ""] = new Delays();
-            if (row.FirstAnswer is { } firstAnswer) delays.FirstAnswer.Add(firstAnswer / 1000.0);
-            if (row.Result is { } result) delays.Result.Add(result / 1000.0);
-        }
-        // Taken out after all is in: a value may be added by a delta and taken out by a later one, or folded already.
-        foreach (var (key, delays) in taken)
-        {
-            Group(key).Delays.FirstAnswer.Remove(delays.FirstAnswer);
-            Group(key).Delays.Result.Remove(delays.Result);
+            var delays = Group(row.GroupKey).Delays;
+            if (row.FirstAnswer is { } firstAnswer) delays.FirstAnswer.Add(firstAnswer, row.Sign);
+            if (row.Result is { } result) delays.Result.Add(result, row.Sign);
         }
         return groups;
     }
 
-    private sealed class PackedDelays
+    private sealed class StoredDelays
     {
         public string? GroupKey { get; set; }
-        public byte[]? FirstAnswer { get; set; }
-        public byte[]? Result { get; set; }
+        public string? FirstAnswer { get; set; }
+        public string? Result { get; set; }
     }
 
     private sealed class DeltaDelays

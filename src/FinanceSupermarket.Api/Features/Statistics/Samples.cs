@@ -1,17 +1,6 @@
-using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace FinanceSupermarket.Api.Features.Statistics;
 
-/// <summary>A group's delays from submission to first answer and to result.</summary>
-public sealed class Delays
-{
-    public Samples FirstAnswer { get; } = new();
-    public Samples Result { get; } = new();
-}
-
-/// <summary>Delays in hours, of which exact percentiles are taken.</summary>
+/// <summary>Delays in hours, of which exact percentiles are taken (an institution's answer times).</summary>
 public sealed class Samples
 {
     private double[] _values = [];
@@ -25,41 +14,6 @@ public sealed class Samples
         _values[_count++] = hours;
     }
 
-    public void AddRange(Samples other)
-    {
-        Reserve(other._count);
-        Array.Copy(other._values, 0, _values, _count, other._count);
-        _count += other._count;
-    }
-
-    /// <summary>
-    /// Delays as the rollup keeps them: thousandths of an hour (the NUMERIC(12,3) hours × 1000), packed 8 bytes a value,
-    /// big-endian. One division of two exact doubles rounds correctly, as the conversion of the decimal hours does: both
-    /// give the very same double.
-    /// </summary>
-    public void AddMillihours(ReadOnlySpan<byte> packed)
-    {
-        Reserve(packed.Length / 8);
-        for (var offset = 0; offset + 8 <= packed.Length; offset += 8)
-            _values[_count++] = BinaryPrimitives.ReadInt64BigEndian(packed[offset..]) / 1000.0;
-    }
-
-    /// <summary>Takes each of the other's values out once (the multiset difference).</summary>
-    public void Remove(Samples other)
-    {
-        if (other._count == 0 || _count == 0) return;
-        var counts = new Dictionary<double, int>(other._count);
-        for (var i = 0; i < other._count; i++) CollectionsMarshal.GetValueRefOrAddDefault(counts, other._values[i], out _)++;
-        var kept = 0;
-        for (var i = 0; i < _count; i++)
-        {
-            ref var left = ref CollectionsMarshal.GetValueRefOrNullRef(counts, _values[i]);
-            if (!Unsafe.IsNullRef(ref left) && left > 0) left--;
-            else _values[kept++] = _values[i];
-        }
-        _count = kept;
-    }
-
     private void Reserve(int more)
     {
         if (_count + more > _values.Length) Array.Resize(ref _values, Math.Max(_count + more, Math.Max(16, _values.Length * 2)));
@@ -67,8 +21,7 @@ public sealed class Samples
 
     /// <summary>
     /// The exact percentile with linear interpolation between ranks (as PostgreSQL's percentile_cont). The two ranks'
-    /// values are selected in linear time (the values are reordered, not sorted): a year of a country's delays is
-    /// hundreds of thousands of values.
+    /// values are selected in linear time (the values are reordered, not sorted).
     /// </summary>
     public double? Percentile(double fraction)
     {
