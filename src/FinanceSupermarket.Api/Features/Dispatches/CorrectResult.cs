@@ -30,7 +30,7 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
             RuleFor(x => x.Body.Rate!.Value).AnnualRate().OverridePropertyName("Rate").When(x => x.Body.Rate is not null);
             RuleFor(x => x.Body.TermMonths).NotNull().OverridePropertyName("TermMonths");
             RuleFor(x => x.Body.TermMonths!.Value).TermMonths().OverridePropertyName("TermMonths").When(x => x.Body.TermMonths is not null);
-            RuleFor(x => x.Body.Reason).NotEmpty().Text(500).OverridePropertyName("Reason").WithMessage(_ => RuleTexts.Say("CorrectionReason"));
+            RuleFor(x => x.Body.Reason).NotEmpty().WithMessage(_ => RuleTexts.Say("CorrectionReason")).Text(500).OverridePropertyName("Reason");
         }
     }
 
