@@ -50,15 +50,18 @@ public sealed class AdminConsoleTests(string provider) : PortalTestBase(provider
         await page.GetByRole(AriaRole.Link, new() { Name = "查看发出的消息" }).ClickAsync();
         await Expect(page.GetByTestId("message")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("message")).ToContainTextAsync(code);
+        // The message speaks to a bank's manager, not to a company's colleague: the institution, the role and its second factor.
+        await Expect(page.GetByTestId("message")).ToContainTextAsync("以金融机构管理员身份加入嘉善测试村镇银行");
+        await Expect(page.GetByTestId("message")).ToContainTextAsync("两步验证");
         await CheckAccessibilityAsync(page);
 
         // The manager signs in, enters the code, and is asked for a second factor before acting as the institution's manager.
         var managerPage = await NewPageAsync(Phone);
         await SignInAsync(managerPage, manager);
         await Expect(managerPage).ToHaveURLAsync(Ends("/enterprise"));
-        await managerPage.GetByText("同事已登记了企业？输入邀请码加入").ClickAsync();
+        await managerPage.GetByText("收到了邀请码？输入邀请码加入企业、金融机构或监管部门").ClickAsync();
         await managerPage.GetByLabel("邀请码").FillAsync(code);
-        await managerPage.GetByRole(AriaRole.Button, new() { Name = "加入企业" }).ClickAsync();
+        await managerPage.GetByRole(AriaRole.Button, new() { Name = "接受邀请" }).ClickAsync();
         await Expect(managerPage).ToHaveURLAsync(Ends("/account/security?returnUrl=%2F"));
         await managerPage.GetByRole(AriaRole.Button, new() { Name = "开启两步验证" }).ClickAsync();
         var secret = (await managerPage.GetByTestId("mfa-secret").TextContentAsync())!.Replace(" ", "");
@@ -108,10 +111,17 @@ public sealed class AdminConsoleTests(string provider) : PortalTestBase(provider
 
         // A lost phone: the second factor is reset, and signing in asks for no code until a new one is set up.
         await page.GotoAsync($"/admin/people?q={Uri.EscapeDataString(careful)}");
+        var stale = await page.Context.NewPageAsync();
+        await stale.GotoAsync(page.Url);
         await page.GetByRole(AriaRole.Button, new() { Name = $"重置两步验证：{careful}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"已重置 {careful} 的两步验证");
         await Expect(page.GetByTestId("person")).ToContainTextAsync("未开启");
         await Host.SignInAsync(careful);
+
+        // A tab opened before the reset: its button gets the handler's refusal in words, not a bare 400.
+        await stale.GetByRole(AriaRole.Button, new() { Name = $"重置两步验证：{careful}" }).ClickAsync();
+        await Expect(stale.GetByRole(AriaRole.Alert)).ToHaveTextAsync("此人未开启两步验证，无需重置。");
+        await Expect(stale.GetByTestId("person")).ToContainTextAsync("未开启");
     }
 
     [Test]
@@ -136,12 +146,22 @@ public sealed class AdminConsoleTests(string provider) : PortalTestBase(provider
         await page.GetByLabel("统一社会信用代码").FillAsync(creditCode);
         await page.GetByLabel("原因").FillAsync("再次列入");
         await page.GetByRole(AriaRole.Button, new() { Name = "列入名单" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This credit code is already on the blacklist.");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("该统一社会信用代码已在黑名单中。");
 
+        var stale = await page.Context.NewPageAsync();
+        await stale.GotoAsync("/admin/blacklist");
         await page.GetByRole(AriaRole.Button, new() { Name = $"将 {creditCode} 移出黑名单" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"已将 {creditCode} 移出黑名单。");
         await Expect(page.GetByTestId("blacklist-entry")).ToHaveCountAsync(0);
         (await (await Admin.GetAsync("/api/v1/admin/blacklist").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync()).AsArray().Count.ShouldBe(0);
+
+        // A tab opened before the entry was lifted: its row is gone, and its button gets the handler's answer (no such entry:
+        // the friendly page), not a bare 400.
+        var answer = await stale.RunAndWaitForResponseAsync(
+            () => stale.GetByRole(AriaRole.Button, new() { Name = $"将 {creditCode} 移出黑名单" }).ClickAsync(),
+            response => response.Request.Method == "POST");
+        answer.Status.ShouldNotBe(400);
+        await Expect(stale.Locator("h1")).ToHaveTextAsync("页面不存在");
     }
 
     [Test]

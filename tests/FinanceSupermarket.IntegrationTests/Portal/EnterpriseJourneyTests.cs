@@ -159,9 +159,9 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
 
         var colleague = await NewPageAsync(Phone);
         await SignUpAsync(colleague, colleagueLogin);
-        await colleague.GetByText("同事已登记了企业？输入邀请码加入").ClickAsync();
+        await colleague.GetByText("收到了邀请码？输入邀请码加入企业、金融机构或监管部门").ClickAsync();
         await colleague.GetByLabel("邀请码").FillAsync(code);
-        await colleague.GetByRole(AriaRole.Button, new() { Name = "加入企业" }).ClickAsync();
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "接受邀请" }).ClickAsync();
         await Expect(colleague.Locator("h1")).ToHaveTextAsync("我的融资需求");
 
         // The colleague posts a need for the enterprise and withdraws it: both see it cancelled.

@@ -25,6 +25,7 @@ public sealed class RegulatorCockpitTests(string provider) : PortalTestBase(prov
     private const string Pinghu = "330482";
     private const string Haiyan = "330424";
     private const string Haining = "330481";
+    private const string Nanhu = "330402";
 
     private readonly List<string> _consoleErrors = [];
 
@@ -127,9 +128,35 @@ public sealed class RegulatorCockpitTests(string provider) : PortalTestBase(prov
         await Expect(page.GetByTestId("approved-amount")).ToHaveTextAsync("0");
         await Expect(page.GetByText("所选期间和地区没有融资需求。")).ToHaveCountAsync(5);
 
-        // A date that is none is named beside its field, as the shelves' numbers are.
+        // A date that is none is named beside its field, as the shelves' numbers are; so is a period that ends before it begins, in Chinese.
         await page.GotoAsync("/regulator?from=2026-13-01");
         await Expect(page.Locator("#from-error")).ToHaveTextAsync("请输入日期（年-月-日）。");
+        await page.GotoAsync("/regulator?from=2026-03-01&to=2026-02-01");
+        await Expect(page.Locator("#to-error")).ToHaveTextAsync("不能早于开始日期。");
+    }
+
+    [Test]
+    public async Task The_league_table_gives_each_institution_its_own_on_time_answer_rate_as_the_API_does()
+    {
+        var body = InstitutionBody(Nanhu);
+        body["name"] = "南湖准时率测试银行";
+        var institution = (string)(await (await Admin.PostJsonAsync("/api/v1/institutions", body).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync())["id"]!;
+        await ListProductAsync(institution);
+        // One need answered in time and approved; another answered after its deadline (one working day) and declined.
+        var onTime = await AcceptedDispatchAsync(await RegisterEnterpriseAsync(Nanhu), institution);
+        await ApproveAsync(institution, onTime, 500_000m);
+        var late = await PendingDispatchAsync(await RegisterEnterpriseAsync(Nanhu), institution);
+        Host.Clock.Advance(TimeSpan.FromDays(4));
+        await InstitutionClient(institution).PostJsonAsync($"/api/v1/dispatches/{late}/decline", new { reasonCode = "capacity", reason = "本月额度已满" })
+            .ShouldBe(HttpStatusCode.OK);
+
+        // Its rate is over both of its answers, not only over the answers given on the need it approved.
+        var groups = (await (await RegulatorClient("33").GetAsync("/api/v1/statistics/breakdown?by=institution").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["groups"]!.AsArray();
+        var rate = (double?)groups.Single(group => (string)group!["key"]! == institution)!["figures"]!["onTimeAnswerRate"];
+        rate.ShouldBe(0.5);
+        var page = await AnalystPageAsync();
+        var row = page.GetByTestId("table-institution").Locator("tbody tr", new() { HasText = "南湖准时率测试银行" });
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(CockpitFormat.Percent(rate));
     }
 
     [Test]
@@ -182,11 +209,32 @@ public sealed class RegulatorCockpitTests(string provider) : PortalTestBase(prov
         await CheckAccessibilityAsync(page);
         await ScreenshotAsync(page, "regulator-request");
 
+        // The list follows the cockpit's period and region, as the API's list and file for the same filter do.
+        var timeline = page.Url;
+        var inHaining = await OverdueAsync($"region={Haining}");
+        inHaining.ShouldContain(dispatch);
+        (await OverdueAsync($"region={Jiashan}")).ShouldNotContain(dispatch);
+        (await OverdueAsync("from=2026-01-01&to=2026-01-31")).ShouldBeEmpty();
+        await page.GotoAsync($"/regulator?region={Haining}");
+        await page.GetByTestId("overdue-count").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/regulator/overdue\\?from=.*region={Haining}"));
+        await Expect(page.GetByTestId("overdue-total")).ToHaveTextAsync($"共 {inHaining.Count} 笔逾期派单");
+        await Expect(page.GetByTestId("overdue-scope")).ToContainTextAsync("海宁市");
+        using (var stream = new MemoryStream(await DownloadAsync(page, "导出 CSV：督导清单")))
+            stream.Query(useHeaderRow: true, excelType: ExcelType.CSV).Cast<IDictionary<string, object>>()
+                .Select(line => Convert.ToString(line["派单编号"])).ShouldBe(inHaining, ignoreOrder: true);
+        await page.GotoAsync($"/regulator/overdue?region={Jiashan}");
+        await Expect(page.GetByTestId("overdue-total")).ToHaveTextAsync($"共 {(await OverdueAsync($"region={Jiashan}")).Count} 笔逾期派单");
+        var other = await page.Context.APIRequest.GetAsync($"/regulator/export/overdue?format=csv&region={Jiashan}");
+        (await other.TextAsync()).ShouldNotContain(dispatch);
+        (await page.GotoAsync("/regulator/overdue?region=32"))!.Status.ShouldBe(403);
+        (await page.Context.APIRequest.GetAsync("/regulator/export/overdue?format=csv&region=32")).Status.ShouldBe(403);
+
         var phone = await AnalystPageAsync(Phone);
         await phone.GotoAsync("/regulator/overdue");
         await Expect(phone.GetByTestId("table-overdue")).ToBeVisibleAsync();
         await ScreenshotAsync(phone, "regulator-overdue");
-        await phone.GotoAsync(page.Url);
+        await phone.GotoAsync(timeline);
         await ScreenshotAsync(phone, "regulator-request");
     }
 
@@ -212,6 +260,11 @@ public sealed class RegulatorCockpitTests(string provider) : PortalTestBase(prov
         await Expect(page).ToHaveURLAsync(new Regex("/regulator$"));
         return page;
     }
+
+    /// <summary>The ids of the API's 督导 list (all of it) for a query string.</summary>
+    private async Task<List<string>> OverdueAsync(string query) =>
+        (await (await RegulatorClient("33").GetAsync($"/api/v1/statistics/overdue?pageSize=200&{query}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["items"]!
+        .AsArray().Select(item => (string)item!["id"]!).ToList();
 
     /// <summary>The page's target table and key figures are the summary API's for the same query string; returns the summary.</summary>
     private async Task<JsonNode> ExpectTheApiFiguresAsync(IPage page, string query)

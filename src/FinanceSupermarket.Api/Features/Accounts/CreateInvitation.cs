@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Validation;
@@ -45,7 +46,7 @@ public sealed record CreateInvitation([property: Required] MembershipKind? Organ
         {
             var kind = command.OrganisationKind!.Value;
             user.RequireSteward(kind, command.OrganisationId);
-            await Organisations.RequireExistsAsync(unit, kind, command.OrganisationId);
+            var organisation = await Organisations.NameAsync(unit, kind, command.OrganisationId);
             var now = clock.GetUtcNow();
             var code = Secrets.NewCode(12);
             var created = new Created(Guid.CreateVersion7().ToString(), code, now + options.Value.InvitationLifetime);
@@ -56,13 +57,38 @@ public sealed record CreateInvitation([property: Required] MembershipKind? Organ
                 Login = login, InvitedBy = user.PersonId ?? "platform", Now = now, created.ExpiresAt,
             });
             if (login is not null)
-                await messages.SendAsync(new OutgoingMessage(login, "金融超市邀请 / Invitation to Finance Supermarket",
-                    $"{user.Name ?? "金融超市"} 邀请您加入 {user.Organisation}（{EnumText.ToText(command.Role!.Value)}）。注册或登录后输入邀请码 {code}，{created.ExpiresAt:yyyy-MM-dd} 前有效。" +
-                    $" You are invited; sign up or sign in and enter the invitation code {code} before {created.ExpiresAt:yyyy-MM-dd}."), now);
+                await messages.SendAsync(Invitation(login, user.Name, organisation, command.Role!.Value, code, created.ExpiresAt), now);
             await SecurityEvents.RecordAsync(unit, now, SecurityEvents.InvitationCreated, user.PersonId, login, user.ClientAddress,
                 $"{EnumText.ToText(kind)} {command.OrganisationId} as {EnumText.ToText(command.Role!.Value)}");
             return created;
         }
+    }
+
+    /// <summary>
+    /// The invitation as its recipient reads it: into which organisation, as what (its role's work in a sentence), the code
+    /// and its last day (Asia/Shanghai); a role that signs in with a second factor is told so before its first sign-in.
+    /// </summary>
+    public static OutgoingMessage Invitation(string login, string? inviter, string organisation, MembershipRole role, string code, DateTimeOffset expiresAt)
+    {
+        var (roleName, work, roleNameEn, workEn) = role switch
+        {
+            MembershipRole.Owner => ("企业管理员", "管理企业信息、人员和融资需求", "owner of the company", "look after the company's profile, people and financing needs"),
+            MembershipRole.Member => ("企业成员", "代表企业发布和跟进融资需求", "member of the company", "post and follow up financing needs for the company"),
+            MembershipRole.Manager => ("金融机构管理员", "管理本机构的产品、人员、系统对接和服务指标，并处理派单", "manager of the financial institution",
+                "look after the institution's products, staff, system integration and service figures, and answer dispatched needs"),
+            MembershipRole.Officer => ("金融机构信贷员", "在工作台接收派单、按时限答复企业的融资需求并反馈审批结果", "loan officer of the financial institution",
+                "receive dispatched needs in the workbench, answer them within the deadline and post the results"),
+            MembershipRole.Analyst => ("监管分析员", "在监管驾驶舱查看辖区的撮合统计和督导清单", "analyst of the regulator office",
+                "follow the region's matchmaking figures and overdue list in the regulator's cockpit"),
+            _ => ("平台管理员", "管理平台的机构、监管部门、人员和配置", "administrator of the platform", "look after the platform's institutions, regulator offices, people and settings"),
+        };
+        var day = expiresAt.PlatformDay();
+        var secondFactor = Membership.NeedsMfa(role);
+        return new OutgoingMessage(login, $"金融超市邀请：{organisation}{roleName} / Invitation to Finance Supermarket",
+            $"{inviter ?? "金融超市"} 邀请您以{roleName}身份加入{organisation}，{work}。注册或登录金融超市后，输入邀请码 {code}（{day:yyyy-MM-dd} 前有效）。" +
+            (secondFactor ? "该角色须以动态验证码（两步验证）登录：接受邀请后请按页面提示用身份验证器应用完成设置。" : "") +
+            $" You are invited to join {organisation} as {roleNameEn}, to {workEn}. Sign up or sign in to Finance Supermarket and enter the invitation code {code} by {day:yyyy-MM-dd}." +
+            (secondFactor ? " This role signs in with a second factor: after accepting, set up an authenticator app as the page asks." : ""));
     }
 
     public static void Map(RouteGroupBuilder group) =>

@@ -8,9 +8,12 @@ namespace FinanceSupermarket.Api.Features.Accounts;
 /// <summary>Who looks after an organisation's people: its enterprise owner or institution manager, and the platform's admins.</summary>
 public static class Organisations
 {
-    private const string EnterpriseExistsSql = "SELECT COUNT(*) FROM enterprises WHERE id = @Id";
-    private const string InstitutionExistsSql = "SELECT COUNT(*) FROM institutions WHERE id = @Id";
-    private const string OfficeExistsSql = "SELECT COUNT(*) FROM regulator_offices WHERE id = @Id";
+    private const string EnterpriseNameSql = "SELECT name FROM enterprises WHERE id = @Id";
+    private const string InstitutionNameSql = "SELECT name FROM institutions WHERE id = @Id";
+    private const string OfficeNameSql = "SELECT name FROM regulator_offices WHERE id = @Id";
+
+    /// <summary>How an invitation names the platform itself (its admins' organisation).</summary>
+    public const string PlatformName = "金融超市平台";
 
     /// <summary>
     /// Throws unless the caller may invite to and remove people from the organisation: 404 for another tenant's
@@ -31,16 +34,19 @@ public static class Organisations
             throw new ForbiddenException($"Only the organisation's {EnumText.ToText(steward)} (or an admin) manages its people.");
     }
 
-    public static async Task RequireExistsAsync(UnitOfWork unit, MembershipKind kind, string organisationId)
+    /// <summary>The organisation's name (an invitation says what it invites into); 404 when there is no such organisation.</summary>
+    public static async Task<string> NameAsync(UnitOfWork unit, MembershipKind kind, string organisationId)
     {
         var sql = kind switch
         {
-            MembershipKind.Enterprise => EnterpriseExistsSql,
-            MembershipKind.Institution => InstitutionExistsSql,
-            MembershipKind.Regulator => OfficeExistsSql,
+            MembershipKind.Enterprise => EnterpriseNameSql,
+            MembershipKind.Institution => InstitutionNameSql,
+            MembershipKind.Regulator => OfficeNameSql,
             _ => null,
         };
-        var exists = sql is null ? organisationId == Memberships.PlatformOrganisation : await unit.ExecuteScalarAsync<long>(sql, new { Id = organisationId }) > 0;
-        if (!exists) throw new NotFoundException("The organisation");
+        var name = sql is null
+            ? organisationId == Memberships.PlatformOrganisation ? PlatformName : null
+            : await unit.QuerySingleOrDefaultAsync<string>(sql, new { Id = organisationId });
+        return name ?? throw new NotFoundException("The organisation");
     }
 }

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using Mediator;
 
@@ -31,7 +32,7 @@ public sealed record RemoveMembership(string Id) : Mediator.ICommand
             user.RequireSteward(kind, membership.OrganisationId);
             if (membership.Role is "owner" or "manager"
                 && await unit.ExecuteScalarAsync<long>(StewardsSql, new { membership.Kind, membership.OrganisationId, membership.Role }) <= 1)
-                throw new ConflictException($"This is the organisation's last {membership.Role}: invite another first.");
+                throw new ConflictException(RuleTexts.Say("LastSteward", membership.Role));
             var now = clock.GetUtcNow();
             await unit.ExecuteAsync(RemoveSql, new { command.Id, Now = now });
             await sessions.RevokeAllOfMembershipAsync(command.Id, "membership removed", now);

@@ -54,7 +54,7 @@ public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] str
             }
             catch (Exception exception) when (unit.Dialect.IsUniqueViolation(exception))
             {
-                throw new ConflictException("This credit code is already on the blacklist.");
+                throw new ConflictException(RuleTexts.Say("AlreadyBlacklisted"));
             }
         }
     }

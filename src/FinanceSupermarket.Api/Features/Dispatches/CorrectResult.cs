@@ -30,7 +30,7 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
             RuleFor(x => x.Body.Rate!.Value).AnnualRate().OverridePropertyName("Rate").When(x => x.Body.Rate is not null);
             RuleFor(x => x.Body.TermMonths).NotNull().OverridePropertyName("TermMonths");
             RuleFor(x => x.Body.TermMonths!.Value).TermMonths().OverridePropertyName("TermMonths").When(x => x.Body.TermMonths is not null);
-            RuleFor(x => x.Body.Reason).NotEmpty().Text(500).OverridePropertyName("Reason").WithMessage("Say why the result is corrected.");
+            RuleFor(x => x.Body.Reason).NotEmpty().WithMessage(_ => RuleTexts.Say("CorrectionReason")).Text(500).OverridePropertyName("Reason");
         }
     }
 
@@ -43,7 +43,7 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
             var dispatch = await OwnDispatch.LoadAsync(unit, command.Id, institutionId);
             if (dispatch.Outcome != EnumText.ToText(FeedbackOutcome.Approved) || dispatch.PostedTerms is not { } old
                 || dispatch.RequestStatus != EnumText.ToText(RequestStatus.Resolved))
-                throw new ConflictException("Only an approval that resolved its request can be corrected.");
+                throw new ConflictException(RuleTexts.Say("CorrectOnlyApproval"));
             var terms = new ApprovedTerms(command.Body.Amount!.Value, command.Body.Rate!.Value, command.Body.TermMonths!.Value);
             dispatch.RequireWithinReason(terms);
 
@@ -57,7 +57,7 @@ public sealed record CorrectResult(string Id, CorrectionBody Body) : Mediator.IC
                 Approval = new Approval(terms.Amount, terms.Rate, institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes),
             };
             if (!await steps.TryMoveAsync(Transitions.ResultCorrected, request, now))
-                throw new ConflictException("The request is no longer resolved; its result cannot be corrected.");
+                throw new ConflictException(RuleTexts.Say("CorrectNotResolved"));
             return Unit.Value;
         }
     }

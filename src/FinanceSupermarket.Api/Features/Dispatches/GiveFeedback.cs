@@ -91,7 +91,7 @@ public sealed record GiveFeedback(string Id, FeedbackBody Body) : Mediator.IComm
                 Approval = new Approval(terms.Amount, terms.Rate, institutionId, dispatch.ProductKind, dispatch.ProductGuaranteeModes),
             };
             if (!await steps.TryMoveAsync(Transitions.Resolved, request, now))
-                throw new ConflictException($"The request is already {dispatch.RequestStatus}; an approval can no longer resolve it.");
+                throw new ConflictException(RuleTexts.Say("RequestNoLongerOpen", dispatch.RequestStatus));
             await steps.MoveOpenDispatchesAsync(Transitions.Superseded, request, except: command.Id, now);
             return Unit.Value;
         }

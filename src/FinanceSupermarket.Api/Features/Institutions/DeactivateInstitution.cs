@@ -41,7 +41,7 @@ public sealed record DeactivateInstitution(string Id, string Reason) : Mediator.
             if (await unit.ExecuteAsync(DeactivateSql, new { command.Id, Now = now }) == 0)
                 throw await unit.ExecuteScalarAsync<long>(ExistsSql, new { command.Id }) == 0
                     ? new NotFoundException("The institution")
-                    : new ConflictException("The institution is deactivated already.");
+                    : new ConflictException(RuleTexts.Say("InstitutionDeactivatedAlready"));
             foreach (var product in await unit.QueryAsync<string>(ListedSql, new { command.Id }))
             {
                 await unit.ExecuteAsync(DelistSql, new { ProductId = product, Now = now });

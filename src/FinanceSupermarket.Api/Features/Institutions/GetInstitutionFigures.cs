@@ -3,6 +3,7 @@ using FinanceSupermarket.Api.Features.Statistics;
 using FinanceSupermarket.Api.Infrastructure;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Database;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain.Calendar;
 using FluentValidation;
 using Mediator;
@@ -31,7 +32,7 @@ public sealed record GetInstitutionFigures(string InstitutionId, DateOnly? From,
     public sealed class Validator : AbstractValidator<GetInstitutionFigures>
     {
         public Validator() =>
-            RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From).When(x => x.From is not null && x.To is not null).WithMessage("Must not be before from.");
+            RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From).When(x => x.From is not null && x.To is not null).WithMessage(_ => RuleTexts.Say("NotBeforeFrom"));
     }
 
     public sealed class Handler(Db db, CurrentUser user, TimeProvider clock) : IQueryHandler<GetInstitutionFigures, View>

@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ public sealed record RotateWebhookSecret(string InstitutionId) : Mediator.IComma
             user.RequireOwnOrAdmin(command.InstitutionId);
             var now = clock.GetUtcNow();
             if ((await InstitutionWebhook.ReadAsync(unit, command.InstitutionId)).Url is null)
-                throw new ConflictException("The institution has no webhook: set its URL first (PUT …/webhook), which makes its first secret.");
+                throw new ConflictException(RuleTexts.Say("WebhookNoneToRotate"));
             var secret = WebhookSignature.NewSecret();
             var until = now + options.Value.SecretOverlap;
             await InstitutionWebhook.ReplaceSecretAsync(unit, secrets, command.InstitutionId, secret, until);

@@ -2,6 +2,7 @@ using FinanceSupermarket.Api.Features.Notifications;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.Http;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using Mediator;
 
 namespace FinanceSupermarket.Api.Features.Institutions;
@@ -20,7 +21,7 @@ public sealed record SendTestWebhook(string InstitutionId) : Mediator.ICommand<S
         {
             user.RequireOwnOrAdmin(command.InstitutionId);
             if ((await InstitutionWebhook.ReadAsync(unit, command.InstitutionId)).Url is null)
-                throw new ConflictException("The institution has no webhook to test: set its URL first (PUT …/webhook).");
+                throw new ConflictException(RuleTexts.Say("WebhookNoneToTest"));
             var id = await WebhookDeliveries.StoreAsync(unit, command.InstitutionId, WebhookDeliveries.TestEvent, null,
                 "测试消息 / A test delivery: the webhook works when this arrives with a signature that verifies.", null, clock.GetUtcNow());
             return new Result(id);

@@ -1,6 +1,7 @@
 using FinanceSupermarket.Api.Infrastructure.Auth;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Api.Infrastructure.Http;
+using FinanceSupermarket.Api.Infrastructure.Validation;
 using FinanceSupermarket.Domain;
 using Mediator;
 
@@ -23,7 +24,7 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
             {
                 command.Id, Delisted = EnumText.ToText(ProductStatus.Delisted), Listed = EnumText.ToText(ProductStatus.Listed), Now = clock.GetUtcNow(),
             });
-            if (delisted == 0) throw new ConflictException($"The product is already {status}.");
+            if (delisted == 0) throw new ConflictException(RuleTexts.Say("ProductNotListed", status));
             await ProductStore.StampCatalogVersionAsync(unit, command.Id);
             await unit.RecordAsync(clock.GetUtcNow(), "product", command.Id, "delisted");
             return Unit.Value;

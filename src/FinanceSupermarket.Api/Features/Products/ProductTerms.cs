@@ -26,11 +26,11 @@ public sealed record ProductTerms(
             RuleFor(x => x.Name).Name();
             RuleFor(x => x.Kind).NotNull().WithMessage($"Must be one of {string.Join(", ", EnumText.AllTexts<ProductKind>())}.");
             RuleFor(x => x.MinAmount).Money();
-            RuleFor(x => x.MaxAmount).Money().GreaterThanOrEqualTo(x => x.MinAmount).WithMessage("Must be at least minAmount.");
+            RuleFor(x => x.MaxAmount).Money().GreaterThanOrEqualTo(x => x.MinAmount).WithMessage(_ => RuleTexts.Say("AtLeastMinAmount"));
             RuleFor(x => x.MinTermMonths).TermMonths();
-            RuleFor(x => x.MaxTermMonths).TermMonths().GreaterThanOrEqualTo(x => x.MinTermMonths).WithMessage("Must be at least minTermMonths.");
+            RuleFor(x => x.MaxTermMonths).TermMonths().GreaterThanOrEqualTo(x => x.MinTermMonths).WithMessage(_ => RuleTexts.Say("AtLeastMinTerm"));
             RuleFor(x => x.MinRate).AnnualRate();
-            RuleFor(x => x.MaxRate).AnnualRate().GreaterThanOrEqualTo(x => x.MinRate).WithMessage("Must be at least minRate.");
+            RuleFor(x => x.MaxRate).AnnualRate().GreaterThanOrEqualTo(x => x.MinRate).WithMessage(_ => RuleTexts.Say("AtLeastMinRate"));
             RuleFor(x => x.GuaranteeModes).NotEmpty().DistinctList(4);
             RuleFor(x => x.RegionCodes!).DistinctList(50).When(x => x.RegionCodes is not null);
             RuleForEach(x => x.RegionCodes).RegionPrefix(codes);
@@ -41,7 +41,7 @@ public sealed record ProductTerms(
             RuleFor(x => x.PolicySupport!).DistinctList(3).When(x => x.PolicySupport is not null);
             RuleFor(x => x.MinYearsInBusiness).InclusiveBetween(0, 50);
             RuleFor(x => x.FirstLoanFriendly).NotNull();
-            RuleFor(x => x.ApprovalDays).InclusiveBetween(1, 90).WithMessage("Must be 1 to 90 working days.");
+            RuleFor(x => x.ApprovalDays).InclusiveBetween(1, 90).WithMessage(_ => RuleTexts.Say("ApprovalDays"));
             RuleFor(x => x.Description).Text(2000);
         }
     }

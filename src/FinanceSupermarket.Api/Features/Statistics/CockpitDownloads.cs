@@ -18,22 +18,20 @@ public static class CockpitDownloads
     {
         var group = app.MapGroup("").RequireAuthorization(AuthModule.Policies.Regulator).ExcludeFromDescription();
         group.MapGet(StatisticsPath, (HttpContext http, IMediator mediator, string? format, string? by) =>
-        {
-            var filter = CockpitFilter.Of(http.Request.Query);
-            var (from, to) = filter.Dates(out var notDates);
-            return notDates.Count > 0
-                ? Task.FromResult<IResult>(TypedResults.BadRequest())
-                : DownloadAsync(mediator.Send(new ExportStatistics(format, by, from, to, filter.Region, null), http.RequestAborted));
-        });
+            DownloadAsync(http, (filter, from, to) => mediator.Send(new ExportStatistics(format, by, from, to, filter.Region, null), http.RequestAborted)));
         group.MapGet(OverduePath, (HttpContext http, IMediator mediator, string? format) =>
-            DownloadAsync(mediator.Send(new ExportOverdue(format), http.RequestAborted)));
+            DownloadAsync(http, (filter, from, to) => mediator.Send(new ExportOverdue(format, from, to, filter.Region), http.RequestAborted)));
     }
 
-    private static async Task<IResult> DownloadAsync(ValueTask<ExportFile> export)
+    /// <summary>The file of the cockpit's filter in the link's query string (a date that is none is a 400, as the API's).</summary>
+    private static async Task<IResult> DownloadAsync(HttpContext http, Func<CockpitFilter, DateOnly?, DateOnly?, ValueTask<ExportFile>> export)
     {
+        var filter = CockpitFilter.Of(http.Request.Query);
+        var (from, to) = filter.Dates(out var notDates);
+        if (notDates.Count > 0) return TypedResults.BadRequest();
         try
         {
-            return Sheets.Download(await export);
+            return Sheets.Download(await export(filter, from, to));
         }
         catch (ValidationException)
         {

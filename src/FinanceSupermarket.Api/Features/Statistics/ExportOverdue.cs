@@ -8,7 +8,7 @@ namespace FinanceSupermarket.Api.Features.Statistics;
 /// The whole 督导 list as a file (CSV or Excel), read through the list itself (<see cref="ListOverdue"/>) page by page, so
 /// that the file holds exactly the dispatches the list shows; times in Asia/Shanghai, as the regulator reads them.
 /// </summary>
-public sealed record ExportOverdue(string? Format) : IQuery<ExportFile>
+public sealed record ExportOverdue(string? Format, DateOnly? From = null, DateOnly? To = null, string? Region = null, string? Industry = null) : IQuery<ExportFile>
 {
     public sealed class Validator : AbstractValidator<ExportOverdue>
     {
@@ -33,7 +33,7 @@ public sealed record ExportOverdue(string? Format) : IQuery<ExportFile>
             var rows = new List<object?[]>();
             for (var page = 1; ; page++)
             {
-                var batch = await mediator.Send(new ListOverdue(page, PageSize), cancellationToken);
+                var batch = await mediator.Send(new ListOverdue(page, PageSize, query.From, query.To, query.Region, query.Industry), cancellationToken);
                 rows.AddRange(batch.Items.Select(Cells));
                 if (batch.Items.Count < PageSize || rows.Count >= batch.Total) break;
             }
@@ -51,6 +51,6 @@ public sealed record ExportOverdue(string? Format) : IQuery<ExportFile>
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/overdue/export", async ([AsParameters] ExportOverdue query, IMediator mediator, CancellationToken ct) => Sheets.Download(await mediator.Send(query, ct)))
             .Produces<byte[]>(StatusCodes.Status200OK, Sheets.CsvType, Sheets.XlsxType)
-            .WithDescription("The whole 督导 list of the regulator's region as a CSV (UTF-8 with a byte order mark) or Excel file, with Chinese headings, names beside ids and times in Asia/Shanghai.")
+            .WithDescription("The whole 督导 list of the regulator's region (filtered as the list is) as a CSV (UTF-8 with a byte order mark) or Excel file, with Chinese headings, names beside ids and times in Asia/Shanghai.")
             .WithSummary("The overdue dispatches (督导 list) as CSV or Excel");
 }

@@ -27,6 +27,18 @@ public class FigureSums
         FROM financing_requests r
         """;
 
+    /// <summary>
+    /// Each institution's own answers (贷款申请限时答复制) to the scope's requests, over its dispatches: those answered or whose
+    /// deadline passed unanswered, and those answered in time — as the institution's own figures count them (GetInstitutionFigures).
+    /// </summary>
+    public const string InstitutionAnswersSql = """
+        SELECT d.institution_id AS GroupKey,
+               SUM(CASE WHEN d.answered_at IS NOT NULL OR d.status = 'overdue' THEN 1 ELSE 0 END) AS AnswersDue,
+               SUM(CASE WHEN d.answered_on_time = @True THEN 1 ELSE 0 END) AS AnswersOnTime
+        FROM dispatches d
+        JOIN financing_requests r ON r.id = d.request_id
+        """;
+
     /// <summary>The delays whose median and 90th percentile are reported, per group.</summary>
     public const string DelaysSql = """
         SELECT '' AS GroupKey, r.hours_to_first_answer AS HoursToFirstAnswer, r.hours_to_result AS HoursToResult
@@ -153,6 +165,7 @@ public class FigureSums
             groups = await LoadRowsAsync(connection, snapshot, scope, keySql);
         }
 
+        if (by == "institution") await UseInstitutionAnswersAsync(connection, snapshot, scope, groups);
         await snapshot.CommitAsync();
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
         // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
@@ -199,6 +212,24 @@ public class FigureSums
             if (row.HoursToResult is { } result) group.Delays.Result.Add(result);
         }
         return sums;
+    }
+
+    /// <summary>
+    /// An institution's group counts the requests its approvals resolved, but its on-time answer rate is its own over all it
+    /// was dispatched of the scope's requests, approved or not (an institution is ranked by how it answers, not only by the
+    /// answers given on the requests it won). The group of requests no approval resolved belongs to no institution: no rate.
+    /// </summary>
+    private static async Task UseInstitutionAnswersAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope, Dictionary<string, FigureSums> groups)
+    {
+        var parameters = new DynamicParameters(scope.Parameters);
+        parameters.Add("True", true);
+        var answers = (await connection.QueryAsync<FigureSums>(InstitutionAnswersSql + StatisticsScope.WhereSql + " GROUP BY d.institution_id", parameters, snapshot))
+            .ToDictionary(row => row.GroupKey);
+        foreach (var group in groups.Values)
+        {
+            var own = answers.GetValueOrDefault(group.GroupKey);
+            (group.AnswersDue, group.AnswersOnTime) = (own?.AnswersDue ?? 0, own?.AnswersOnTime ?? 0);
+        }
     }
 
     private static string Keyed(string sql, string groupKeySql) => sql.Replace("SELECT '' AS GroupKey", $"SELECT {groupKeySql} AS GroupKey");

@@ -46,11 +46,11 @@ public class StatisticsFilterValidator<T> : AbstractValidator<T> where T : IStat
     {
         RuleFor(x => x.Region!).RegionPrefix(codes).When(x => !string.IsNullOrEmpty(x.Region));
         RuleFor(x => x.Industry!).IndustryCode(codes).When(x => !string.IsNullOrEmpty(x.Industry));
-        RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From).When(x => x.From is not null && x.To is not null).WithMessage("Must not be before from.");
+        RuleFor(x => x.To).GreaterThanOrEqualTo(x => x.From).When(x => x.From is not null && x.To is not null).WithMessage(_ => RuleTexts.Say("NotBeforeFrom"));
         // Figures exist from the platform's start up to today; a period may reach to the end of next year (a plan's year), no further.
         RuleFor(x => x.From).Must(date => date is null || (date.Value.Year >= 2000 && date.Value.Year <= clock.PlatformToday().Year + 1))
-            .WithMessage("Must be a date from 2000 to the end of next year.");
+            .WithMessage(_ => RuleTexts.Say("DateInRange"));
         RuleFor(x => x.To).Must(date => date is null || (date.Value.Year >= 2000 && date.Value.Year <= clock.PlatformToday().Year + 1))
-            .WithMessage("Must be a date from 2000 to the end of next year.");
+            .WithMessage(_ => RuleTexts.Say("DateInRange"));
     }
 }

@@ -23,7 +23,7 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
             RuleFor(x => x.RegionCode).RegionPrefix(codes);
             // Plans set targets a few years ahead (seed 002's annex: three years); ten years ahead is generous, beyond is a typing mistake.
             RuleFor(x => x.Year).Must(year => year >= 2000 && year <= clock.PlatformToday().Year + 10)
-                .WithMessage("Must be a year from 2000 to ten years from now.");
+                .WithMessage(_ => RuleTexts.Say("TargetYear"));
             RuleFor(x => x.ApprovedAmount).GreaterThan(0).LessThanOrEqualTo(10_000_000_000_000m).PrecisionScale(18, 2, true);
             RuleFor(x => x.ApprovedCount).InclusiveBetween(1, 100_000_000);
         }

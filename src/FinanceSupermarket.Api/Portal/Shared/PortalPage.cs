@@ -31,6 +31,17 @@ public abstract class PortalPage : ComponentBase
         HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType && HttpContext.Request.Form["_handler"] == formName;
 
     /// <summary>
+    /// The id in the name of the row form this request posts (<paramref name="prefix"/> followed by the id), or null. A row
+    /// that another tab removed meanwhile is no longer listed: the page renders that row's form alone for this post, so that
+    /// the step is sent and its refusal shown, where Blazor would answer a form no longer on the page with a bare 400.
+    /// </summary>
+    protected string? PostedRow(string prefix) =>
+        HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType
+        && HttpContext.Request.Form["_handler"].ToString() is { } name && name.StartsWith(prefix, StringComparison.Ordinal) && name.Length > prefix.Length
+            ? name[prefix.Length..]
+            : null;
+
+    /// <summary>
     /// The last change was made from a stale copy of its record (the version its form carried is no longer the stored
     /// one): nothing was saved, and the page says so instead of overwriting what someone else saved.
     /// </summary>
