@@ -154,9 +154,28 @@ public sealed class RegulatorCockpitTests(string provider) : PortalTestBase(prov
         var groups = (await (await RegulatorClient("33").GetAsync("/api/v1/statistics/breakdown?by=institution").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["groups"]!.AsArray();
         var rate = (double?)groups.Single(group => (string)group!["key"]! == institution)!["figures"]!["onTimeAnswerRate"];
         rate.ShouldBe(0.5);
+
+        // An institution that answered late and approved nothing has its row too: the one a regulator most needs to see.
+        var laggardBody = InstitutionBody(Nanhu);
+        laggardBody["name"] = "南湖迟答测试银行";
+        var laggard = (string)(await (await Admin.PostJsonAsync("/api/v1/institutions", laggardBody).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync())["id"]!;
+        await ListProductAsync(laggard);
+        var unanswered = await PendingDispatchAsync(await RegisterEnterpriseAsync(Nanhu), laggard);
+        Host.Clock.Advance(TimeSpan.FromDays(4));
+        await InstitutionClient(laggard).PostJsonAsync($"/api/v1/dispatches/{unanswered}/decline", new { reasonCode = "capacity", reason = "本月额度已满" })
+            .ShouldBe(HttpStatusCode.OK);
+        groups = (await (await RegulatorClient("33").GetAsync("/api/v1/statistics/breakdown?by=institution").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync())["groups"]!.AsArray();
+        var laggardFigures = groups.Single(group => (string)group!["key"]! == laggard)!["figures"]!;
+        ((double?)laggardFigures["onTimeAnswerRate"]).ShouldBe(0);
+        ((decimal)laggardFigures["approvedAmount"]!).ShouldBe(0m);
+
+        // The page gives the API's figures as they now stand.
         var page = await AnalystPageAsync();
         var row = page.GetByTestId("table-institution").Locator("tbody tr", new() { HasText = "南湖准时率测试银行" });
-        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(CockpitFormat.Percent(rate));
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(CockpitFormat.Percent(
+            (double?)groups.Single(group => (string)group!["key"]! == institution)!["figures"]!["onTimeAnswerRate"]));
+        var laggardRow = page.GetByTestId("table-institution").Locator("tbody tr", new() { HasText = "南湖迟答测试银行" });
+        await Expect(laggardRow.Locator("td").Nth(5)).ToHaveTextAsync(CockpitFormat.Percent(0));
     }
 
     [Test]

@@ -168,8 +168,9 @@ public class FigureSums
         if (by == "institution") await UseInstitutionAnswersAsync(connection, snapshot, scope, groups);
         await snapshot.CommitAsync();
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
-        // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on).
-        return groups.Values.Where(group => group.RequestedCount > 0).ToArray();
+        // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on), or, by
+        // institution, where an institution answered.
+        return groups.Values.Where(group => group.RequestedCount > 0 || group.AnswersDue > 0).ToArray();
     }
 
     /// <summary>
@@ -218,6 +219,8 @@ public class FigureSums
     /// An institution's group counts the requests its approvals resolved, but its on-time answer rate is its own over all it
     /// was dispatched of the scope's requests, approved or not (an institution is ranked by how it answers, not only by the
     /// answers given on the requests it won). The group of requests no approval resolved belongs to no institution: no rate.
+    /// An institution dispatched some of the scope's requests that approved none of them has a row of its own, with no
+    /// requests and its answers: a regulator's league table must show the institution that answered late and lent nothing.
     /// </summary>
     private static async Task UseInstitutionAnswersAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope, Dictionary<string, FigureSums> groups)
     {
@@ -225,6 +228,8 @@ public class FigureSums
         parameters.Add("True", true);
         var answers = (await connection.QueryAsync<FigureSums>(InstitutionAnswersSql + StatisticsScope.WhereSql + " GROUP BY d.institution_id", parameters, snapshot))
             .ToDictionary(row => row.GroupKey);
+        foreach (var institution in answers.Keys.Where(institution => !groups.ContainsKey(institution)))
+            groups[institution] = new FigureSums { GroupKey = institution };
         foreach (var group in groups.Values)
         {
             var own = answers.GetValueOrDefault(group.GroupKey);
