@@ -116,8 +116,10 @@ public sealed class ResilienceTests() : ApiTestBase(Providers.PostgreSql)
         }
         await doomed.DisposeAsync();
 
-        // A minute later a node comes up on the same database. The first node's queue of workflow steps (six publish jobs)
-        // died with it: the new node's supervisor finds the three submitted and the three published requests and re-drives both.
+        // A minute later a node comes up on the same database: it runs the steps the first one (an HTTP-only node, so its
+        // steps went to the shared queue) left queued — six publish jobs, three of them for requests already published —
+        // and its supervisor re-drives the rest. (A node that runs jobs keeps its steps in memory: they die with it, and
+        // the supervisor re-drives them all, as on SQLite.)
         platform.Clock.Advance(TimeSpan.FromMinutes(1));
         var restarted = platform.StartNode(NodeSettings(TimeSpan.FromSeconds(30)));
         await restarted.RunDueJobsAsync();

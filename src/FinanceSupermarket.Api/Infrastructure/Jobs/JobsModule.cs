@@ -23,11 +23,12 @@ public static class JobsModule
         // The workflow's steps (publish and dispatch, one job per request) go to this node's own in-memory queue on every
         // provider: on PostgreSQL the shared storage cost about thirty statements and eight polling transactions per job
         // (issue 13), and a step lost with its node is re-driven by the supervisor from the database anyway — the design
-        // the embedded SQLite default has always had. Recurring, scheduled and webhook jobs stay on the shared storage.
+        // the embedded SQLite default has always had. Recurring, scheduled and webhook jobs stay on the shared storage. A
+        // node that runs no jobs (HTTP only) hands its steps to the shared storage, where a job node takes them at once.
         var sharedStorage = database.Provider == DatabaseProvider.Sqlite ? SqlDialect.For(database.Provider).CreateJobStorage(connectionString) : null;
-        var stepStorage = sharedStorage ?? new InMemoryStorage();
+        var stepStorage = sharedStorage ?? (runJobs ? new InMemoryStorage() : null);
         services.AddSingleton(_ => sharedStorage ?? SqlDialect.For(database.Provider).CreateJobStorage(connectionString));
-        services.AddSingleton(new WorkflowStepStorage(stepStorage));
+        services.AddSingleton(provider => new WorkflowStepStorage(stepStorage ?? provider.GetRequiredService<JobStorage>()));
         services.AddHangfire((provider, config) => config
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -36,7 +37,8 @@ public static class JobsModule
         if (runJobs)
         {
             services.AddHangfireServer((_, server) => Configure(server, workerCount));
-            if (stepStorage != sharedStorage) services.AddHangfireServer((_, server) => Configure(server, workerCount), stepStorage);
+            if (stepStorage is not null && stepStorage != sharedStorage)
+                services.AddHangfireServer((_, server) => Configure(server, workerCount), stepStorage);
         }
 
         services.AddSingleton<JobQueue>();
@@ -70,5 +72,8 @@ public static class JobsModule
     }
 }
 
-/// <summary>The node's own queue of workflow steps (see <see cref="JobsModule.AddPlatformJobs"/>); on SQLite the one job storage.</summary>
+/// <summary>
+/// Where this node's workflow steps go (see <see cref="JobsModule.AddPlatformJobs"/>): its own in-memory queue on a node
+/// that runs jobs; the one job storage on SQLite; the shared storage on a node that runs none.
+/// </summary>
 public sealed record WorkflowStepStorage(JobStorage Storage);
