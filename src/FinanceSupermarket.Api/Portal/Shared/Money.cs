@@ -29,5 +29,9 @@ public static class Money
     /// <summary>万元 as typed into a form, in yuan exactly.</summary>
     public static decimal FromTenThousands(decimal tenThousands) => tenThousands * TenThousand;
 
-    public static decimal ToTenThousands(decimal yuan) => yuan / TenThousand;
+    /// <summary>
+    /// Yuan as 万元 for a form, without trailing zeros: PostgreSQL's NUMERIC(18,2) gives 800000.00, which a form should show
+    /// as 80, not 80.00 (dividing by 1.000… keeps the value and drops the zeros of the scale).
+    /// </summary>
+    public static decimal ToTenThousands(decimal yuan) => yuan / TenThousand / 1.000000000000000000000000000000000m;
 }
