@@ -56,7 +56,7 @@ internal static class DueJobs
     }
 
     /// <summary>The node's shared job storage and its own queue of workflow steps (one and the same on SQLite).</summary>
-    private static JobStorage[] StoragesOf(ApiHost node) => [.. new[] { node.Service<JobStorage>(), node.Service<WorkflowStepStorage>().Storage }.Distinct()];
+    internal static JobStorage[] StoragesOf(ApiHost node) => [.. new[] { node.Service<JobStorage>(), node.Service<WorkflowStepStorage>().Storage }.Distinct()];
 
     private static async Task<int> DrainAsync(ApiHost node, JobStorage storage)
     {

@@ -47,9 +47,7 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
     }
 
     /// <summary>Jobs waiting on the shared storage and on the node's queue of workflow steps (where a submission's publish goes).</summary>
-    private static long EnqueuedJobs(ApiHost host) =>
-        new[] { host.Service<JobStorage>(), host.Service<Api.Infrastructure.Jobs.WorkflowStepStorage>().Storage }.Distinct()
-            .Sum(storage => storage.GetMonitoringApi().EnqueuedCount("default"));
+    private static long EnqueuedJobs(ApiHost host) => DueJobs.StoragesOf(host).Sum(storage => storage.GetMonitoringApi().EnqueuedCount("default"));
 
     private static async Task<long> CountAsync(ApiHost host, string table)
     {
