@@ -2,7 +2,6 @@ using System.Net;
 using FinanceSupermarket.Api.Features.FinancingRequests;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
-using Hangfire;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
