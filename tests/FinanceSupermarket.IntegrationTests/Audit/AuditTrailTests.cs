@@ -11,6 +11,7 @@ using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
 using Hangfire;
 using Hangfire.Storage;
+using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using static System.Net.HttpStatusCode;
 
@@ -40,6 +41,12 @@ public sealed class AuditTrailTests(string provider) : ApiTestBase(provider)
         await Host.SignUpAsync(login);
         await Host.TrySignInAsync(login, "a-wrong-password-123").ShouldBe(Unauthorized);
 
+        // Committed entries wait in the queue until the seal job (asked for by each commit) chains them.
+        var waiting = await VerifyAsync();
+        ((long)waiting["queued"]!).ShouldBeGreaterThan(0);
+        ((bool)waiting["verified"]!).ShouldBeTrue(waiting.ToJsonString());
+        await Host.RunDueJobsAsync();
+
         // The chain holds one entry for each row of the three logs, in one gap-free order.
         (await ChainCountAsync(AuditTrail.Timeline)).ShouldBe(await CountAsync("request_events"));
         (await ChainCountAsync(AuditTrail.Change)).ShouldBe(await CountAsync("audit_log"));
@@ -56,18 +63,32 @@ public sealed class AuditTrailTests(string provider) : ApiTestBase(provider)
         var verification = await VerifyAsync();
         ((bool)verification["verified"]!).ShouldBeTrue(verification.ToJsonString());
         ((long)verification["entries"]!).ShouldBe(await CountAsync("audit_chain"));
+        ((long)verification["queued"]!).ShouldBe(0);
         verification["firstBroken"].ShouldBeNull();
     }
 
     [Test]
-    public async Task Writers_at_the_same_time_each_take_the_next_place_in_the_chain()
+    public async Task Writers_and_sealers_at_the_same_time_give_each_entry_the_next_place_in_the_chain()
     {
         var institution = await RegisterInstitutionAsync("330421");
         var client = InstitutionClient(institution);
 
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.PostJsonAsync("/api/v1/products", ProductBody()).ShouldBe(Created)));
+        // Sealers on several nodes at once, in small batches, among the writers: they take turns on the chain head.
+        var writers = Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.PostJsonAsync("/api/v1/products", ProductBody()).ShouldBe(Created)));
+        var sealers = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = Host.Services.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            while (!writers.IsCompleted) await mediator.Send(new SealAuditTrail(BatchSize: 2));
+        })));
+        await Task.WhenAll(writers, sealers);
+        await Host.RunDueJobsAsync();
 
-        ((bool)(await VerifyAsync())["verified"]!).ShouldBeTrue();
+        var verification = await VerifyAsync();
+        ((bool)verification["verified"]!).ShouldBeTrue(verification.ToJsonString());
+        ((long)verification["queued"]!).ShouldBe(0);
+        ((long)verification["entries"]!).ShouldBe(await CountAsync("audit_chain"));
+        (await ChainCountAsync(AuditTrail.Change)).ShouldBe(await CountAsync("audit_log"));
     }
 
     [Test]
@@ -75,6 +96,7 @@ public sealed class AuditTrailTests(string provider) : ApiTestBase(provider)
     {
         var enterprise = await RegisterEnterpriseAsync();
         var request = await SubmitRequestAsync(enterprise);
+        await Host.RunDueJobsAsync();
         var (seq, content) = await SingleAsync<(long, string)>(
             "SELECT seq, content FROM audit_chain WHERE subject_id = @Request AND action = 'submitted'", new { Request = request });
 

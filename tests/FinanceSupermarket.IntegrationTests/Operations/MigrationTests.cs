@@ -43,13 +43,14 @@ public sealed class MigrationTests(string provider)
                 $"FinanceSupermarket.Api.database.{folder}.0012_statistics_deltas.sql",
                 $"FinanceSupermarket.Api.database.{folder}.0013_statistics_histograms.sql",
             ],
+            $"FinanceSupermarket.Api.database.{folder}.0014_audit_chain_queue.sql",
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 
         // A table of each common script, and the provider's statistics index or roll-up of its 0004.
         await using var connection = SqlDialect.For(_provider).CreateConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "institutions", "dispatches", "region_targets", "people", "audit_log", "audit_chain" })
+        foreach (var table in new[] { "institutions", "dispatches", "region_targets", "people", "audit_log", "audit_chain", "audit_chain_queue" })
             (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")).ShouldBe(0);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_rollup")).ShouldBe(0);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_deltas")).ShouldBe(0);

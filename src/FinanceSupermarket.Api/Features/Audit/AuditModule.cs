@@ -8,17 +8,26 @@ namespace FinanceSupermarket.Api.Features.Audit;
 public static class AuditModule
 {
     public const string CheckpointJobId = "audit-checkpoint";
+    public const string SealJobId = "audit-seal";
 
     public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration, AuthOptions auth)
     {
         services.AddSingleton(CheckpointKey.From(configuration, auth));
+        services.AddSingleton<SealRequests>();
         return services;
     }
 
-    /// <summary>A checkpoint every day just after midnight in the platform's time zone.</summary>
-    public static void UseAudit(this WebApplication app) =>
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AuditJobs>(CheckpointJobId, job => job.CheckpointAsync(), Cron.Daily(0, 5),
+    /// <summary>
+    /// A checkpoint every day just after midnight in the platform's time zone, and a sweep every minute that chains entries
+    /// whose seal job was lost with its node.
+    /// </summary>
+    public static void UseAudit(this WebApplication app)
+    {
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<AuditJobs>(CheckpointJobId, job => job.CheckpointAsync(), Cron.Daily(0, 5),
             new RecurringJobOptions { TimeZone = WorkingDayCalendar.PlatformTimeZone });
+        recurring.AddOrUpdate<AuditJobs>(SealJobId, job => job.SealAsync(), Cron.Minutely());
+    }
 
     public static void MapAudit(this IEndpointRouteBuilder app)
     {

@@ -13,8 +13,9 @@ public sealed record BrokenEntry(long Seq, string Problem, DateTimeOffset? At = 
 /// <summary>A checkpoint that does not vouch for the chain as it now stands.</summary>
 public sealed record CheckpointProblem(DateTimeOffset At, long Seq, string Problem);
 
+/// <param name="Queued">Entries committed but not chained yet (<see cref="SealAuditTrail"/> chains them within moments).</param>
 public sealed record AuditVerification(bool Verified, long Entries, long HeadSeq, string HeadHash, BrokenEntry? FirstBroken,
-    int CheckpointsChecked, IReadOnlyList<CheckpointProblem> CheckpointProblems);
+    int CheckpointsChecked, IReadOnlyList<CheckpointProblem> CheckpointProblems, long Queued);
 
 /// <summary>
 /// Re-walks the audit trail from its first entry: each entry must follow the one before (its previous hash), hash to its
@@ -31,6 +32,7 @@ public sealed record VerifyAuditTrail(IReadOnlyList<AuditCheckpoint>? Exported =
             FROM audit_chain WHERE seq > @After AND seq <= @Last ORDER BY seq
             """;
         private const string HashAtSql = "SELECT hash FROM audit_chain WHERE seq = @Seq";
+        private const string QueueLengthSql = "SELECT COUNT(*) FROM audit_chain_queue";
 
         public async ValueTask<AuditVerification> Handle(VerifyAuditTrail query, CancellationToken cancellationToken)
         {
@@ -45,7 +47,8 @@ public sealed record VerifyAuditTrail(IReadOnlyList<AuditCheckpoint>? Exported =
                 if (await ProblemOfAsync(connection, checkpoint, headSeq) is { } problem)
                     problems.Add(new CheckpointProblem(checkpoint.At, checkpoint.Seq, problem));
 
-            return new AuditVerification(broken is null && problems.Count == 0, verified, headSeq, headHash, broken, checkpoints.Length, problems);
+            var queued = await connection.ExecuteScalarAsync<long>(QueueLengthSql);
+            return new AuditVerification(broken is null && problems.Count == 0, verified, headSeq, headHash, broken, checkpoints.Length, problems, queued);
         }
 
         private async Task<(long Verified, BrokenEntry? Broken)> WalkAsync(System.Data.Common.DbConnection connection, long headSeq, string headHash)

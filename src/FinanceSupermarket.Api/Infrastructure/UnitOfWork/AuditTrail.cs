@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 
 namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
@@ -18,11 +20,12 @@ public sealed record ChainedEntry(long Seq, DateTimeOffset At, string Source, st
     string PrevHash, string Hash);
 
 /// <summary>
-/// The tamper-evident audit trail (日志完整性保护, seeds/002 task 7): every recorded event is appended to audit_chain in the
-/// transaction that records it, each entry hashed over its content and the previous entry's hash. The encoding below is
+/// The tamper-evident audit trail (日志完整性保护, seeds/002 task 7): every recorded event is queued for audit_chain in the
+/// transaction that records it, then chained in the order queued, each entry hashed over its content and the previous
+/// entry's hash. The encoding below is
 /// the whole definition of a hash, so that anyone can recompute one (README, "Audit trail").
 /// </summary>
-public static class AuditTrail
+public static partial class AuditTrail
 {
     /// <summary>Where an entry comes from: the request timeline, the change log, the security events.</summary>
     public const string Timeline = "timeline";
@@ -40,12 +43,9 @@ public static class AuditTrail
 
     /// <summary>The chain's last entry: its seq and hash.</summary>
     public const string HeadSql = "SELECT seq, hash FROM audit_chain_head WHERE id = 1";
-    /// <summary>Takes the head's row lock and the seqs of a unit's entries, and reads the head as it then stands: one round trip.</summary>
-    private const string ReserveSql = "UPDATE audit_chain_head SET seq = seq + @Count WHERE id = 1; " + HeadSql;
-    private const string AdvanceSql = "UPDATE audit_chain_head SET hash = @Hash WHERE id = 1";
-    private const string InsertSql = """
-        INSERT INTO audit_chain (seq, at, source, subject, subject_id, action, content, prev_hash, hash)
-        VALUES (@Seq, @At, @Source, @Subject, @SubjectId, @Action, @Content, @PrevHash, @Hash)
+    private const string QueueSql = """
+        INSERT INTO audit_chain_queue (at, source, subject, subject_id, action, content)
+        VALUES (@At, @Source, @Subject, @SubjectId, @Action, @Content)
         """;
 
     private static readonly JsonWriterOptions ContentWriting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -89,31 +89,42 @@ public static class AuditTrail
         new(at.UtcTicks - at.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000), TimeSpan.Zero);
 
     /// <summary>
-    /// Appends a unit's entries just before it commits, so that the head's row lock, which serialises appenders, is held
-    /// only for the last moments of the transaction. Every appender takes that lock last, so it cannot be part of a deadlock.
+    /// Queues a unit's entries in its transaction, in one statement: a rolled-back change leaves none, a committed one has
+    /// them all. They take their places in the chain when <see cref="Features.Audit.SealAuditTrail"/> runs, after the commit.
     /// </summary>
-    internal static async Task AppendAsync(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
+    internal static async Task QueueAsync(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
     {
-        var (last, previous) = await unit.QuerySingleAsync<(long Seq, string Hash)>(ReserveSql, new { Count = (long)entries.Count });
-        var seq = last - entries.Count;
-        // The entries and the head's new hash go in one batch: the head's lock is held for two round trips and the commit.
-        var batch = new System.Text.StringBuilder();
-        var parameters = new Dapper.DynamicParameters();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            seq++;
-            var hash = Hash(seq, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content, previous);
-            batch.Append(InsertSql.Replace("@", $"@e{i}_", StringComparison.Ordinal)).Append(";\n");
-            foreach (var (name, value) in new (string, object)[]
-                     {
-                         ("Seq", seq), ("At", entry.At), ("Source", entry.Source), ("Subject", entry.Subject), ("SubjectId", entry.SubjectId),
-                         ("Action", entry.Action), ("Content", entry.Content), ("PrevHash", previous), ("Hash", hash),
-                     })
-                parameters.Add($"e{i}_{name}", value);
-            previous = hash;
-        }
-        parameters.Add("Hash", previous);
-        await unit.ExecuteAsync(batch.Append(AdvanceSql).ToString(), parameters);
+        var (sql, parameters) = ForEachRow(QueueSql, [.. entries.Select(entry => new object[] { entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content })]);
+        await unit.ExecuteAsync(sql, parameters);
     }
+
+    /// <summary>
+    /// An INSERT of one row of parameters ("… VALUES (@A, @B)") made an INSERT of all the rows given, in one statement:
+    /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", each row's values in the order of the parameters. Every provider takes a
+    /// multi-row VALUES (SQL Server up to 1,000 rows and 2,100 parameters).
+    /// </summary>
+    internal static (string Sql, DynamicParameters Parameters) ForEachRow(string insertSql, IReadOnlyList<object[]> rows)
+    {
+        var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
+        var row = insertSql[valuesAt..].Trim();
+        var names = ParameterName().Matches(row).Select(match => match.Groups[1].Value).ToArray();
+        var sql = new StringBuilder(insertSql, 0, valuesAt, insertSql.Length * rows.Count);
+        var parameters = new DynamicParameters();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
+            sql.Append(r == 0 ? " " : ", ").Append(ParameterName().Replace(row, match => match.Value + suffix));
+            for (var c = 0; c < names.Length; c++) parameters.Add(names[c] + suffix, rows[r][c]);
+        }
+        return (sql.ToString(), parameters);
+    }
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex ParameterName();
+}
+
+/// <summary>Raised by a unit that queued audit entries: once it has committed, they are to be chained.</summary>
+public sealed record AuditEntriesQueued : Mediator.INotification
+{
+    public static readonly AuditEntriesQueued Instance = new();
 }

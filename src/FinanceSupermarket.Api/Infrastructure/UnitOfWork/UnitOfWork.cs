@@ -50,8 +50,8 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
     }
 
     /// <summary>
-    /// Adds an event to the hash-chained audit trail (<see cref="AuditTrail"/>): chained and written when this unit commits,
-    /// in its transaction, so that a rolled-back change leaves no entry and a committed one cannot lack its entry.
+    /// Adds an event to the hash-chained audit trail (<see cref="AuditTrail"/>): queued when this unit commits, in its
+    /// transaction, so that a rolled-back change leaves no entry and a committed one cannot lack its entry; chained after.
     /// </summary>
     public void AddToAuditTrail(AuditEntry entry) => _audited.Add(entry);
 
@@ -106,7 +106,11 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
 
     internal async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (_audited.Count > 0) await AuditTrail.AppendAsync(this, _audited);
+        if (_audited.Count > 0)
+        {
+            await AuditTrail.QueueAsync(this, _audited);
+            Raise(AuditEntriesQueued.Instance);
+        }
         if (_transaction is not null) await _transaction.CommitAsync(cancellationToken);
     }
 
