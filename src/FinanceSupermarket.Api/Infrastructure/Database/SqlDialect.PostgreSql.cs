@@ -18,6 +18,10 @@ public abstract partial class SqlDialect
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
         public override bool IsUniqueViolation(Exception exception) =>
             exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        // Npgsql's pool gives up with a TimeoutException inside its NpgsqlException; 53300 too_many_connections,
+        // 55P03 lock_not_available.
+        protected override bool IsBusyError(Exception exception) =>
+            exception is NpgsqlException { InnerException: TimeoutException } or PostgresException { SqlState: "53300" or "55P03" };
         public override bool KeepsStatisticsRollup => true;
         public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>
             await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);

@@ -19,6 +19,12 @@ public abstract partial class SqlDialect
         public override bool IsUniqueViolation(Exception exception) =>
             exception is SqlException { Number: 2627 or 2601 };
 
+        // SqlClient's pool gives up with an InvalidOperationException ("… prior to obtaining a connection from the pool");
+        // 1222: lock request time out.
+        protected override bool IsBusyError(Exception exception) =>
+            exception is SqlException { Number: 1222 } ||
+            exception is InvalidOperationException && exception.Message.Contains("obtaining a connection from the pool", StringComparison.Ordinal);
+
         // NVARCHAR: names and reasons are Chinese text, which VARCHAR holds only under a UTF-8 collation.
         protected override IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string>
         {

@@ -44,6 +44,9 @@ public abstract partial class SqlDialect
         public override bool IsUniqueViolation(Exception exception) =>
             exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 
+        // SQLITE_BUSY, SQLITE_LOCKED: the write lock not granted within the busy timeout.
+        protected override bool IsBusyError(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
         // One node, one writer: a key written on a second connection while a unit of work holds the file's write lock would
         // wait for it forever. The keys live in a folder beside the database file instead.
         public override IXmlRepository KeyRing(Db db, ILoggerFactory logging)

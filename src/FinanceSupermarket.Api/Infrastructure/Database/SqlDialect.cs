@@ -43,6 +43,20 @@ public abstract partial class SqlDialect
     public abstract bool IsUniqueViolation(Exception exception);
 
     /// <summary>
+    /// True when the database could not take the statement now, though nothing is wrong with it: no connection free in the
+    /// pool within its timeout, the server's connection limit, or a lock not granted in time. Answered 503 with
+    /// Retry-After (load shedding's answer), never 500; nothing was stored.
+    /// </summary>
+    public bool IsBusy(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+            if (IsBusyError(cause)) return true;
+        return false;
+    }
+
+    protected abstract bool IsBusyError(Exception exception);
+
+    /// <summary>
     /// True where the provider's scripts keep the statistics_rollup table and its deltas (PostgreSQL 0004 and 0012, SQLite
     /// 0012): the regulator's figures for whole months are then read from them (Features/Statistics/Rollup.cs) instead of
     /// from every request row, and the fold job runs (Features/Statistics/FoldStatistics.cs).

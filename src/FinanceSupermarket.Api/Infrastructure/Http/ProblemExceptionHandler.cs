@@ -1,15 +1,18 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FinanceSupermarket.Api.Infrastructure.Auth;
+using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Portal;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FinanceSupermarket.Api.Infrastructure.Http;
 
 /// <summary>Turns the platform's exceptions, and malformed request bodies, into RFC 9457 problem responses.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, Db db, IOptions<LoadSheddingOptions> shedding,
+    ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -42,16 +45,26 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Status = StatusCodes.Status428PreconditionRequired, Title = "Precondition required", Detail = unconditional.Message,
             },
             ForbiddenException forbidden => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = forbidden.Message },
+            // Past what the database can take right now (load shedding lets through writes it has room for; reads and a
+            // pool shared with the jobs can still run it dry): the same answer as load shedding, and nothing was stored.
+            _ when db.Dialect.IsBusy(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable",
+                Detail = "The platform is busy; nothing was changed. Try again after the Retry-After interval.",
+            },
             // Anything else is the platform's fault: logged below, with its stack.
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError },
         };
 
         if (problem.Status < 500) logger.LogInformation("Request answered {Status}: {Reason}", problem.Status, exception.Message);
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable) logger.LogWarning("Request shed, the database busy: {Reason}", exception.Message);
         // The exception handler middleware logs no exception that an IExceptionHandler handled (ASP.NET Core 10).
         else logger.LogError(exception, "Request failed: {Method} {Path}", context.Request.Method, failedAt);
         context.Response.StatusCode = problem.Status!.Value;
         if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = shedding.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
