@@ -25,6 +25,11 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
 
         // Its publish step, and the chaining of its audit entries.
         EnqueuedJobs(Host).Select(job => $"{job.Type.Name}.{job.Method.Name}").Order().ShouldBe(["AuditJobs.SealAsync", "WorkflowJobs.PublishAsync"]);
+
+        // A second submission has a publish step of its own; the seal job waiting will chain its entries too.
+        await SubmitRequestAsync(enterpriseId, 700_000m);
+        EnqueuedJobs(Host).Select(job => $"{job.Type.Name}.{job.Method.Name}").Order()
+            .ShouldBe(["AuditJobs.SealAsync", "WorkflowJobs.PublishAsync", "WorkflowJobs.PublishAsync"]);
     }
 
     [Test]

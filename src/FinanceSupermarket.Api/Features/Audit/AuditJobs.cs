@@ -14,12 +14,25 @@ public sealed class AuditJobs(IMediator mediator, SealRequests requests)
     /// </summary>
     public const int BatchSize = 225;
 
+    /// <summary>Chains what is queued; entries that commit meanwhile on this node are chained by another pass of this job.</summary>
     [AutomaticRetry(Attempts = 3)]
     public async Task SealAsync()
     {
-        requests.Taken();
-        while (await mediator.Send(new SealAuditTrail(BatchSize)) == BatchSize)
+        requests.Started();
+        try
         {
+            do
+            {
+                while (await mediator.Send(new SealAuditTrail(BatchSize)) == BatchSize)
+                {
+                }
+            }
+            while (!requests.TryFinish());
+        }
+        catch
+        {
+            requests.Failed();
+            throw;
         }
     }
 
@@ -33,27 +46,72 @@ public sealed class AuditJobs(IMediator mediator, SealRequests requests)
 }
 
 /// <summary>
-/// Asks for the queued audit entries to be chained once a unit that queued some has committed: one seal job at a time
-/// waits on this node's queue, for it chains whatever is queued when it runs. A seal job another node takes (from a node
-/// that runs no jobs) is asked for again after a second; the minutely sweep chains anything left behind by a lost job.
+/// Asks for the queued audit entries to be chained once a unit that queued some has committed. One seal job of this
+/// node's runs or waits at a time: a commit while none does enqueues one; a commit while one waits needs nothing (it reads
+/// the queue when it runs); a commit while one runs makes it pass over the queue again before it ends. So sealers do not
+/// queue on the chain head, and under load one pass chains the entries of many commits. A seal job another node takes
+/// (from a node that runs no jobs) is asked for again after a second; the minutely sweep chains what a lost job left.
 /// </summary>
 public sealed class SealRequests(JobQueue jobs)
 {
     private const long AskAgainAfterMilliseconds = 1_000;
 
+    private readonly Lock _lock = new();
     /// <summary>When (<see cref="Environment.TickCount64"/>) the waiting seal job was asked for; 0 when none waits.</summary>
-    private long _askedAt;
+    private long _waitingSince;
+    private bool _running;
+    private bool _askedWhileRunning;
 
     public void Ask()
     {
-        var asked = Interlocked.Read(ref _askedAt);
-        var now = Environment.TickCount64;
-        if (asked != 0 && now - asked < AskAgainAfterMilliseconds) return;
-        if (Interlocked.CompareExchange(ref _askedAt, now, asked) == asked) jobs.EnqueueStep<AuditJobs>(job => job.SealAsync());
+        lock (_lock)
+        {
+            if (_running)
+            {
+                _askedWhileRunning = true;
+                return;
+            }
+            var now = Environment.TickCount64;
+            if (_waitingSince != 0 && now - _waitingSince < AskAgainAfterMilliseconds) return;
+            _waitingSince = now;
+        }
+        jobs.EnqueueStep<AuditJobs>(job => job.SealAsync());
     }
 
-    /// <summary>A seal job starts: it reads the queue after this, so what commits from now on needs a job of its own.</summary>
-    public void Taken() => Interlocked.Exchange(ref _askedAt, 0);
+    internal void Started()
+    {
+        lock (_lock)
+        {
+            (_waitingSince, _running, _askedWhileRunning) = (0, true, false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the job unless a commit asked while it ran: then it must pass over the queue again (false). One step under the
+    /// lock, so that no commit can ask between the check and the end and be left for the sweep.
+    /// </summary>
+    internal bool TryFinish()
+    {
+        lock (_lock)
+        {
+            if (_askedWhileRunning)
+            {
+                _askedWhileRunning = false;
+                return false;
+            }
+            _running = false;
+            return true;
+        }
+    }
+
+    /// <summary>The job failed (Hangfire retries it): commits from now on enqueue a job of their own.</summary>
+    internal void Failed()
+    {
+        lock (_lock)
+        {
+            _running = false;
+        }
+    }
 
     public sealed class OnAuditEntriesQueued(SealRequests requests) : INotificationHandler<AuditEntriesQueued>
     {
