@@ -26,20 +26,22 @@ internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
 
-    public static readonly IndexSnapshot Empty = new([], 0, [],
+    public static readonly IndexSnapshot Empty = new([], [], 0, [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
         new Dictionary<string, InstitutionTrackRecord>(StringComparer.Ordinal));
 
     private readonly Block[] _blocks;
+    private readonly int[]?[] _blocksByRegion;                 // by region prefix id: the blocks holding a product served there
     private readonly double[] _trackParts;                      // Scoring.TrackRecordPart by institution slot
     private readonly Dictionary<string, int> _regionIdsTable, _industryIdsTable;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIdsBySpan, _industryIdsBySpan;
     private readonly Dictionary<string, InstitutionTrackRecord> _trackRecords;
 
-    public IndexSnapshot(Block[] blocks, int count, double[] trackParts, Dictionary<string, int> regionIds,
+    public IndexSnapshot(Block[] blocks, int[]?[] blocksByRegion, int count, double[] trackParts, Dictionary<string, int> regionIds,
         Dictionary<string, int> industryIds, Dictionary<string, InstitutionTrackRecord> trackRecords)
     {
         _blocks = blocks;
+        _blocksByRegion = blocksByRegion;
         Count = count;
         _trackParts = trackParts;
         _regionIdsTable = regionIds;
@@ -53,9 +55,9 @@ internal sealed class IndexSnapshot
     public int Count { get; }
 
     /// <summary>Writer side: the next snapshot. The blocks must be frozen; the code tables are copied only when they grew.</summary>
-    public IndexSnapshot Next(Block[] blocks, int count, double[] trackParts, InternTable regions, InternTable industries,
-        Dictionary<string, InstitutionTrackRecord> trackRecords) =>
-        new(blocks, count, trackParts,
+    public IndexSnapshot Next(Block[] blocks, int[]?[] blocksByRegion, int count, double[] trackParts, InternTable regions,
+        InternTable industries, Dictionary<string, InstitutionTrackRecord> trackRecords) =>
+        new(blocks, blocksByRegion, count, trackParts,
             regions.Count == _regionIdsTable.Count ? _regionIdsTable : regions.Frozen(),
             industries.Count == _industryIdsTable.Count ? _industryIdsTable : industries.Frozen(),
             trackRecords);
@@ -73,6 +75,7 @@ internal sealed class IndexSnapshot
         var q = new QueryContext(query);
 
         Candidate[]? rentedMatches = null, rentedNear = null;
+        ulong[]? rentedVisits = null;
         Span<Candidate> matchStorage = capacity <= StackCandidates
             ? stackalloc Candidate[capacity]
             : (rentedMatches = ArrayPool<Candidate>.Shared.Rent(capacity)).AsSpan(0, capacity);
@@ -99,18 +102,36 @@ internal sealed class IndexSnapshot
             var nearMisses = new TopN(nearStorage, _blocks);
             Span<ulong> candidates = stackalloc ulong[Block.Words], industryPass = stackalloc ulong[Block.Words];
             Span<ulong> scratch = stackalloc ulong[Block.Words * 3];
-            foreach (var block in _blocks)
+
+            // The blocks holding a product served in the request's region, in block order.
+            var visitWords = (_blocks.Length + 63) >> 6;
+            Span<ulong> visits = visitWords <= 256 ? stackalloc ulong[visitWords] : (rentedVisits = ArrayPool<ulong>.Shared.Rent(visitWords)).AsSpan(0, visitWords);
+            visits.Clear();
+            foreach (var id in regionIds[..regionCount])
+                if ((uint)id < (uint)_blocksByRegion.Length && _blocksByRegion[id] is { } served)
+                    foreach (var b in served) visits[b >> 6] |= 1UL << b;
+
+            for (var v = 0; v < visits.Length; v++)
             {
-                if (!filter.Regions(block, candidates, ref work)) continue;
-                if (query.IncludeNearMisses)
+                for (var word = visits[v]; word != 0; word &= word - 1)
                 {
-                    filter.Industry(block, industryPass, ref work);
-                    filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
-                    ScanWithNearMisses(block, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
-                }
-                else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
-                {
-                    Scan(block, candidates, in q, query, ref matches, ref work);
+                    var blockNumber = (v << 6) | BitOperations.TrailingZeroCount(word);
+                    var block = _blocks[blockNumber];
+                    // No product here can reach the worst kept score: its best static part plus every request-dependent
+                    // weight at its maximum, plus a cent for the rounding, is below it.
+                    var threshold = query.IncludeNearMisses ? Math.Min(matches.Threshold, nearMisses.Threshold) : matches.Threshold;
+                    if (block.MaxStatic + Scoring.MaxRequestDependent + 0.02 < threshold) continue;
+                    if (!filter.Regions(block, candidates, ref work)) continue;
+                    if (query.IncludeNearMisses)
+                    {
+                        filter.Industry(block, industryPass, ref work);
+                        filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
+                        ScanWithNearMisses(block, blockNumber << Block.Shift, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
+                    }
+                    else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
+                    {
+                        Scan(block, blockNumber << Block.Shift, candidates, in q, query, ref matches, ref work);
+                    }
                 }
             }
             return new MatchResult(ToMatches(ref matches, query), ToNearMisses(ref nearMisses, query), null);
@@ -119,23 +140,28 @@ internal sealed class IndexSnapshot
         {
             if (rentedMatches is not null) ArrayPool<Candidate>.Shared.Return(rentedMatches);
             if (rentedNear is not null) ArrayPool<Candidate>.Shared.Return(rentedNear);
+            if (rentedVisits is not null) ArrayPool<ulong>.Shared.Return(rentedVisits);
         }
     }
 
     // The hot loop over the products the bitsets left (industry is exact there, so it is not checked again):
     // cheapest and most selective checks first, each a compare or a mask test.
-    private void Scan(Block block, ReadOnlySpan<ulong> candidates, in QueryContext q, MatchQuery query, ref TopN top, ref MatchWork work)
+    private void Scan(Block block, int firstSlot, ReadOnlySpan<ulong> candidates, in QueryContext q, MatchQuery query, ref TopN top, ref MatchWork work)
     {
-        var entries = block.Entries;
         for (var w = 0; w < candidates.Length; w++)
         {
-            for (var word = candidates[w]; word != 0; word &= word - 1)
+            var word = candidates[w];
+            if (word == 0) continue;
+            var entries = block.Entries[w]!;
+            for (; word != 0; word &= word - 1)
             {
-                ref readonly var e = ref entries[(w << 6) | BitOperations.TrailingZeroCount(word)];
+                var position = BitOperations.TrailingZeroCount(word);
+                ref readonly var e = ref entries[position];
+                var ordinal = firstSlot | (w << 6) | position;
                 work.Entries++;
                 if (q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount || q.MaxRateFloor < e.MinRate)
                 {
-                    if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
+                    if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(ordinal, query) || !ExactRate(ordinal, query)) continue;
                 }
                 if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
                 if ((e.GuaranteeMask & q.GuaranteeMask) == 0 || (e.Flags & q.ExcludedByLoanHistory) != 0) continue;
@@ -143,30 +169,33 @@ internal sealed class IndexSnapshot
                 if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
                 var score = Scoring.Total(in e, _trackParts[e.InstitutionSlot], in q);
                 if (score < top.Threshold) continue;
-                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = ordinal });
             }
         }
     }
 
     // The same rules, counted without branches (most products fail two or more, so the count is what matters);
     // which rule failed is worked out only for the few that fail exactly one.
-    private void ScanWithNearMisses(Block block, ReadOnlySpan<ulong> candidates, ReadOnlySpan<ulong> industryPass, in QueryContext q,
-        MatchQuery query, ref TopN matches, ref TopN nearMisses, ref MatchWork work)
+    private void ScanWithNearMisses(Block block, int firstSlot, ReadOnlySpan<ulong> candidates, ReadOnlySpan<ulong> industryPass,
+        in QueryContext q, MatchQuery query, ref TopN matches, ref TopN nearMisses, ref MatchWork work)
     {
-        var entries = block.Entries;
         for (var w = 0; w < candidates.Length; w++)
         {
-            for (var word = candidates[w]; word != 0; word &= word - 1)
+            var word = candidates[w];
+            if (word == 0) continue;
+            var entries = block.Entries[w]!;
+            for (; word != 0; word &= word - 1)
             {
                 var bit = BitOperations.TrailingZeroCount(word);
-                ref readonly var e = ref entries[(w << 6) | bit];
+                ref readonly var e = ref entries[bit];
+                var ordinal = firstSlot | (w << 6) | bit;
                 work.Entries++;
                 var amount = (q.AmountFloor < e.MinAmount) | (q.AmountCeiling > e.MaxAmount);
                 var rate = q.MaxRateFloor < e.MinRate;
                 if ((e.Flags & Entry.InexactFlag) != 0)
                 {
-                    amount = amount && !ExactAmount(in e, query);
-                    rate = rate && !ExactRate(in e, query);
+                    amount = amount && !ExactAmount(ordinal, query);
+                    rate = rate && !ExactRate(ordinal, query);
                 }
                 var term = (q.TermMonths < e.MinTerm) | (q.TermMonths > e.MaxTerm);
                 var guarantee = (e.GuaranteeMask & q.GuaranteeMask) == 0;
@@ -187,7 +216,7 @@ internal sealed class IndexSnapshot
                     : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
                     : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
                     : tax ? Rule.TaxCreditLevel : history ? Rule.LoanHistory : Rule.Industry;
-                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = ordinal, FailedRule = failed });
             }
         }
     }
@@ -195,15 +224,13 @@ internal sealed class IndexSnapshot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bit(bool value) => value ? 1 : 0;
 
-    private ProductListing ProductOf(in Entry e) => TopN.Product(_blocks, e.Ordinal);
-
-    private bool ExactAmount(in Entry e, MatchQuery query)
+    private bool ExactAmount(int ordinal, MatchQuery query)
     {
-        var p = ProductOf(in e);
+        var p = TopN.Product(_blocks, ordinal);
         return query.Amount >= p.MinAmount && query.Amount <= p.MaxAmount;
     }
 
-    private bool ExactRate(in Entry e, MatchQuery query) => query.MaxRate is not { } max || max >= ProductOf(in e).MinRate;
+    private bool ExactRate(int ordinal, MatchQuery query) => query.MaxRate is not { } max || max >= TopN.Product(_blocks, ordinal).MinRate;
 
     private IReadOnlyList<Match> ToMatches(ref TopN top, MatchQuery query)
     {

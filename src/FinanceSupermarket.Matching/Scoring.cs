@@ -102,6 +102,9 @@ public static class Scoring
         return System.Numerics.BitOperations.PopCount((uint)mask) / 3.0;
     }
 
+    /// <summary>The most the track record and the request-dependent parts can add to a product's static part.</summary>
+    internal const double MaxRequestDependent = TrackRecordWeight + AmountFitWeight + TermFitWeight + PurposeFitWeight + FirstLoanWeight;
+
     // The parts that depend only on the product: computed once per product, not per request.
     internal static double StaticPart(ProductListing p) =>
         RateWeight * RateValue(p.MinRate)
