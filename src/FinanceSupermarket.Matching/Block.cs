@@ -29,11 +29,16 @@ internal sealed class Block
     public int Used;
 
     /// <summary>
-    /// At least the largest <see cref="Entry.StaticPart"/> in the block: no product of it scores more than this plus the
-    /// request-dependent weights, so a match skips the whole block once its top N is better than that.
+    /// By <see cref="BoundCell"/> (product kind and first-loan friendliness), at least the largest <see cref="Entry.StaticPart"/>
+    /// of the block's products of that cell (−∞ for none). With the most the other parts can add for a request's purpose and
+    /// loan history this bounds every score in the block, so a match skips the block once its top N is better than that.
     /// </summary>
-    public double MaxStatic = double.NegativeInfinity;
-    private bool _maxStaticStale;  // the product with the largest static part left: worked out again when frozen
+    public double[] MaxStatic;
+    private bool _maxStaticStale;  // a product with the largest static part of its cell left: worked out again when frozen
+
+    public const int BoundCells = Scoring.TableColumns * 2;
+
+    public static int BoundCell(in Entry e) => e.Kind * 2 + (e.Flags & Entry.FirstLoanFriendlyFlag);
 
     private Block? _original;     // while a writable copy: the frozen block whose chunks and bitsets it may still share
 
@@ -43,7 +48,7 @@ internal sealed class Block
     public void Freeze()
     {
         if (Frozen) return;
-        if (_maxStaticStale) MaxStatic = LargestStaticPart();
+        if (_maxStaticStale) LargestStaticParts();
         _maxStaticStale = false;
         Frozen = true;
         _original = null;
@@ -57,6 +62,8 @@ internal sealed class Block
         Fixed = new ulong[]?[Attributes.Count];
         Regions = [];
         Industries = [];
+        MaxStatic = new double[BoundCells];
+        Array.Fill(MaxStatic, double.NegativeInfinity);
     }
 
     private Block(Block other)
@@ -68,7 +75,7 @@ internal sealed class Block
         Regions = (ulong[]?[])other.Regions.Clone();
         Industries = (ulong[]?[])other.Industries.Clone();
         Used = other.Used;
-        MaxStatic = other.MaxStatic;
+        MaxStatic = (double[])other.MaxStatic.Clone();
         _original = other;
     }
 
@@ -84,7 +91,8 @@ internal sealed class Block
         OwnedChunk(Entries, _original?.Entries, chunk)[position & 63] = entry;
         OwnedChunk(Products, _original?.Products, chunk)[position & 63] = product;
         Used++;
-        MaxStatic = Math.Max(MaxStatic, entry.StaticPart);
+        ref var max = ref MaxStatic[BoundCell(in entry)];
+        max = Math.Max(max, entry.StaticPart);
         foreach (var id in product.Attributes) Set(Fixed, _original?.Fixed, id, position);
         foreach (var id in product.RegionIds) Set(Grown(ref Regions, id), _original?.Regions, id, position);
         foreach (var id in product.IndustryIds) Set(Grown(ref Industries, id), _original?.Industries, id, position);
@@ -93,7 +101,7 @@ internal sealed class Block
     public void Clear(int position)
     {
         var product = Product(position)!;
-        _maxStaticStale |= product.Template.StaticPart >= MaxStatic;
+        _maxStaticStale |= product.Template.StaticPart >= MaxStatic[BoundCell(in product.Template)];
         foreach (var id in product.Attributes) Reset(Fixed, _original?.Fixed, id, position);
         foreach (var id in product.RegionIds) Reset(Regions, _original?.Regions, id, position);
         foreach (var id in product.IndustryIds) Reset(Industries, _original?.Industries, id, position);
@@ -105,17 +113,20 @@ internal sealed class Block
 
     public static ulong[]? Of(ulong[]?[] bitsets, int id) => (uint)id < (uint)bitsets.Length ? bitsets[id] : null;
 
-    private double LargestStaticPart()
+    private void LargestStaticParts()
     {
-        var largest = double.NegativeInfinity;
+        Array.Fill(MaxStatic, double.NegativeInfinity);
         for (var chunk = 0; chunk < Words; chunk++)
         {
             if (Products[chunk] is not { } products) continue;
             var entries = Entries[chunk]!;
             for (var i = 0; i < products.Length; i++)
-                if (products[i] is not null) largest = Math.Max(largest, entries[i].StaticPart);
+            {
+                if (products[i] is null) continue;
+                ref var max = ref MaxStatic[BoundCell(in entries[i])];
+                max = Math.Max(max, entries[i].StaticPart);
+            }
         }
-        return largest;
     }
 
     // A chunk this copy still shares with the published original is copied before its first write.

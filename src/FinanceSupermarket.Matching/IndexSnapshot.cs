@@ -76,6 +76,8 @@ internal sealed class IndexSnapshot
 
         Candidate[]? rentedMatches = null, rentedNear = null;
         ulong[]? rentedVisits = null;
+        double[]? rentedBounds = null;
+        int[]? rentedOrder = null;
         Span<Candidate> matchStorage = capacity <= StackCandidates
             ? stackalloc Candidate[capacity]
             : (rentedMatches = ArrayPool<Candidate>.Shared.Rent(capacity)).AsSpan(0, capacity);
@@ -103,35 +105,48 @@ internal sealed class IndexSnapshot
             Span<ulong> candidates = stackalloc ulong[Block.Words], industryPass = stackalloc ulong[Block.Words];
             Span<ulong> scratch = stackalloc ulong[Block.Words * 3];
 
-            // The blocks holding a product served in the request's region, in block order.
+            // The blocks holding a product served in the request's region, each with the best score any of its products
+            // could reach for this request (see Block.MaxStatic), visited best first: the top N fills with good products at
+            // once, and the first block whose bound is below its worst score ends the search.
+            Span<double> additions = stackalloc double[Block.BoundCells];
+            Scoring.MostAdded(in q, additions);
             var visitWords = (_blocks.Length + 63) >> 6;
-            Span<ulong> visits = visitWords <= 256 ? stackalloc ulong[visitWords] : (rentedVisits = ArrayPool<ulong>.Shared.Rent(visitWords)).AsSpan(0, visitWords);
+            var onStack = _blocks.Length <= 4096;
+            Span<ulong> visits = onStack ? stackalloc ulong[visitWords] : (rentedVisits = ArrayPool<ulong>.Shared.Rent(visitWords)).AsSpan(0, visitWords);
+            Span<double> bounds = onStack ? stackalloc double[_blocks.Length] : (rentedBounds = ArrayPool<double>.Shared.Rent(_blocks.Length)).AsSpan(0, _blocks.Length);
+            Span<int> order = onStack ? stackalloc int[_blocks.Length] : (rentedOrder = ArrayPool<int>.Shared.Rent(_blocks.Length)).AsSpan(0, _blocks.Length);
             visits.Clear();
             foreach (var id in regionIds[..regionCount])
                 if ((uint)id < (uint)_blocksByRegion.Length && _blocksByRegion[id] is { } served)
                     foreach (var b in served) visits[b >> 6] |= 1UL << b;
-
+            var visitCount = 0;
             for (var v = 0; v < visits.Length; v++)
             {
                 for (var word = visits[v]; word != 0; word &= word - 1)
                 {
                     var blockNumber = (v << 6) | BitOperations.TrailingZeroCount(word);
-                    var block = _blocks[blockNumber];
-                    // No product here can reach the worst kept score: its best static part plus every request-dependent
-                    // weight at its maximum, plus a cent for the rounding, is below it.
-                    var threshold = query.IncludeNearMisses ? Math.Min(matches.Threshold, nearMisses.Threshold) : matches.Threshold;
-                    if (block.MaxStatic + Scoring.MaxRequestDependent + 0.02 < threshold) continue;
-                    if (!filter.Regions(block, candidates, ref work)) continue;
-                    if (query.IncludeNearMisses)
-                    {
-                        filter.Industry(block, industryPass, ref work);
-                        filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
-                        ScanWithNearMisses(block, blockNumber << Block.Shift, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
-                    }
-                    else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
-                    {
-                        Scan(block, blockNumber << Block.Shift, candidates, in q, query, ref matches, ref work);
-                    }
+                    bounds[visitCount] = -Bound(_blocks[blockNumber].MaxStatic, additions);   // negated: sorted ascending
+                    order[visitCount++] = blockNumber;
+                }
+            }
+            bounds[..visitCount].Sort(order[..visitCount]);
+
+            for (var i = 0; i < visitCount; i++)
+            {
+                var threshold = query.IncludeNearMisses ? Math.Min(matches.Threshold, nearMisses.Threshold) : matches.Threshold;
+                if (-bounds[i] < threshold) break;
+                var blockNumber = order[i];
+                var block = _blocks[blockNumber];
+                if (!filter.Regions(block, candidates, ref work)) continue;
+                if (query.IncludeNearMisses)
+                {
+                    filter.Industry(block, industryPass, ref work);
+                    filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
+                    ScanWithNearMisses(block, blockNumber << Block.Shift, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
+                }
+                else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
+                {
+                    Scan(block, blockNumber << Block.Shift, candidates, in q, query, ref matches, ref work);
                 }
             }
             return new MatchResult(ToMatches(ref matches, query), ToNearMisses(ref nearMisses, query), null);
@@ -141,6 +156,8 @@ internal sealed class IndexSnapshot
             if (rentedMatches is not null) ArrayPool<Candidate>.Shared.Return(rentedMatches);
             if (rentedNear is not null) ArrayPool<Candidate>.Shared.Return(rentedNear);
             if (rentedVisits is not null) ArrayPool<ulong>.Shared.Return(rentedVisits);
+            if (rentedBounds is not null) ArrayPool<double>.Shared.Return(rentedBounds);
+            if (rentedOrder is not null) ArrayPool<int>.Shared.Return(rentedOrder);
         }
     }
 
@@ -219,6 +236,15 @@ internal sealed class IndexSnapshot
                 top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = ordinal, FailedRule = failed });
             }
         }
+    }
+
+    // The best score a product of the block could reach: the largest over its cells of their best static part plus the most
+    // the rest adds there. −∞ for an empty block.
+    private static double Bound(double[] maxStatic, ReadOnlySpan<double> additions)
+    {
+        var best = double.NegativeInfinity;
+        for (var cell = 0; cell < additions.Length; cell++) best = Math.Max(best, maxStatic[cell] + additions[cell]);
+        return best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -46,9 +46,9 @@ public sealed class ProductIndex
     }
 
     /// <summary>
-    /// A fresh index. Each home region's products are placed in descending order of their static score part, so that a
-    /// block's best product bounds the rest of it tightly and a match skips most blocks (see <see cref="Block.MaxStatic"/>);
-    /// later upserts go into free slots wherever they are, which loosens the bounds of their blocks until the next build.
+    /// A fresh index. Each home region's products are placed by kind, first-loan friendliness and descending static score
+    /// part, so that a block's bounds (<see cref="Block.MaxStatic"/>) are tight and a match skips most blocks; later upserts
+    /// go into free slots wherever they are, which loosens the bounds of their blocks until the next build.
     /// </summary>
     public static ProductIndex Build(IEnumerable<ProductListing> products)
     {
@@ -64,18 +64,19 @@ public sealed class ProductIndex
                 ArgumentNullException.ThrowIfNull(product.Id);
                 latest[product.Id] = product;
             }
-            var compiled = new List<CompiledProduct>(latest.Count);
+            var placed = new List<CompiledProduct>(latest.Count);
             foreach (var product in latest.Values)
-                if (product.Status == ProductStatus.Listed) compiled.Add(index.Compile(product));
-            compiled.Sort(static (a, b) =>
-                a.RegionIds.Length == 0 || b.RegionIds.Length == 0 ? b.RegionIds.Length.CompareTo(a.RegionIds.Length)
-                : a.Home != b.Home ? a.Home.CompareTo(b.Home)
-                : b.Template.StaticPart.CompareTo(a.Template.StaticPart));
-            foreach (var product in compiled)
             {
-                if (product.RegionIds.Length > 0) index.Occupy(product);
-                index._byId[product.Product.Id] = product;
+                if (product.Status != ProductStatus.Listed) continue;
+                var compiled = index.Compile(product);
+                index._byId[product.Id] = compiled;
+                if (compiled.RegionIds.Length > 0) placed.Add(compiled);
             }
+            placed.Sort(static (a, b) =>
+                a.Home != b.Home ? a.Home.CompareTo(b.Home)
+                : Block.BoundCell(in a.Template) != Block.BoundCell(in b.Template) ? Block.BoundCell(in a.Template).CompareTo(Block.BoundCell(in b.Template))
+                : b.Template.StaticPart.CompareTo(a.Template.StaticPart));
+            foreach (var product in placed) index.Occupy(product);
             index.Publish();
         }
         return index;
