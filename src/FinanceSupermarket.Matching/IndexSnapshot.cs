@@ -11,16 +11,19 @@ namespace FinanceSupermarket.Matching;
 /// An immutable view of every listed product, published by the writer and read lock-free by any number of requests.
 /// <para>
 /// Layout: products sit in slots of <see cref="Block"/>s, each block holding the products of one home region, with a
-/// bitset per region prefix, industry prefix and bucketed attribute (<see cref="Attributes"/>). A request first ORs the
-/// bitsets of its region's prefixes ("", "3", "33", … "330421"): a block serving none of them is skipped without
-/// reading anything else. It then ANDs the bitsets of its amount bucket, term bucket, guarantee modes, size, loan
+/// bitset per region prefix, industry prefix and bucketed attribute (<see cref="Attributes"/>). A request takes the blocks
+/// listed under its region's prefixes ("", "3", "33", … "330421"; no other block is touched), bounds the best score each
+/// could give it (<see cref="Block.MaxStatic"/>) and visits them best first, stopping at the first block whose bound is
+/// below the worst score of its top N: at a million products most blocks of a region are never read. In a block it ORs
+/// the bitsets of its region's prefixes, ANDs those of its amount bucket, term bucket, guarantee modes, size, loan
 /// history, tax level, years in business, rate bucket and industry prefixes, a few words each, and scores only the
 /// products left, reading their packed <see cref="Entry"/> and checking every rule again (the buckets are supersets).
 /// With near misses the bitsets instead count each product's failed rules (twice-failed ones are dropped).
 /// </para>
 /// <para>
-/// A product change copies the one or two blocks it touches and publishes a new snapshot sharing every other block:
-/// O(block size + number of blocks), whatever the catalogue's size.
+/// A product change copies the one or two blocks it touches — their tables of references, the 64-slot chunk of entries
+/// and the bitsets it writes, all small objects — and publishes a new snapshot sharing every other block: O(number of
+/// blocks) reference copies and O(chunk) data, whatever the catalogue's size.
 /// </para>
 /// </summary>
 internal sealed class IndexSnapshot
