@@ -4,7 +4,7 @@ namespace FinanceSupermarket.Matching;
 internal sealed class CompiledProduct
 {
     public required ProductListing Product { get; init; }
-    public required Entry Template { get; init; }
+    public required Entry Template;                       // what its slot's entry holds
     public required int[] Attributes { get; init; }     // see Matching.Attributes
     public required int[] RegionIds { get; init; }      // effective region prefixes, interned, broadest first; empty = served nowhere
     public required int[] IndustryIds { get; init; }    // industry prefixes, interned; empty = all

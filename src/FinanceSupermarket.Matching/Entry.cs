@@ -4,7 +4,7 @@ using FinanceSupermarket.Domain;
 namespace FinanceSupermarket.Matching;
 
 /// <summary>
-/// One product as the scoring loop reads it (88 bytes): the hard rules' fields as scaled integers and bitmasks, and the
+/// One product as the scoring loop reads it (80 bytes): the hard rules' fields as scaled integers and bitmasks, and the
 /// request-independent part of its score, so that neither a rejection nor a score touches the
 /// <see cref="ProductListing"/> object. It sits in its product's slot of a <see cref="Block"/>.
 /// </summary>
@@ -22,7 +22,6 @@ internal struct Entry
     public double StaticPart;              // Scoring.StaticPart (the track record part is added per institution)
     public double LogMinAmount, InvLogAmountSpan, InvTermSpan;
     public int MinTerm, MaxTerm;
-    public int Ordinal;                    // the product's slot: block × Block.Size + position
     public int InstitutionSlot;            // into IndexSnapshot's track record parts
     public ushort IndustryCount;           // 0 = all industries
     public short MinYears;

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FinanceSupermarket.Matching;
 
@@ -10,36 +11,41 @@ namespace FinanceSupermarket.Matching;
 /// An immutable view of every listed product, published by the writer and read lock-free by any number of requests.
 /// <para>
 /// Layout: products sit in slots of <see cref="Block"/>s, each block holding the products of one home region, with a
-/// bitset per region prefix, industry prefix and bucketed attribute (<see cref="Attributes"/>). A request first ORs the
-/// bitsets of its region's prefixes ("", "3", "33", … "330421"): a block serving none of them is skipped without
-/// reading anything else. It then ANDs the bitsets of its amount bucket, term bucket, guarantee modes, size, loan
+/// bitset per region prefix, industry prefix and bucketed attribute (<see cref="Attributes"/>). A request takes the blocks
+/// listed under its region's prefixes ("", "3", "33", … "330421"; no other block is touched), bounds the best score each
+/// could give it (<see cref="Block.MaxStatic"/>) and visits them best first, stopping at the first block whose bound is
+/// below the worst score of its top N: at a million products most blocks of a region are never read. In a block it ORs
+/// the bitsets of its region's prefixes, ANDs those of its amount bucket, term bucket, guarantee modes, size, loan
 /// history, tax level, years in business, rate bucket and industry prefixes, a few words each, and scores only the
 /// products left, reading their packed <see cref="Entry"/> and checking every rule again (the buckets are supersets).
 /// With near misses the bitsets instead count each product's failed rules (twice-failed ones are dropped).
 /// </para>
 /// <para>
-/// A product change copies the one or two blocks it touches and publishes a new snapshot sharing every other block:
-/// O(block size + number of blocks), whatever the catalogue's size.
+/// A product change copies the one or two blocks it touches — their tables of references, the 64-slot chunk of entries
+/// and the bitsets it writes, all small objects — and publishes a new snapshot sharing every other block: O(number of
+/// blocks) reference copies and O(chunk) data, whatever the catalogue's size.
 /// </para>
 /// </summary>
 internal sealed class IndexSnapshot
 {
     private const int StackCandidates = 64;
 
-    public static readonly IndexSnapshot Empty = new([], 0, [],
+    public static readonly IndexSnapshot Empty = new([], [], 0, [],
         new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal),
         new Dictionary<string, InstitutionTrackRecord>(StringComparer.Ordinal));
 
     private readonly Block[] _blocks;
+    private readonly int[]?[] _blocksByRegion;                 // by region prefix id: the blocks holding a product served there
     private readonly double[] _trackParts;                      // Scoring.TrackRecordPart by institution slot
     private readonly Dictionary<string, int> _regionIdsTable, _industryIdsTable;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _regionIdsBySpan, _industryIdsBySpan;
     private readonly Dictionary<string, InstitutionTrackRecord> _trackRecords;
 
-    public IndexSnapshot(Block[] blocks, int count, double[] trackParts, Dictionary<string, int> regionIds,
+    public IndexSnapshot(Block[] blocks, int[]?[] blocksByRegion, int count, double[] trackParts, Dictionary<string, int> regionIds,
         Dictionary<string, int> industryIds, Dictionary<string, InstitutionTrackRecord> trackRecords)
     {
         _blocks = blocks;
+        _blocksByRegion = blocksByRegion;
         Count = count;
         _trackParts = trackParts;
         _regionIdsTable = regionIds;
@@ -53,9 +59,9 @@ internal sealed class IndexSnapshot
     public int Count { get; }
 
     /// <summary>Writer side: the next snapshot. The blocks must be frozen; the code tables are copied only when they grew.</summary>
-    public IndexSnapshot Next(Block[] blocks, int count, double[] trackParts, InternTable regions, InternTable industries,
-        Dictionary<string, InstitutionTrackRecord> trackRecords) =>
-        new(blocks, count, trackParts,
+    public IndexSnapshot Next(Block[] blocks, int[]?[] blocksByRegion, int count, double[] trackParts, InternTable regions,
+        InternTable industries, Dictionary<string, InstitutionTrackRecord> trackRecords) =>
+        new(blocks, blocksByRegion, count, trackParts,
             regions.Count == _regionIdsTable.Count ? _regionIdsTable : regions.Frozen(),
             industries.Count == _industryIdsTable.Count ? _industryIdsTable : industries.Frozen(),
             trackRecords);
@@ -73,6 +79,9 @@ internal sealed class IndexSnapshot
         var q = new QueryContext(query);
 
         Candidate[]? rentedMatches = null, rentedNear = null;
+        ulong[]? rentedVisits = null;
+        double[]? rentedBounds = null;
+        int[]? rentedOrder = null;
         Span<Candidate> matchStorage = capacity <= StackCandidates
             ? stackalloc Candidate[capacity]
             : (rentedMatches = ArrayPool<Candidate>.Shared.Rent(capacity)).AsSpan(0, capacity);
@@ -99,18 +108,50 @@ internal sealed class IndexSnapshot
             var nearMisses = new TopN(nearStorage, _blocks);
             Span<ulong> candidates = stackalloc ulong[Block.Words], industryPass = stackalloc ulong[Block.Words];
             Span<ulong> scratch = stackalloc ulong[Block.Words * 3];
-            foreach (var block in _blocks)
+
+            // The blocks holding a product served in the request's region, each with the best score any of its products
+            // could reach for this request (see Block.MaxStatic), visited best first: the top N fills with good products at
+            // once, and the first block whose bound is below its worst score ends the search.
+            Span<double> additions = stackalloc double[Block.BoundCells];
+            Scoring.MostAdded(in q, additions);
+            var visitWords = (_blocks.Length + 63) >> 6;
+            var onStack = _blocks.Length <= 4096;
+            Span<ulong> visits = onStack ? stackalloc ulong[visitWords] : (rentedVisits = ArrayPool<ulong>.Shared.Rent(visitWords)).AsSpan(0, visitWords);
+            Span<double> bounds = onStack ? stackalloc double[_blocks.Length] : (rentedBounds = ArrayPool<double>.Shared.Rent(_blocks.Length)).AsSpan(0, _blocks.Length);
+            Span<int> order = onStack ? stackalloc int[_blocks.Length] : (rentedOrder = ArrayPool<int>.Shared.Rent(_blocks.Length)).AsSpan(0, _blocks.Length);
+            visits.Clear();
+            foreach (var id in regionIds[..regionCount])
+                if ((uint)id < (uint)_blocksByRegion.Length && _blocksByRegion[id] is { } served)
+                    foreach (var b in served) visits[b >> 6] |= 1UL << b;
+            var visitCount = 0;
+            for (var v = 0; v < visits.Length; v++)
             {
+                for (var word = visits[v]; word != 0; word &= word - 1)
+                {
+                    var blockNumber = (v << 6) | BitOperations.TrailingZeroCount(word);
+                    bounds[visitCount] = -Bound(_blocks[blockNumber].MaxStatic, additions);   // negated: sorted ascending
+                    order[visitCount++] = blockNumber;
+                }
+            }
+            bounds[..visitCount].Sort(order[..visitCount]);
+
+            for (var i = 0; i < visitCount; i++)
+            {
+                var threshold = query.IncludeNearMisses ? Math.Min(matches.Threshold, nearMisses.Threshold) : matches.Threshold;
+                if (-bounds[i] < threshold) break;
+                var blockNumber = order[i];
+                var block = _blocks[blockNumber];
+                if (i + 1 < visitCount) filter.Prefetch(_blocks[order[i + 1]]);
                 if (!filter.Regions(block, candidates, ref work)) continue;
                 if (query.IncludeNearMisses)
                 {
                     filter.Industry(block, industryPass, ref work);
                     filter.AtMostOneFailure(block, candidates, industryPass, scratch, ref work);
-                    ScanWithNearMisses(block, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
+                    ScanWithNearMisses(block, blockNumber << Block.Shift, candidates, industryPass, in q, query, ref matches, ref nearMisses, ref work);
                 }
                 else if (filter.Eligible(block, candidates, industryPass, scratch[..Block.Words], ref work))
                 {
-                    Scan(block, candidates, in q, query, ref matches, ref work);
+                    Scan(block, blockNumber << Block.Shift, candidates, in q, query, ref matches, ref work);
                 }
             }
             return new MatchResult(ToMatches(ref matches, query), ToNearMisses(ref nearMisses, query), null);
@@ -119,23 +160,31 @@ internal sealed class IndexSnapshot
         {
             if (rentedMatches is not null) ArrayPool<Candidate>.Shared.Return(rentedMatches);
             if (rentedNear is not null) ArrayPool<Candidate>.Shared.Return(rentedNear);
+            if (rentedVisits is not null) ArrayPool<ulong>.Shared.Return(rentedVisits);
+            if (rentedBounds is not null) ArrayPool<double>.Shared.Return(rentedBounds);
+            if (rentedOrder is not null) ArrayPool<int>.Shared.Return(rentedOrder);
         }
     }
 
     // The hot loop over the products the bitsets left (industry is exact there, so it is not checked again):
     // cheapest and most selective checks first, each a compare or a mask test.
-    private void Scan(Block block, ReadOnlySpan<ulong> candidates, in QueryContext q, MatchQuery query, ref TopN top, ref MatchWork work)
+    private void Scan(Block block, int firstSlot, ReadOnlySpan<ulong> candidates, in QueryContext q, MatchQuery query, ref TopN top, ref MatchWork work)
     {
-        var entries = block.Entries;
+        Prefetch(block, candidates);
         for (var w = 0; w < candidates.Length; w++)
         {
-            for (var word = candidates[w]; word != 0; word &= word - 1)
+            var word = candidates[w];
+            if (word == 0) continue;
+            var entries = block.Entries[w]!;
+            for (; word != 0; word &= word - 1)
             {
-                ref readonly var e = ref entries[(w << 6) | BitOperations.TrailingZeroCount(word)];
+                var position = BitOperations.TrailingZeroCount(word);
+                ref readonly var e = ref entries[position];
+                var ordinal = firstSlot | (w << 6) | position;
                 work.Entries++;
                 if (q.AmountFloor < e.MinAmount || q.AmountCeiling > e.MaxAmount || q.MaxRateFloor < e.MinRate)
                 {
-                    if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(in e, query) || !ExactRate(in e, query)) continue;
+                    if ((e.Flags & Entry.InexactFlag) == 0 || !ExactAmount(ordinal, query) || !ExactRate(ordinal, query)) continue;
                 }
                 if (q.TermMonths < e.MinTerm || q.TermMonths > e.MaxTerm) continue;
                 if ((e.GuaranteeMask & q.GuaranteeMask) == 0 || (e.Flags & q.ExcludedByLoanHistory) != 0) continue;
@@ -143,30 +192,33 @@ internal sealed class IndexSnapshot
                 if (q.YearsInBusiness < e.MinYears || q.TaxLevel < e.MinTaxLevel) continue;
                 var score = Scoring.Total(in e, _trackParts[e.InstitutionSlot], in q);
                 if (score < top.Threshold) continue;
-                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal });
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = ordinal });
             }
         }
     }
 
     // The same rules, counted without branches (most products fail two or more, so the count is what matters);
     // which rule failed is worked out only for the few that fail exactly one.
-    private void ScanWithNearMisses(Block block, ReadOnlySpan<ulong> candidates, ReadOnlySpan<ulong> industryPass, in QueryContext q,
-        MatchQuery query, ref TopN matches, ref TopN nearMisses, ref MatchWork work)
+    private void ScanWithNearMisses(Block block, int firstSlot, ReadOnlySpan<ulong> candidates, ReadOnlySpan<ulong> industryPass,
+        in QueryContext q, MatchQuery query, ref TopN matches, ref TopN nearMisses, ref MatchWork work)
     {
-        var entries = block.Entries;
         for (var w = 0; w < candidates.Length; w++)
         {
-            for (var word = candidates[w]; word != 0; word &= word - 1)
+            var word = candidates[w];
+            if (word == 0) continue;
+            var entries = block.Entries[w]!;
+            for (; word != 0; word &= word - 1)
             {
                 var bit = BitOperations.TrailingZeroCount(word);
-                ref readonly var e = ref entries[(w << 6) | bit];
+                ref readonly var e = ref entries[bit];
+                var ordinal = firstSlot | (w << 6) | bit;
                 work.Entries++;
                 var amount = (q.AmountFloor < e.MinAmount) | (q.AmountCeiling > e.MaxAmount);
                 var rate = q.MaxRateFloor < e.MinRate;
                 if ((e.Flags & Entry.InexactFlag) != 0)
                 {
-                    amount = amount && !ExactAmount(in e, query);
-                    rate = rate && !ExactRate(in e, query);
+                    amount = amount && !ExactAmount(ordinal, query);
+                    rate = rate && !ExactRate(ordinal, query);
                 }
                 var term = (q.TermMonths < e.MinTerm) | (q.TermMonths > e.MaxTerm);
                 var guarantee = (e.GuaranteeMask & q.GuaranteeMask) == 0;
@@ -187,23 +239,49 @@ internal sealed class IndexSnapshot
                     : amount ? Rule.Amount : term ? Rule.Term : guarantee ? Rule.GuaranteeMode : rate ? Rule.MaxRate
                     : size ? Rule.EnterpriseSize : tags ? Rule.RequiredTags : years ? Rule.YearsInBusiness
                     : tax ? Rule.TaxCreditLevel : history ? Rule.LoanHistory : Rule.Industry;
-                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = e.Ordinal, FailedRule = failed });
+                top.Offer(new Candidate { Score = score, MinRate = e.MinRate, Ordinal = ordinal, FailedRule = failed });
             }
         }
+    }
+
+    // The entries of a block's candidates are scattered over its chunks, and each one's checks branch unpredictably, so read
+    // one by one they would cost a memory latency each: asking for all of them first lets the memory fetch them together.
+    private static unsafe void Prefetch(Block block, ReadOnlySpan<ulong> candidates)
+    {
+        if (!Sse.IsSupported) return;
+        for (var w = 0; w < candidates.Length; w++)
+        {
+            var word = candidates[w];
+            if (word == 0) continue;
+            ref var first = ref MemoryMarshal.GetArrayDataReference(block.Entries[w]!);
+            for (; word != 0; word &= word - 1)
+            {
+                var at = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref first, BitOperations.TrailingZeroCount(word)));
+                Sse.Prefetch0(at);
+                Sse.Prefetch0(at + Unsafe.SizeOf<Entry>() - 1);
+            }
+        }
+    }
+
+    // The best score a product of the block could reach: the largest over its cells of their best static part plus the most
+    // the rest adds there. −∞ for an empty block.
+    private static double Bound(double[] maxStatic, ReadOnlySpan<double> additions)
+    {
+        var best = double.NegativeInfinity;
+        for (var cell = 0; cell < additions.Length; cell++) best = Math.Max(best, maxStatic[cell] + additions[cell]);
+        return best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bit(bool value) => value ? 1 : 0;
 
-    private ProductListing ProductOf(in Entry e) => TopN.Product(_blocks, e.Ordinal);
-
-    private bool ExactAmount(in Entry e, MatchQuery query)
+    private bool ExactAmount(int ordinal, MatchQuery query)
     {
-        var p = ProductOf(in e);
+        var p = TopN.Product(_blocks, ordinal);
         return query.Amount >= p.MinAmount && query.Amount <= p.MaxAmount;
     }
 
-    private bool ExactRate(in Entry e, MatchQuery query) => query.MaxRate is not { } max || max >= ProductOf(in e).MinRate;
+    private bool ExactRate(int ordinal, MatchQuery query) => query.MaxRate is not { } max || max >= TopN.Product(_blocks, ordinal).MinRate;
 
     private IReadOnlyList<Match> ToMatches(ref TopN top, MatchQuery query)
     {
@@ -248,6 +326,36 @@ internal sealed class IndexSnapshot
         private readonly int _size = q.SizeBit == 0 ? int.MinValue : Attributes.Size + BitOperations.TrailingZeroCount((uint)q.SizeBit);
         private readonly int _excluded = q.FirstLoanSeeker ? Attributes.RenewalOnly : Attributes.FirstLoanOnly;
         private readonly byte _guarantee = q.GuaranteeMask;
+
+        /// <summary>Asks the memory for the bitsets this request will read in <paramref name="block"/> (visited next).</summary>
+        public void Prefetch(Block block)
+        {
+            if (!Sse.IsSupported) return;
+            foreach (var id in _regionIds) PrefetchBits(Block.Of(block.Regions, id));
+            var f = block.Fixed;
+            PrefetchBits(f[_amount]);
+            PrefetchBits(f[_term]);
+            PrefetchBits(Fixed(f, _size));
+            PrefetchBits(f[_excluded]);
+            if (_tax >= 0) PrefetchBits(f[_tax]);
+            if (_years >= 0) PrefetchBits(f[_years]);
+            if (_rate >= 0) PrefetchBits(f[_rate]);
+            for (var b = 0; b < 8; b++)
+                if ((_guarantee & (1 << b)) != 0) PrefetchBits(f[Attributes.Guarantee + b]);
+            PrefetchBits(f[Attributes.AllIndustries]);
+            foreach (var id in _industryIds) PrefetchBits(Block.Of(block.Industries, id));
+        }
+
+        // A bitset's 128 bytes and the array's header: three cache lines at most. An array the collector moves meanwhile
+        // only makes the hint useless.
+        private static unsafe void PrefetchBits(ulong[]? bits)
+        {
+            if (bits is null) return;
+            var at = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(bits));
+            Sse.Prefetch0(at);
+            Sse.Prefetch0(at + 64);
+            Sse.Prefetch0(at + Block.Words * sizeof(ulong) - 1);
+        }
 
         /// <summary>The block's products serving the request's region; false when there are none.</summary>
         public bool Regions(Block block, Span<ulong> into, ref MatchWork work)

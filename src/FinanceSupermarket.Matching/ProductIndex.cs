@@ -28,6 +28,8 @@ public sealed class ProductIndex
     private readonly Lock _writer = new();
     private readonly ConcurrentDictionary<string, CompiledProduct> _byId = new(StringComparer.Ordinal);
     private readonly List<Block> _blocks = [];
+    private readonly List<Block> _changed = [];                        // blocks written since the last Publish
+    private readonly BlocksByRegion _blocksByRegion = new();
     private readonly Dictionary<int, Stack<int>> _freeSlots = [];       // by home region: the free slots of its blocks
     private readonly InternTable _regions = new(), _industries = new(), _institutions = new();
     // By institution slot. Published snapshots read it, so a slot once written never changes: new track records make a new
@@ -43,13 +45,38 @@ public sealed class ProductIndex
     {
     }
 
+    /// <summary>
+    /// A fresh index. Each home region's products are placed by kind, first-loan friendliness and descending static score
+    /// part, so that a block's bounds (<see cref="Block.MaxStatic"/>) are tight and a match skips most blocks; later upserts
+    /// go into free slots wherever they are, which loosens the bounds of their blocks until the next build.
+    /// </summary>
     public static ProductIndex Build(IEnumerable<ProductListing> products)
     {
         ArgumentNullException.ThrowIfNull(products);
         var index = new ProductIndex();
         lock (index._writer)
         {
-            foreach (var product in products) index.Put(product);
+            // The last listing of an id wins, as if each were upserted in turn.
+            var latest = new Dictionary<string, ProductListing>(StringComparer.Ordinal);
+            foreach (var product in products)
+            {
+                ArgumentNullException.ThrowIfNull(product);
+                ArgumentNullException.ThrowIfNull(product.Id);
+                latest[product.Id] = product;
+            }
+            var placed = new List<CompiledProduct>(latest.Count);
+            foreach (var product in latest.Values)
+            {
+                if (product.Status != ProductStatus.Listed) continue;
+                var compiled = index.Compile(product);
+                index._byId[product.Id] = compiled;
+                if (compiled.RegionIds.Length > 0) placed.Add(compiled);
+            }
+            placed.Sort(static (a, b) =>
+                a.Home != b.Home ? a.Home.CompareTo(b.Home)
+                : Block.BoundCell(in a.Template) != Block.BoundCell(in b.Template) ? Block.BoundCell(in a.Template).CompareTo(Block.BoundCell(in b.Template))
+                : b.Template.StaticPart.CompareTo(a.Template.StaticPart));
+            foreach (var product in placed) index.Occupy(product);
             index.Publish();
         }
         return index;
@@ -123,11 +150,17 @@ public sealed class ProductIndex
             Delete(product.Id);
             return;
         }
-        var compiled = CompiledProduct.Create(product, _regions, _industries, _institutions);
+        var compiled = Compile(product);
         if (_byId.TryGetValue(product.Id, out var existing)) Vacate(existing);
         if (compiled.RegionIds.Length > 0) Occupy(compiled);
         _byId[product.Id] = compiled;
+    }
+
+    private CompiledProduct Compile(ProductListing product)
+    {
+        var compiled = CompiledProduct.Create(product, _regions, _industries, _institutions);
         for (var slot = _trackPartsCount; slot < _institutions.Count; slot++) AddTrackPart(slot);
+        return compiled;
     }
 
     private bool Delete(string productId)
@@ -144,14 +177,15 @@ public sealed class ProductIndex
         if (free.Count == 0)
         {
             var blockIndex = _blocks.Count;
-            _blocks.Add(new Block(product.Home));
+            var fresh = new Block(product.Home);
+            _blocks.Add(fresh);
+            _changed.Add(fresh);
             for (var position = Block.Size - 1; position >= 0; position--) free.Push(blockIndex << Block.Shift | position);
         }
         var slot = free.Pop();
-        var entry = product.Template;
-        entry.Ordinal = slot;
-        Writable(slot).Place(slot & Block.Mask, product, in entry);
+        Writable(slot).Place(slot & Block.Mask, product);
         product.Slot = slot;
+        foreach (var id in product.RegionIds) _blocksByRegion.Served(id, slot >> Block.Shift, true);
     }
 
     private void Vacate(CompiledProduct product)
@@ -159,6 +193,8 @@ public sealed class ProductIndex
         if (product.Slot < 0) return;
         var block = Writable(product.Slot);
         block.Clear(product.Slot & Block.Mask);
+        foreach (var id in product.RegionIds)
+            if (Block.Of(block.Regions, id) is null) _blocksByRegion.Served(id, product.Slot >> Block.Shift, false);
         _freeSlots[block.Group].Push(product.Slot);
         product.Slot = -1;
     }
@@ -167,8 +203,10 @@ public sealed class ProductIndex
     private Block Writable(int slot)
     {
         var index = slot >> Block.Shift;
-        var block = _blocks[index].Writable();
-        _blocks[index] = block;
+        var block = _blocks[index];
+        if (!block.Frozen) return block;
+        _blocks[index] = block = block.Writable();
+        _changed.Add(block);
         return block;
     }
 
@@ -181,7 +219,41 @@ public sealed class ProductIndex
 
     private void Publish()
     {
-        foreach (var block in _blocks) block.Freeze();
-        _snapshot = _snapshot.Next([.. _blocks], _byId.Count, _trackParts, _regions, _industries, _trackRecords);
+        foreach (var block in _changed) block.Freeze();
+        _changed.Clear();
+        _snapshot = _snapshot.Next([.. _blocks], _blocksByRegion.Published(), _byId.Count, _trackParts, _regions, _industries, _trackRecords);
+    }
+}
+
+/// <summary>
+/// The writer's list, by region prefix id, of the blocks holding a product served there (sorted block numbers), and the
+/// frozen arrays a snapshot reads: a match visits the blocks of its region's prefixes without touching any other block.
+/// A change re-copies only the lists it changed (a block's first product of a region, or its last one gone).
+/// </summary>
+internal sealed class BlocksByRegion
+{
+    private readonly List<List<int>> _lists = [];
+    private int[]?[] _published = [];
+    private readonly HashSet<int> _changed = [];
+
+    public void Served(int regionId, int block, bool served)
+    {
+        while (_lists.Count <= regionId) _lists.Add([]);
+        var list = _lists[regionId];
+        var at = list.BinarySearch(block);
+        if (served == at >= 0) return;
+        if (served) list.Insert(~at, block);
+        else list.RemoveAt(at);
+        _changed.Add(regionId);
+    }
+
+    public int[]?[] Published()
+    {
+        if (_changed.Count == 0) return _published;
+        var next = new int[]?[_lists.Count];
+        Array.Copy(_published, next, _published.Length);
+        foreach (var regionId in _changed) next[regionId] = [.. _lists[regionId]];
+        _changed.Clear();
+        return _published = next;
     }
 }

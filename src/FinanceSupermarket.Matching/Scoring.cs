@@ -102,6 +102,23 @@ public static class Scoring
         return System.Numerics.BitOperations.PopCount((uint)mask) / 3.0;
     }
 
+    /// <summary>The most the track record and the request-dependent parts can add to a product's static part.</summary>
+    internal const double MaxRequestDependent = TrackRecordWeight + AmountFitWeight + TermFitWeight + PurposeFitWeight + FirstLoanWeight;
+
+    /// <summary>
+    /// By <see cref="Block.BoundCell"/> (kind, first-loan friendliness): the most a product's track record and this request's
+    /// fits can add to its static part, plus a cent for the rounding to 2 decimals, so that a static part plus this bounds the
+    /// score from above.
+    /// </summary>
+    internal static void MostAdded(in QueryContext q, Span<double> additions)
+    {
+        for (var kind = 0; kind < TableColumns; kind++)
+        for (var friendly = 0; friendly < 2; friendly++)
+            additions[kind * 2 + friendly] = TrackRecordWeight + AmountFitWeight + TermFitWeight
+                + PurposeFitWeight * PurposeFitTable[q.PurposeRow + kind]
+                + FirstLoanWeight * (!q.FirstLoanSeeker || friendly == 1 ? 1 : 0) + 0.02;
+    }
+
     // The parts that depend only on the product: computed once per product, not per request.
     internal static double StaticPart(ProductListing p) =>
         RateWeight * RateValue(p.MinRate)

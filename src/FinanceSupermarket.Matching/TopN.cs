@@ -26,7 +26,7 @@ internal ref struct TopN
     }
 
     /// <summary>The product in a slot (a candidate's or an entry's ordinal).</summary>
-    public static ProductListing Product(Block[] blocks, int ordinal) => blocks[ordinal >> Block.Shift].Products[ordinal & Block.Mask]!.Product;
+    public static ProductListing Product(Block[] blocks, int ordinal) => blocks[ordinal >> Block.Shift].Product(ordinal & Block.Mask)!.Product;
 
     public readonly int Count => _count;
 

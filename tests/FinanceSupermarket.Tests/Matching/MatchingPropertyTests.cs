@@ -140,6 +140,52 @@ public class MatchingPropertyTests
         matched.ShouldBeGreaterThan(1_000);   // the requests must find products, not agree on empty lists
     }
 
+    [Test]
+    public void Skipping_blocks_by_their_score_bound_loses_no_product_of_the_ranking()
+    {
+        // Enough products that the busy home regions fill several blocks of 1,024 each (a match skips the blocks whose best
+        // possible score is below its worst kept one); short limits raise that score early, changes move products into
+        // free slots of other blocks and take the best product of a block away, and track records change the scores.
+        var generator = new ProductGenerator(11);
+        var random = new Random(11);
+        var catalogue = generator.Products(30_000).ToDictionary(p => p.Id);
+        var tracks = generator.TrackRecords();
+        var index = ProductIndex.Build(catalogue.Values);
+        index.SetTrackRecords(tracks);
+        var matched = 0;
+
+        for (var round = 0; round < 4; round++)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var query = generator.Query(A.Today, limit: (i % 3) switch { 0 => 1, 1 => 5, _ => 20 }, includeNearMisses: i % 4 == 0);
+                var result = index.Match(query);
+                var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
+                var failures = catalogue.Values.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
+                result.Matches.Select(m => (m.Product.Id, m.Score))
+                    .ShouldBe(Reference.Rank(catalogue.Values.Where(p => failures[p] is []), query, tracks), $"round {round}, request {i}");
+                matched += result.Matches.Count;
+                if (!query.IncludeNearMisses) continue;
+                var near = catalogue.Values.Where(p => failures[p] is [var rule] && rule is not ("region" or "listed"));
+                result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(Reference.Rank(near, query, tracks), $"round {round}, request {i} near misses");
+            }
+            var best = catalogue.Values.OrderByDescending(p => Scoring.Score(p, generator.Query(A.Today))).Take(50).Select(p => p.Id).ToList();
+            foreach (var id in best) Change(id);
+            for (var change = 0; change < 300; change++) Change($"P{random.Next(1, 33_000):D6}");
+            tracks = generator.TrackRecords();
+            index.SetTrackRecords(tracks);
+        }
+        matched.ShouldBeGreaterThan(300);
+
+        void Change(string id)
+        {
+            var product = generator.Product(id, delistedShare: 0.3);
+            index.Upsert(product);
+            if (product.Status == ProductStatus.Listed) catalogue[id] = product;
+            else catalogue.Remove(id);
+        }
+    }
+
     private static ProductListing Odd(ProductListing p, Random random) => random.Next(8) switch
     {
         0 => p with { MinAmount = p.MinAmount + 0.00003m, MaxAmount = p.MaxAmount + 0.00007m },

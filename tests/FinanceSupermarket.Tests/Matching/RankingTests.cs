@@ -85,6 +85,29 @@ public class RankingTests
     }
 
     [Test]
+    public void A_block_whose_best_product_falls_short_of_the_next_block_only_by_its_fit_is_still_searched()
+    {
+        // One home region, two blocks of 1,024 slots. The first holds "near" (the higher static part: rate 3.19 %, but a
+        // term 0.156 points short of a perfect fit) and 1,023 products of the same static part the request cannot take
+        // (mortgage only); the second holds "best" alone (rate 3.20 %, every fit perfect). The first block is searched first
+        // and "near" sets the bar at limit 1; "best" beats it by 0.13, with the bound of its block only 0.05 above its
+        // score (a perfect track record): a bound a tenth of a point too tight would lose it.
+        var query = A.Query() with { Amount = 3_000_000m, TermMonths = 12, Limit = 1 };
+        var fillers = Enumerable.Range(0, 1_023).Select(i => A.Product($"f{i:D4}") with
+        {
+            MinRate = 3.19m, ApprovalDays = 1, GuaranteeModes = [GuaranteeMode.Mortgage],
+        });
+        var near = A.Product("near") with { MinRate = 3.19m, ApprovalDays = 1, MinAmount = 1_000_000m, MaxAmount = 9_000_000m, MinTermMonths = 1, MaxTermMonths = 46 };
+        var best = A.Product("best") with { MinRate = 3.20m, ApprovalDays = 1, MinAmount = 1_000_000m, MaxAmount = 9_000_000m, MinTermMonths = 1, MaxTermMonths = 23 };
+        var index = ProductIndex.Build([near, .. fillers, best]);
+        index.SetTrackRecords(new Dictionary<string, InstitutionTrackRecord> { ["i1"] = new(10_000, 1, 1) });
+
+        var scores = new[] { near, best }.Select(p => Scoring.Score(p, query, new InstitutionTrackRecord(10_000, 1, 1))).ToArray();
+        (scores[1] - scores[0]).ShouldBeInRange(0.05, 0.2);
+        index.Match(query).Matches.Single().Product.Id.ShouldBe("best");
+    }
+
+    [Test]
     public void Ties_break_by_minimum_rate_then_by_product_id()
     {
         // Both rates are below the rate band's floor, so they score the same.
