@@ -38,12 +38,13 @@ public static class ShelvesThroughput
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (StringOption(args, "--visitors-of") is { } address) return await VisitorsAsync(new Uri(address), args);
         var count = IntOption(args, "--products", 100_000);
         var connections = IntOption(args, "--connections", 64);
         var seconds = IntOption(args, "--seconds", 20);
         var providers = (StringOption(args, "--providers") ?? "sqlite,postgresql").Split(',', StringSplitOptions.RemoveEmptyEntries);
         // Which lines to time (all by default): api, browse, json, sql, sql-total — e.g. "api" alone while profiling it.
-        var settings = new Settings(connections, seconds,
+        var settings = new Settings(connections, seconds, IntOption(args, "--warm-up", 10),
             (StringOption(args, "--paths") ?? "api,browse,json,sql,sql-total").Split(',', StringSplitOptions.RemoveEmptyEntries));
         // The SQL peer's SQLite calls block their thread while they run: without enough threads at hand the pool would
         // add them one by one, and the first seconds would measure the thread pool, not the database.
@@ -69,8 +70,9 @@ public static class ShelvesThroughput
         Console.WriteLine($"Shelves, {products.Length:N0} listed products, {connections} connections closed loop, {seconds} s per path, " +
                           $"{Environment.ProcessorCount} cores shared with other work, .NET {Environment.Version}, " +
                           $"{(System.Runtime.GCSettings.IsServerGC ? "server GC (as the API runs)" : "workstation GC (the API runs with server GC: set DOTNET_gcServer=1)")}:");
-        Console.WriteLine("provider    path                                      requests  req/s    p50 ms   p99 ms   max ms  errors CPU µs/req  load (1 min) start→end");
-        Console.WriteLine("(CPU µs/req: this process's CPU time — API, client, GC — per request; PostgreSQL's own processes are not in it)");
+        Console.WriteLine("provider    path                                      requests  req/s    p50 ms   p99 ms   max ms  errors CPU µs/req visitors  load (1 min) start→end");
+        Console.WriteLine("(CPU µs/req: this process's CPU time per request — the API and GC, or the in-process lines' own work; PostgreSQL's own processes are not in it;");
+        Console.WriteLine(" visitors: the CPU time per request of the separate process that sends the API's requests)");
         foreach (var line in results) Console.WriteLine(line);
         foreach (var provider in providers)
         {
@@ -85,7 +87,7 @@ public static class ShelvesThroughput
     }
 
     /// <summary>The concurrency, the seconds per line, and which lines to time (their short names).</summary>
-    private sealed record Settings(int Connections, int Seconds, string[] Paths);
+    private sealed record Settings(int Connections, int Seconds, int WarmUpSeconds, string[] Paths);
 
     private const string ApiPath = "API GET /api/v1/products (memory)";
     private const string BrowsePath = "catalogue.Browse in process (no HTTP)";
@@ -94,14 +96,15 @@ public static class ShelvesThroughput
     private const string SqlTotalPath = "SQL keyset page + COUNT on page 1";
 
     private sealed record Line(string Provider, string Path, int Requests, double Seconds, double[] Sorted, int Errors, TimeSpan Cpu,
-        string LoadBefore, string LoadAfter)
+        string LoadBefore, string LoadAfter, TimeSpan? VisitorsCpu = null)
     {
         public double PerSecond => Requests / Seconds;
         public bool MeetsTarget => Errors == 0 && PerSecond >= 3_000 && Percentile(Sorted, 0.99) < 50;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"{Provider,-10}  {Path,-40} {Requests,9:N0} {PerSecond,6:N0} {Percentile(Sorted, 0.5),9:N2} {Percentile(Sorted, 0.99),8:N2} " +
-            $"{Percentile(Sorted, 1),8:N1} {Errors,7} {Cpu.TotalMicroseconds / Math.Max(1, Requests),10:N0}  {LoadBefore} → {LoadAfter}");
+            $"{Percentile(Sorted, 1),8:N1} {Errors,7} {Cpu.TotalMicroseconds / Math.Max(1, Requests),10:N0} " +
+            $"{(VisitorsCpu is { } visitors ? (visitors.TotalMicroseconds / Math.Max(1, Requests)).ToString("N0", CultureInfo.InvariantCulture) : "-"),9}  {LoadBefore} → {LoadAfter}");
     }
 
     private static string Ratio(Line memory, Line sql) => string.Create(CultureInfo.InvariantCulture, $"{memory.PerSecond / sql.PerSecond:N1}× the req/s of");
@@ -156,21 +159,15 @@ public static class ShelvesThroughput
         await CheckPeerAgreesAsync(catalogue, peer, visits.Take(200));
         await TimeChangesAsync(db, catalogue, products);
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Connections, UseCookies = false })
+        var lines = new List<Line>();
+        if (settings.Paths.Contains("api"))
         {
-            BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30),
-        };
+            var line = await DriveFromVisitorsAsync(name, api.Address, visits, settings);
+            Console.WriteLine(line);
+            lines.Add(line);
+        }
         var paths = new (string Name, string Path, PageRequest Request)[]
         {
-            ("api", ApiPath, async (filter, page, _) =>
-            {
-                using var response = await http.GetAsync($"/api/v1/products?{filter.QueryString(page, PageSize)}", HttpCompletionOption.ResponseContentRead);
-                if (response.StatusCode != HttpStatusCode.OK) throw new HttpRequestException($"answered {(int)response.StatusCode}");
-                var body = await response.Content.ReadAsByteArrayAsync();
-                // The visitor pages on while there is more: the total is on every page.
-                using var json = System.Text.Json.JsonDocument.Parse(body);
-                return (json.RootElement.GetProperty("total").GetInt64() > (long)page * PageSize, null);
-            }),
             ("browse", BrowsePath, async (filter, page, _) =>
             {
                 await Task.Yield();
@@ -186,7 +183,6 @@ public static class ShelvesThroughput
             ("sql", SqlPagePath, (filter, page, after) => SqlPageAsync(peer, filter, after, withTotal: false)),
             ("sql-total", SqlTotalPath, (filter, page, after) => SqlPageAsync(peer, filter, after, withTotal: page == 1)),
         };
-        var lines = new List<Line>();
         foreach (var (_, path, request) in paths.Where(p => settings.Paths.Contains(p.Name)))
         {
             await DriveAsync(name, path, visits, settings.Connections, TimeSpan.FromSeconds(3), request);   // warm-up: JIT, pools, caches
@@ -196,6 +192,101 @@ public static class ShelvesThroughput
             lines.Add(line);
         }
         return [.. lines];
+    }
+
+    /// <summary>
+    /// The API line: the visitors run in a process of their own (this program with --visitors-of), so that this process's
+    /// CPU time is the host's alone and the load generator's is counted apart. It warms the host up (JIT tiers, pools),
+    /// says when it starts timing and when it stops, and leaves each request's time in a file.
+    /// </summary>
+    private static async Task<Line> DriveFromVisitorsAsync(string provider, Uri address, Visit[] visits, Settings settings)
+    {
+        var visitsFile = Path.GetTempFileName();
+        var timesFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(visitsFile, visits.Select(visit => System.Text.Json.JsonSerializer.Serialize(visit)));
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(ShelvesThroughput).Assembly.Location);
+            foreach (var argument in new[]
+                     {
+                         "--shelves", "--visitors-of", address.ToString(), "--visits", visitsFile, "--times", timesFile,
+                         "--connections", settings.Connections.ToString(CultureInfo.InvariantCulture),
+                         "--seconds", settings.Seconds.ToString(CultureInfo.InvariantCulture),
+                         "--warm-up", settings.WarmUpSeconds.ToString(CultureInfo.InvariantCulture),
+                     })
+                start.ArgumentList.Add(argument);
+            // A lean client: the workstation GC, not the host's server GC.
+            start.Environment["DOTNET_gcServer"] = "0";
+            using var visitors = Process.Start(start) ?? throw new InvalidOperationException("The visitors' process did not start.");
+            string? loadBefore = null;
+            var cpuBefore = TimeSpan.Zero;
+            while (await visitors.StandardOutput.ReadLineAsync() is { } said)
+            {
+                if (said == "timing")
+                {
+                    loadBefore = LoadAverage();
+                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    Console.WriteLine($"   timing {ApiPath} (process {Environment.ProcessId}, visitors {visitors.Id})");
+                    continue;
+                }
+                if (!said.StartsWith("done ", StringComparison.Ordinal))
+                {
+                    Console.WriteLine($"   visitors: {said}");
+                    continue;
+                }
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                var parts = said.Split(' ');
+                var bytes = await File.ReadAllBytesAsync(timesFile);
+                var times = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes).ToArray();
+                Array.Sort(times);
+                await visitors.WaitForExitAsync();
+                return new Line(provider, ApiPath, times.Length, double.Parse(parts[1], CultureInfo.InvariantCulture), times,
+                    int.Parse(parts[2], CultureInfo.InvariantCulture), cpu, loadBefore ?? "?", LoadAverage(),
+                    TimeSpan.FromMicroseconds(double.Parse(parts[3], CultureInfo.InvariantCulture)));
+            }
+            throw new InvalidOperationException($"The visitors' process ended ({visitors.ExitCode}) without its figures.");
+        }
+        finally
+        {
+            File.Delete(visitsFile);
+            File.Delete(timesFile);
+        }
+    }
+
+    /// <summary>
+    /// The visitors' process: the visits of the file, closed loop over <c>--connections</c> connections to the API, first
+    /// for the warm-up, then timed; it prints "timing", then "done seconds errors cpu-µs", each request's time in the file.
+    /// The answer's total is read from the end of the body (it follows the items), not by parsing the whole page.
+    /// </summary>
+    private static async Task<int> VisitorsAsync(Uri address, string[] args)
+    {
+        var connections = IntOption(args, "--connections", 64);
+        var visits = (await File.ReadAllLinesAsync(StringOption(args, "--visits")!))
+            .Select(line => System.Text.Json.JsonSerializer.Deserialize<Visit>(line)!).ToArray();
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections, UseCookies = false, UseProxy = false, AutomaticDecompression = DecompressionMethods.None,
+        }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        var totalKey = "\"total\":"u8.ToArray();
+        PageRequest request = async (filter, page, _) =>
+        {
+            using var response = await http.GetAsync($"/api/v1/products?{filter.QueryString(page, PageSize)}", HttpCompletionOption.ResponseContentRead);
+            if (response.StatusCode != HttpStatusCode.OK) throw new HttpRequestException($"answered {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            // The visitor pages on while there is more: the total is on every page.
+            var at = body.AsSpan().LastIndexOf(totalKey) + totalKey.Length;
+            var digits = body.AsSpan(at).IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            return (long.Parse(body.AsSpan(at, digits), CultureInfo.InvariantCulture) > (long)page * PageSize, null);
+        };
+        await DriveAsync("", ApiPath, visits, connections, TimeSpan.FromSeconds(IntOption(args, "--warm-up", 10)), request);
+        Console.WriteLine("timing");
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var line = await DriveAsync("", ApiPath, visits, connections, TimeSpan.FromSeconds(IntOption(args, "--seconds", 20)), request);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        await File.WriteAllBytesAsync(StringOption(args, "--times")!, System.Runtime.InteropServices.MemoryMarshal.AsBytes(line.Sorted.AsSpan()).ToArray());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {line.Seconds} {line.Errors} {cpu.TotalMicroseconds}"));
+        return 0;
     }
 
     /// <summary>One request of a visit: whether the visitor can page on, and where the next page starts (keyset).</summary>

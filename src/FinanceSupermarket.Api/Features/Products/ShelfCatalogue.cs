@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Numerics;
 using FinanceSupermarket.Domain;
 using FinanceSupermarket.Domain.Reference;
@@ -11,20 +12,21 @@ namespace FinanceSupermarket.Api.Features.Products;
 /// (min rate, then id), with its filter fields packed beside it. Kept by <see cref="Matching.MatchingIndex"/> from the same
 /// product rows as the matching index, after commit on this node and from the catalog version on the others.
 /// The products lie in blocks of about 1,024, each with its own postings: a bitset per kind, guarantee
-/// mode and policy support (and per asked-for region, made when first asked), and each institution's products. A request
-/// intersects a block's bitsets word by word and tests the ranges (amount, term) and the name only on the products they
-/// leave (issue 13: thousands of requests a second at 100,000 products). A change copies the block it touches (and the
+/// mode and policy support (and per asked-for region, made when first asked); beside them each institution's products
+/// in order. A request intersects a block's bitsets word by word and tests the ranges (amount, term) and the name only on
+/// the products they leave (issue 13: thousands of requests a second at 100,000 products). A change copies the block it touches (and the
 /// short list of blocks), never the whole shelves: O(block), well under a millisecond at 100,000 products (issue 13).
 /// Readers take one immutable snapshot (the list of blocks), so they never see a half-applied change.
 /// </summary>
-public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configuration)
+public sealed class ShelfCatalogue
 {
     /// <summary>
     /// Products per block as loaded (configuration "Shelves:BlockSize", 4–4,096; tests take small ones): a block that grows
     /// to twice this splits, one that shrinks below a quarter joins a neighbour. A change copies one block of about 1,024
     /// products (about 70 KB) and a reader's work per block is a few words per bitset: both stay small at 100,000 products.
     /// </summary>
-    private readonly int _blockSize = Math.Clamp(configuration.GetValue("Shelves:BlockSize", 1024), 4, 4096);
+    private readonly int _blockSize;
+    private readonly ReferenceData _codes;
 
     private readonly Lock _writer = new();
     private readonly Dictionary<string, Shelved> _byId = new(StringComparer.Ordinal);
@@ -32,7 +34,15 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
     private readonly Numbered<string> _lowerNames = new();
     private readonly Numbered<string[]> _offeredPrefixes = new();
     private readonly RegionServing _serving = new();
-    private volatile Snapshot _snapshot = new([], [], 0, []);
+    private ImmutableDictionary<string, Shelved[]> _byInstitution = ImmutableDictionary.Create<string, Shelved[]>(StringComparer.Ordinal);
+    private volatile Snapshot _snapshot;
+
+    public ShelfCatalogue(ReferenceData codes, IConfiguration configuration)
+    {
+        _codes = codes;
+        _blockSize = Math.Clamp(configuration.GetValue("Shelves:BlockSize", 1024), 4, 4096);
+        _snapshot = new Snapshot([], [], 0, _lowerNames.Items, _byInstitution, Offered());
+    }
 
     // The filter fields of one product; names and offered regions are shared by many products, so they are numbered.
     private readonly record struct Key(
@@ -60,6 +70,8 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             Array.Sort(all, (a, b) => Compare(a.View, b.View));
             var views = all.Select(s => s.View).ToArray();
             var keys = all.Select(s => s.Key).ToArray();
+            _byInstitution = all.GroupBy(s => s.View.InstitutionId, StringComparer.Ordinal)
+                .ToImmutableDictionary(own => own.Key, own => own.ToArray(), StringComparer.Ordinal);
             var blocks = new List<Block>();
             for (var start = 0; start < all.Length; start += _blockSize)
                 blocks.Add(NewBlock(views[start..Math.Min(all.Length, start + _blockSize)], keys[start..Math.Min(all.Length, start + _blockSize)]));
@@ -79,11 +91,16 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             // Each product once, as last read.
             foreach (var row in changed.GroupBy(row => row.Id, StringComparer.Ordinal).Select(rows => rows.Last()))
             {
-                if (_byId.Remove(row.Id, out var old)) Remove(blocks, old.View);
+                if (_byId.Remove(row.Id, out var old))
+                {
+                    Remove(blocks, old.View);
+                    Unlist(old);
+                }
                 if (Shelve(row) is { } shelved)
                 {
                     _byId[row.Id] = shelved;
                     Insert(blocks, shelved);
+                    List(shelved);
                 }
             }
             Publish(blocks);
@@ -99,7 +116,26 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             starts[i] = count;
             count += blocks[i].Count;
         }
-        _snapshot = new Snapshot([.. blocks], starts, count, _lowerNames.Items);
+        _snapshot = new Snapshot([.. blocks], starts, count, _lowerNames.Items, _byInstitution, Offered());
+    }
+
+    private ArraySegment<string[]> Offered() => new(_offeredPrefixes.Items, 0, _offeredPrefixes.Count);
+
+    /// <summary>The institution's products without <paramref name="old"/> (an institution has tens of products: copied whole).</summary>
+    private void Unlist(Shelved old)
+    {
+        var institutionId = old.View.InstitutionId;
+        Shelved[] rest = [.. _byInstitution[institutionId].Where(own => own != old)];
+        _byInstitution = rest.Length == 0 ? _byInstitution.Remove(institutionId) : _byInstitution.SetItem(institutionId, rest);
+    }
+
+    /// <summary>The institution's products with <paramref name="shelved"/> in its place.</summary>
+    private void List(Shelved shelved)
+    {
+        var own = _byInstitution.GetValueOrDefault(shelved.View.InstitutionId) ?? [];
+        var at = 0;
+        while (at < own.Length && Compare(own[at].View, shelved.View) < 0) at++;
+        _byInstitution = _byInstitution.SetItem(shelved.View.InstitutionId, [.. own.AsSpan(0, at), shelved, .. own.AsSpan(at)]);
     }
 
     /// <summary>The block whose place holds <paramref name="view"/>: the last one starting at or before it (the first if none).</summary>
@@ -164,13 +200,13 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
         blocks.Insert(index + 1, NewBlock(block.Views[half..], block.Keys[half..]));
     }
 
-    private Block NewBlock(ProductView[] views, Key[] keys) => new(views, keys, new(_offeredPrefixes.Items, 0, _offeredPrefixes.Count), _serving);
+    private Block NewBlock(ProductView[] views, Key[] keys) => new(views, keys, Offered(), _serving);
 
     /// <summary>The product as the shelves keep it, or null when it is not listed.</summary>
     private Shelved? Shelve(ProductRow row)
     {
         if (row.Status != EnumText.ToText(ProductStatus.Listed)) return null;
-        var view = row.ToView().Named(codes);
+        var view = row.ToView().Named(_codes);
         // Where the product is offered, as product_regions holds it: its own regions, else all its institution's, as prefixes.
         var offered = (view.RegionCodes.Count > 0 ? view.RegionCodes : ProductRow.SplitCodes(row.InstitutionRegionCodes))
             .Select(Codes.NormaliseRegionPrefix).Distinct().Order(StringComparer.Ordinal).ToArray();
@@ -187,7 +223,22 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
         var filter = new Filter(query, snapshot.LowerNames);
         if (filter.None) return window.With(page, 0);
 
-        if (filter is { Selective: false, HasTests: false, InstitutionId: null })
+        long total = 0;
+        if (filter.InstitutionId is { } institutionId)
+        {
+            // An institution's own products, in the shelves' order: tens of them, each tested on its key.
+            if (!snapshot.ByInstitution.TryGetValue(institutionId, out var own)) return window.With(page, 0);
+            var serves = filter.Region is { } region ? _serving.Of(region, snapshot.OfferedPrefixes) : null;
+            foreach (var (view, key) in own)
+                if (filter.Admits(key, serves) && filter.Passes(key))
+                {
+                    if (total >= window.Skip && page.Count < window.Take) page.Add(view);
+                    total++;
+                }
+            return window.With(page, total);
+        }
+
+        if (filter is { Selective: false, HasTests: false })
         {
             // Every product passes: the page starts in the block that holds the first product skipped past.
             var index = Array.BinarySearch(snapshot.Starts, window.Skip);
@@ -200,7 +251,6 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             return window.With(page, snapshot.Count);
         }
 
-        long total = 0;
         Span<ulong> words = stackalloc ulong[2 * 4096 / 64];
         foreach (var block in snapshot.Blocks)
         {
@@ -211,18 +261,10 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
                 total++;
             }
 
-            if (filter.InstitutionId is { } institutionId)
-            {
-                if (!block.ByInstitution.TryGetValue(institutionId, out var own)) continue;
-                var sets = filter.Sets(block, words);
-                foreach (var position in own)
-                    if ((sets.IsEmpty || (sets[position >> 6] & 1UL << position) != 0) && filter.Passes(block.Keys, position)) Take(position);
-                continue;
-            }
             if (!filter.Selective)
             {
                 for (var position = 0; position < views.Length; position++)
-                    if (filter.Passes(block.Keys, position)) Take(position);
+                    if (filter.Passes(block.Keys[position])) Take(position);
                 continue;
             }
             var bitsets = filter.Sets(block, words);
@@ -238,7 +280,7 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
                 for (; bits != 0; bits &= bits - 1)
                 {
                     var position = word * 64 + BitOperations.TrailingZeroCount(bits);
-                    if (filter.Passes(block.Keys, position)) Take(position);
+                    if (filter.Passes(block.Keys[position])) Take(position);
                 }
             }
         }
@@ -246,7 +288,8 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
     }
 
     /// <summary>The shelves at one moment: the blocks in order, where each starts, and how many products they hold.</summary>
-    private sealed record Snapshot(Block[] Blocks, int[] Starts, int Count, string[] LowerNames);
+    private sealed record Snapshot(Block[] Blocks, int[] Starts, int Count, string[] LowerNames,
+        ImmutableDictionary<string, Shelved[]> ByInstitution, ArraySegment<string[]> OfferedPrefixes);
 
     /// <summary>
     /// A run of products in the shelves' order, never changed once made (a change makes a new block), with the postings
@@ -271,7 +314,6 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             ByKind = [.. Enum.GetValues<ProductKind>().Select(_ => new ulong[words])];
             ByGuaranteeMode = [.. Enumerable.Range(0, 8).Select(_ => new ulong[words])];
             BySupport = [.. Enumerable.Range(0, 8).Select(_ => new ulong[words])];
-            var byInstitution = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (var position = 0; position < Keys.Length; position++)
             {
                 var key = Keys[position];
@@ -281,10 +323,7 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
                     if ((key.GuaranteeModes & 1 << mode) != 0) ByGuaranteeMode[mode][position >> 6] |= bit;
                 for (var support = 0; support < 8; support++)
                     if ((key.PolicySupport & 1 << support) != 0) BySupport[support][position >> 6] |= bit;
-                if (!byInstitution.TryGetValue(Views[position].InstitutionId, out var own)) byInstitution[Views[position].InstitutionId] = own = [];
-                own.Add(position);
             }
-            ByInstitution = byInstitution.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
         }
 
         public ProductView[] Views { get; }
@@ -293,7 +332,6 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
         public ulong[][] ByKind { get; }
         public ulong[][] ByGuaranteeMode { get; }
         public ulong[][] BySupport { get; }
-        public Dictionary<string, int[]> ByInstitution { get; }
 
         /// <summary>The products offered in the region: an offered prefix is one of the region's province, city or county, or lies inside it.</summary>
         public ulong[] ServingRegion(string region)
@@ -363,7 +401,6 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
         private readonly string[] _lowerNames;
         private readonly Dictionary<int, bool> _namePasses = [];
         private readonly int _kind = -1, _guaranteeMode = -1, _support = -1;
-        private readonly string? _region;
 
         public Filter(BrowseProducts query, string[] lowerNames)
         {
@@ -385,10 +422,10 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
                 if (EnumText.TryParse<PolicySupport>(query.PolicySupport, out var support)) _support = (int)support;
                 else None = true;
             }
-            _region = query.Region;
+            Region = query.Region;
             InstitutionId = query.InstitutionId;
             if (query.Q is { Length: > 0 } q) _lowerQ = q.ToLowerInvariant();
-            Selective = _kind >= 0 || _guaranteeMode >= 0 || _support >= 0 || _region is not null;
+            Selective = _kind >= 0 || _guaranteeMode >= 0 || _support >= 0 || Region is not null;
             HasTests = _amount is not null || _termMonths is not null || _lowerQ is not null;
         }
 
@@ -397,6 +434,9 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
 
         /// <summary>Some filter has a bitset (kind, guarantee mode, policy support, region).</summary>
         public bool Selective { get; }
+
+        /// <summary>The region the products must be offered in.</summary>
+        public string? Region { get; }
 
         /// <summary>The institution whose products alone are asked for.</summary>
         public string? InstitutionId { get; }
@@ -412,7 +452,7 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             if (_kind >= 0) And(used, block.ByKind[_kind]);
             if (_guaranteeMode >= 0) And(used, block.ByGuaranteeMode[_guaranteeMode]);
             if (_support >= 0) And(used, block.BySupport[_support]);
-            if (_region is not null) And(used, block.ServingRegion(_region));
+            if (Region is not null) And(used, block.ServingRegion(Region));
             return used;
         }
 
@@ -421,10 +461,14 @@ public sealed class ShelfCatalogue(ReferenceData codes, IConfiguration configura
             for (var word = 0; word < into.Length; word++) into[word] &= set[word];
         }
 
+        /// <summary>The product's kind, guarantee modes, policy support and regions (<paramref name="serves"/>, by region set) as asked.</summary>
+        public bool Admits(in Key key, bool[]? serves) =>
+            (_kind < 0 || (int)key.Kind == _kind) && (_guaranteeMode < 0 || (key.GuaranteeModes & 1 << _guaranteeMode) != 0)
+            && (_support < 0 || (key.PolicySupport & 1 << _support) != 0) && (serves is null || serves[key.RegionSet]);
+
         /// <summary>The amount and term within the product's ranges, and the search text in its name.</summary>
-        public bool Passes(Key[] keys, int position)
+        public bool Passes(in Key key)
         {
-            ref readonly var key = ref keys[position];
             if (_amount is { } amount && (key.MinAmount > amount || key.MaxAmount < amount)) return false;
             if (_termMonths is { } term && (key.MinTermMonths > term || key.MaxTermMonths < term)) return false;
             if (_lowerQ is not null)
