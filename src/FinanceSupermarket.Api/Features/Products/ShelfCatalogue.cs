@@ -300,6 +300,7 @@ public sealed class ShelfCatalogue
         // Region bitsets kept per asked-for region; the codes are validated, but a bound keeps a crawler from filling memory.
         private const int RegionsKept = 512;
         private readonly ConcurrentDictionary<string, ulong[]> _byRegion = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<int, ulong[]> _byTerm = new();
         private readonly ArraySegment<string[]> _offeredPrefixes;
         private readonly RegionServing _serving;
         private int _regionsKept;
@@ -332,6 +333,17 @@ public sealed class ShelfCatalogue
         public ulong[][] ByKind { get; }
         public ulong[][] ByGuaranteeMode { get; }
         public ulong[][] BySupport { get; }
+
+        /// <summary>The products whose term range holds the term asked for (a few dozen terms are asked: kept like the regions).</summary>
+        public ulong[] ForTerm(int term)
+        {
+            if (_byTerm.TryGetValue(term, out var kept)) return kept;
+            var bits = new ulong[(Keys.Length + 63) / 64];
+            for (var position = 0; position < Keys.Length; position++)
+                if (Keys[position].MinTermMonths <= term && Keys[position].MaxTermMonths >= term) bits[position >> 6] |= 1UL << position;
+            if (_byTerm.Count < RegionsKept) _byTerm.TryAdd(term, bits);
+            return bits;
+        }
 
         /// <summary>The products offered in the region: an offered prefix is one of the region's province, city or county, or lies inside it.</summary>
         public ulong[] ServingRegion(string region)
@@ -425,14 +437,14 @@ public sealed class ShelfCatalogue
             Region = query.Region;
             InstitutionId = query.InstitutionId;
             if (query.Q is { Length: > 0 } q) _lowerQ = q.ToLowerInvariant();
-            Selective = _kind >= 0 || _guaranteeMode >= 0 || _support >= 0 || Region is not null;
-            HasTests = _amount is not null || _termMonths is not null || _lowerQ is not null;
+            Selective = _kind >= 0 || _guaranteeMode >= 0 || _support >= 0 || Region is not null || _termMonths is not null;
+            HasTests = _amount is not null || _lowerQ is not null;
         }
 
         /// <summary>Some filter names a value no listed product can have.</summary>
         public bool None { get; }
 
-        /// <summary>Some filter has a bitset (kind, guarantee mode, policy support, region).</summary>
+        /// <summary>Some filter has a bitset (kind, guarantee mode, policy support, region, term).</summary>
         public bool Selective { get; }
 
         /// <summary>The region the products must be offered in.</summary>
@@ -453,6 +465,7 @@ public sealed class ShelfCatalogue
             if (_guaranteeMode >= 0) And(used, block.ByGuaranteeMode[_guaranteeMode]);
             if (_support >= 0) And(used, block.BySupport[_support]);
             if (Region is not null) And(used, block.ServingRegion(Region));
+            if (_termMonths is { } term) And(used, block.ForTerm(term));
             return used;
         }
 
@@ -464,13 +477,13 @@ public sealed class ShelfCatalogue
         /// <summary>The product's kind, guarantee modes, policy support and regions (<paramref name="serves"/>, by region set) as asked.</summary>
         public bool Admits(in Key key, bool[]? serves) =>
             (_kind < 0 || (int)key.Kind == _kind) && (_guaranteeMode < 0 || (key.GuaranteeModes & 1 << _guaranteeMode) != 0)
-            && (_support < 0 || (key.PolicySupport & 1 << _support) != 0) && (serves is null || serves[key.RegionSet]);
+            && (_support < 0 || (key.PolicySupport & 1 << _support) != 0) && (serves is null || serves[key.RegionSet])
+            && (_termMonths is not { } term || (key.MinTermMonths <= term && key.MaxTermMonths >= term));
 
-        /// <summary>The amount and term within the product's ranges, and the search text in its name.</summary>
+        /// <summary>The amount within the product's range, and the search text in its name (the term is a bitset, or <see cref="Admits"/>).</summary>
         public bool Passes(in Key key)
         {
             if (_amount is { } amount && (key.MinAmount > amount || key.MaxAmount < amount)) return false;
-            if (_termMonths is { } term && (key.MinTermMonths > term || key.MaxTermMonths < term)) return false;
             if (_lowerQ is not null)
             {
                 if (!_namePasses.TryGetValue(key.Name, out var passes))
