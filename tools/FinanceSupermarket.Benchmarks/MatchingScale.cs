@@ -134,7 +134,7 @@ public static class MatchingScale
 
     private const int ThreadCpuClock = 3;   // CLOCK_THREAD_CPUTIME_ID (Linux)
 
-    private static double ThreadCpuMicroseconds()
+    internal static double ThreadCpuMicroseconds()
     {
         ClockGetTime(ThreadCpuClock, out var t);
         return t.Seconds * 1e6 + t.Nanoseconds / 1e3;

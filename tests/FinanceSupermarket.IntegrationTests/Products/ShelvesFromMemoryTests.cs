@@ -1,15 +1,22 @@
 using System.Data;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
+using FinanceSupermarket.Api.Features.Products;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.IntegrationTests.Infrastructure;
+using FinanceSupermarket.Testing;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace FinanceSupermarket.IntegrationTests.Products;
 
 /// <summary>
 /// The shelves are served from memory; they must answer exactly as the SQL that served them before did (kept here as the
 /// reference): the same products, in the same order, the same total, for any filters and page, after products were listed,
-/// delisted and changed — and never a delisted product.
+/// delisted and changed — and never a delisted product; also while they are listed, changed and delisted one at a time
+/// between reads, in blocks small enough that the changes split, merge and move products between blocks.
 /// </summary>
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provider)
@@ -34,54 +41,113 @@ public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provid
     private static readonly string[] Modes = ["credit", "mortgage", "pledge", "guarantee"];
     private static readonly string[] Supports = ["interest_subsidy", "risk_compensation", "gov_guarantee"];
 
-    private sealed record Filters(string? Kind, string? Region, string? InstitutionId, string? Q, decimal? Amount, int? TermMonths,
-        string? GuaranteeMode, string? PolicySupport, int Page, int PageSize);
+    private sealed record Filters(ShelfFilter Shelf, int Page, int PageSize);
+
+    // Small blocks, so that a few dozen products span several of them and a change splits, merges and moves across blocks.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Shelves:BlockSize"] = "8" };
 
     [Test]
     public async Task Any_filters_sort_and_page_give_the_products_and_total_the_shelves_SQL_gives()
     {
         var random = new Random(13);
-        string[][] regions = [["33"], ["3304", "320583"], ["44", "37"]];
-        var institutions = new List<(string Id, string[] Regions)>();
-        foreach (var served in regions) institutions.Add((await RegisterInstitutionAsync(served), served));
-
-        void RandomTerms(Dictionary<string, object?> body, string[] served)
-        {
-            var minAmount = random.Next(1, 50) * 100_000m;
-            var minTerm = random.Next(1, 13);
-            body["name"] = Names[random.Next(Names.Length)];
-            body["kind"] = Kinds[random.Next(Kinds.Length)];
-            body["minAmount"] = minAmount;
-            body["maxAmount"] = minAmount * random.Next(1, 20);
-            body["minTermMonths"] = minTerm;
-            body["maxTermMonths"] = minTerm + random.Next(0, 48);
-            body["minRate"] = Math.Round(3m + (decimal)random.NextDouble() * 3, 2 + random.Next(2));
-            body["maxRate"] = 6.5m;
-            body["guaranteeModes"] = Modes.Where(_ => random.Next(3) == 0).DefaultIfEmpty("credit").ToArray();
-            body["policySupport"] = Supports.Where(_ => random.Next(4) == 0).ToArray();
-            body["regionCodes"] = random.Next(3) == 0 ? Array.Empty<string>() : [Inside(served[random.Next(served.Length)], random)];
-        }
+        var institutions = await RegisterInstitutionsAsync();
 
         var listed = new List<(string Id, string Institution, string[] Served)>();
         for (var i = 0; i < 40; i++)
         {
             var (institution, served) = institutions[random.Next(institutions.Count)];
-            listed.Add((await ListProductAsync(institution, body => RandomTerms(body, served)), institution, served));
+            listed.Add((await ListProductAsync(institution, body => RandomTerms(random, body, served)), institution, served));
         }
         var delisted = listed.Where(_ => random.Next(5) == 0).Select(product => product.Id).ToList();
         foreach (var id in delisted)
             await InstitutionClient(await InstitutionOfAsync(id)).PostJsonAsync($"/api/v1/products/{id}/delist", new { }).ShouldBe(HttpStatusCode.OK);
         // Changed products move along the shelves (a new floor rate, kind, regions): the catalogue merges each into its new place.
         foreach (var (id, institution, served) in listed.Where(product => !delisted.Contains(product.Id) && random.Next(3) == 0))
+            await ChangeAsync(random, id, institution, served);
+
+        await ShelvesAgreeWithSqlAsync(random, institutions, delisted, reads: 150);
+    }
+
+    [Test]
+    public async Task Lists_changes_and_delists_interleaved_with_reads_give_what_the_shelves_SQL_gives()
+    {
+        var random = new Random(29);
+        var institutions = await RegisterInstitutionsAsync();
+        var live = new List<(string Id, string Institution, string[] Served)>();
+        var delisted = new List<string>();
+
+        // Products come and go one write at a time, each followed by reads: every block split, merge and move is read at once.
+        for (var step = 0; step < 90; step++)
         {
-            var body = ProductBody();
-            RandomTerms(body, served);
-            await InstitutionClient(institution).PutJsonFromCurrentAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.OK);
+            switch (live.Count < 10 ? 0 : random.Next(4))
+            {
+                case 0 or 1:
+                    var (institution, served) = institutions[random.Next(institutions.Count)];
+                    live.Add((await ListProductAsync(institution, body => RandomTerms(random, body, served)), institution, served));
+                    break;
+                case 2:
+                    var changed = live[random.Next(live.Count)];
+                    await ChangeAsync(random, changed.Id, changed.Institution, changed.Served);
+                    break;
+                default:
+                    await DelistAsync(live[random.Next(live.Count)]);
+                    break;
+            }
+            await ShelvesAgreeWithSqlAsync(random, institutions, delisted, reads: 3);
+        }
+        // Most of them leave: blocks shrink, empty and join their neighbours.
+        while (live.Count > 3)
+        {
+            await DelistAsync(live[random.Next(live.Count)]);
+            await ShelvesAgreeWithSqlAsync(random, institutions, delisted, reads: 3);
         }
 
-        for (var i = 0; i < 150; i++)
+        async Task DelistAsync((string Id, string Institution, string[] Served) product)
         {
-            var filters = new Filters(
+            await InstitutionClient(product.Institution).PostJsonAsync($"/api/v1/products/{product.Id}/delist", new { }).ShouldBe(HttpStatusCode.OK);
+            live.Remove(product);
+            delisted.Add(product.Id);
+        }
+    }
+
+    private async Task<List<(string Id, string[] Regions)>> RegisterInstitutionsAsync()
+    {
+        string[][] regions = [["33"], ["3304", "320583"], ["44", "37"]];
+        var institutions = new List<(string Id, string[] Regions)>();
+        foreach (var served in regions) institutions.Add((await RegisterInstitutionAsync(served), served));
+        return institutions;
+    }
+
+    private static void RandomTerms(Random random, Dictionary<string, object?> body, string[] served)
+    {
+        var minAmount = random.Next(1, 50) * 100_000m;
+        var minTerm = random.Next(1, 13);
+        body["name"] = Names[random.Next(Names.Length)];
+        body["kind"] = Kinds[random.Next(Kinds.Length)];
+        body["minAmount"] = minAmount;
+        body["maxAmount"] = minAmount * random.Next(1, 20);
+        body["minTermMonths"] = minTerm;
+        body["maxTermMonths"] = minTerm + random.Next(0, 48);
+        body["minRate"] = Math.Round(3m + (decimal)random.NextDouble() * 3, 2 + random.Next(2));
+        body["maxRate"] = 6.5m;
+        body["guaranteeModes"] = Modes.Where(_ => random.Next(3) == 0).DefaultIfEmpty("credit").ToArray();
+        body["policySupport"] = Supports.Where(_ => random.Next(4) == 0).ToArray();
+        body["regionCodes"] = random.Next(3) == 0 ? Array.Empty<string>() : [Inside(served[random.Next(served.Length)], random)];
+    }
+
+    private async Task ChangeAsync(Random random, string id, string institution, string[] served)
+    {
+        var body = ProductBody();
+        RandomTerms(random, body, served);
+        await InstitutionClient(institution).PutJsonFromCurrentAsync($"/api/v1/products/{id}", body).ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>Random filters and pages: the API's answer is the reference SQL's, and never shows a delisted product.</summary>
+    private async Task ShelvesAgreeWithSqlAsync(Random random, List<(string Id, string[] Regions)> institutions, List<string> delisted, int reads)
+    {
+        for (var i = 0; i < reads; i++)
+        {
+            var filters = new Filters(new ShelfFilter(
                 Maybe(random, () => Kinds[random.Next(Kinds.Length)]),
                 Maybe(random, () => new[] { "33", "3304", "330421", "32", "320583", "44", "4407", "440704", "37", "11" }[random.Next(10)]),
                 Maybe(random, () => institutions[random.Next(institutions.Count)].Id),
@@ -89,17 +155,29 @@ public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provid
                 random.Next(3) == 0 ? random.Next(1, 60) * 100_000m : null,
                 random.Next(3) == 0 ? random.Next(1, 60) : null,
                 Maybe(random, () => Modes[random.Next(Modes.Length)]),
-                Maybe(random, () => Supports[random.Next(Supports.Length)]),
+                Maybe(random, () => Supports[random.Next(Supports.Length)])),
                 random.Next(1, 4), random.Next(1, 12));
 
             var (expectedIds, expectedTotal) = await FromSqlAsync(filters);
-            var page = await (await Anonymous.GetAsync($"/api/v1/products?{QueryString(filters)}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+            var answer = await Anonymous.GetAsync($"/api/v1/products?{filters.Shelf.QueryString(filters.Page, filters.PageSize)}").ShouldBe(HttpStatusCode.OK);
+            var body = await answer.Content.ReadAsStringAsync();
+            var page = JsonNode.Parse(body)!;
             var ids = page["items"]!.AsArray().Select(item => (string)item!["id"]!).ToList();
 
             ids.ShouldBe(expectedIds, $"filters {filters}");
             ((long)page["total"]!).ShouldBe(expectedTotal, $"filters {filters}");
             ids.ShouldNotContain(id => delisted.Contains(id));
+            // The page is written from each product's kept JSON: exactly what the API's serialiser makes of the same page.
+            body.ShouldBe(JsonSerializer.Serialize(Host.Service<ShelfCatalogue>().Browse(Query(filters)), JsonOptions), $"filters {filters}");
         }
+    }
+
+    private JsonSerializerOptions JsonOptions => Host.Service<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    private static BrowseProducts Query(Filters filters)
+    {
+        var f = filters.Shelf;
+        return new BrowseProducts(f.Kind, f.Region, f.InstitutionId, f.Q, f.Amount, f.TermMonths, f.GuaranteeMode, f.PolicySupport, filters.Page, filters.PageSize);
     }
 
     private async Task<string> InstitutionOfAsync(string productId) =>
@@ -114,27 +192,10 @@ public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provid
 
     private static string? Maybe(Random random, Func<string> value) => random.Next(3) == 0 ? value() : null;
 
-    private static string QueryString(Filters f)
-    {
-        var parts = new List<string> { $"page={f.Page}", $"pageSize={f.PageSize}" };
-        void Add(string name, object? value)
-        {
-            if (value is not null) parts.Add($"{name}={Uri.EscapeDataString(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)}");
-        }
-        Add("kind", f.Kind);
-        Add("region", f.Region);
-        Add("institutionId", f.InstitutionId);
-        Add("q", f.Q);
-        Add("amount", f.Amount);
-        Add("termMonths", f.TermMonths);
-        Add("guaranteeMode", f.GuaranteeMode);
-        Add("policySupport", f.PolicySupport);
-        return string.Join('&', parts);
-    }
-
     // The shelves' SQL as it was before they moved into memory.
-    private async Task<(List<string> Ids, long Total)> FromSqlAsync(Filters f)
+    private async Task<(List<string> Ids, long Total)> FromSqlAsync(Filters filters)
     {
+        var (f, page, pageSize) = (filters.Shelf, filters.Page, filters.PageSize);
         var db = Host.Service<Db>();
         var parameters = new DynamicParameters(new
         {
@@ -142,7 +203,7 @@ public sealed class ShelvesFromMemoryTests(string provider) : ApiTestBase(provid
             Q = f.Q is { Length: > 0 } q ? $"%{EscapeLike(q.ToLowerInvariant())}%" : null,
             RegionLike = f.Region is { } region ? region + "%" : null,
             Province = Ancestor(f.Region, 2), City = Ancestor(f.Region, 4), County = Ancestor(f.Region, 6),
-            Skip = (f.Page - 1) * f.PageSize, Take = f.PageSize,
+            Skip = (page - 1) * pageSize, Take = pageSize,
         });
         parameters.Add(nameof(f.Amount), f.Amount, DbType.Decimal);
         parameters.Add(nameof(f.TermMonths), f.TermMonths, DbType.Int32);

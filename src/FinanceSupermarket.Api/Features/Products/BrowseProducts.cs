@@ -47,7 +47,7 @@ public sealed record BrowseProducts(
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/", async ([AsParameters] BrowseProducts query, IMediator mediator, CancellationToken ct) =>
                 // What people type in a search box often ends in a space: that is no reason to refuse the search.
-                TypedResults.Ok(await mediator.Send(query with { Q = query.Q?.Trim() }, ct)))
+                new ShelfPage(await mediator.Send(query with { Q = query.Q?.Trim() }, ct)))
             .WithDescription("The listed products, filtered by kind, region, institution, a search text, an amount (yuan) and term within the product's ranges, a guarantee mode it accepts or a policy support it carries; paged.")
             .WithSummary("The public shelves: listed products, filtered and paged");
 }

@@ -13,8 +13,8 @@ using OpenTelemetry.Trace;
 namespace FinanceSupermarket.Api.Infrastructure.Operations;
 
 /// <summary>
-/// What an operations team runs the host by: health probes, OpenTelemetry traces and metrics (exported by OTLP when an
-/// endpoint is configured, and scraped by Prometheus at /metrics), and the platform's own metrics (<see cref="PlatformMetrics"/>).
+/// What an operations team runs the host by: health probes, OpenTelemetry metrics (scraped by Prometheus at /metrics, and
+/// exported by OTLP with traces when an endpoint is configured), and the platform's own metrics (<see cref="PlatformMetrics"/>).
 /// </summary>
 public static class OperationsModule
 {
@@ -42,11 +42,6 @@ public static class OperationsModule
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing
-                // Probes and scrapes come every few seconds and say nothing about the platform's work.
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -54,7 +49,16 @@ public static class OperationsModule
                 .AddMeter("System.Runtime")
                 .AddMeter(PlatformMetrics.MeterName)
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey])) telemetry.UseOtlpExporter();
+        // Spans are recorded only where a collector takes them: without one nothing reads them, and recording one (an
+        // activity and its tags) on every request cost the shelves a share of their CPU (issue 13). The logs' trace ids
+        // come from the host's own activity either way.
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
+            telemetry.WithTracing(tracing => tracing
+                    // Probes and scrapes come every few seconds and say nothing about the platform's work.
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql())
+                .UseOtlpExporter();
 
         var scrapeToken = ReadScrapeToken(configuration);
         services.AddAuthorizationBuilder().AddPolicy(MetricsPolicy, policy => policy.RequireAssertion(context =>
