@@ -39,7 +39,8 @@ CREATE TABLE statistics_rollup_days (
     disputed_amount            NUMERIC NOT NULL,
     first_answer_delays        TEXT NOT NULL,
     result_delays              TEXT NOT NULL,
-    PRIMARY KEY (breakdown, region_code, day, group_key)
+    -- A period's days of one breakdown are a range of this key (the region code, often a pattern, is filtered in it).
+    PRIMARY KEY (breakdown, day, region_code, group_key)
 );
 
 DROP FUNCTION statistics_append_deltas(financing_requests[], financing_requests[]);
