@@ -44,6 +44,7 @@ public sealed class MigrationTests(string provider)
                 $"FinanceSupermarket.Api.database.{folder}.0013_statistics_histograms.sql",
             ],
             $"FinanceSupermarket.Api.database.{folder}.0014_audit_chain_queue.sql",
+            .. _provider == DatabaseProvider.SqlServer ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0014_statistics_days_and_answers.sql"],
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 
@@ -54,6 +55,8 @@ public sealed class MigrationTests(string provider)
             (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}")).ShouldBe(0);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_rollup")).ShouldBe(0);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_deltas")).ShouldBe(0);
+        if (_provider != DatabaseProvider.SqlServer)
+            (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM statistics_rollup_days")).ShouldBe(0);
         if (_provider == DatabaseProvider.Sqlite)
             (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_financing_requests_statistics'"))
                 .ShouldBe(1);

@@ -27,9 +27,10 @@ public sealed class TransactSqlTests
     /// </summary>
     private static readonly Dictionary<DatabaseProvider, string[]> ProviderOnlyScripts = new()
     {
-        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql", "0013_statistics_histograms.sql"],
+        [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql", "0013_statistics_histograms.sql",
+            "0014_statistics_days_and_answers.sql"],
         [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql", "0012_statistics_deltas.sql",
-            "0013_statistics_histograms.sql"],
+            "0013_statistics_histograms.sql", "0014_statistics_days_and_answers.sql"],
         [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
     };
 
@@ -311,7 +312,6 @@ public sealed class TransactSqlTests
         "Features.Statistics.Rollup.GroupsSql",
         "Features.Statistics.Rollup.HistogramsSql",
         "Features.Statistics.Rollup.RowsAndDeltasSql",
-        "Features.Statistics.Rollup.WhereSql",
         "Features.Statistics.SetTarget.Handler.InsertSql",
         "Features.Statistics.SetTarget.Handler.UpdateSql",
         "Features.Statistics.StatisticsScope.WhereSql",

@@ -12,7 +12,8 @@ namespace FinanceSupermarket.IntegrationTests.Statistics;
 /// reading the roll-up and its unfolded deltas (the default), one with Statistics:UseRollup off reading every request.
 /// Submissions, publications, dispatches, answers and disputes run concurrently, with the fold running in small batches
 /// among them; the figures (rates and disputes, delays' percentiles included) must be the same from both nodes before
-/// the fold, while it runs, and once every delta is folded.
+/// the fold, while it runs, and once every delta is folded — for whole months and for periods that cut through months
+/// (read from the roll-up's days), with requests of two days, one of them cut off by some periods.
 /// </summary>
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
@@ -22,6 +23,13 @@ public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
         .Prepend("/api/v1/statistics/summary?from=2026-01-01&to=2026-12-31")
         .Append("/api/v1/statistics/summary?from=2026-02-10&to=2026-03-31")
         .Append("/api/v1/statistics/breakdown?by=institution&from=2026-03-01&to=2026-03-20")
+        // Whole months with days at either end; days of one month only; a single day; a period ending before the second day.
+        .Append("/api/v1/statistics/breakdown?by=region&from=2025-12-15&to=2026-03-02")
+        .Append("/api/v1/statistics/breakdown?by=month&from=2026-01-20&to=2026-04-10")
+        .Append("/api/v1/statistics/breakdown?by=industry&from=2026-03-02&to=2026-03-02")
+        .Append("/api/v1/statistics/breakdown?by=institution&from=2026-03-03&to=2026-03-03")
+        .Append("/api/v1/statistics/breakdown?by=product_kind&from=2026-02-20&to=2026-03-02")
+        .Append("/api/v1/statistics/summary?from=2026-03-03&to=2026-05-31")
         .ToArray();
 
     [Test]
@@ -62,6 +70,16 @@ public sealed class RollupDeltaTests(string provider) : ApiTestBase(provider)
                 new { reason = "实际批复金额不符" }).ShouldBe(HttpStatusCode.OK))
             .Append(FoldAsync(batchSize: 3)));
         await SameFiguresAsync(rows, "after the disputes");
+
+        // The next day: deadlines pass unanswered (an institution's own answers count them), and new requests are submitted
+        // and answered, while the fold runs.
+        Host.Clock.Advance(TimeSpan.FromDays(1));
+        await Task.WhenAll(Host.RunDueJobsAsync(), FoldAsync(batchSize: 4));
+        var nextDay = await Task.WhenAll(enterprises.Select((enterprise, i) => SubmitRequestAsync(enterprise, 500_000m + i * 10_000m)));
+        await Task.WhenAll(Host.RunDueJobsAsync(), FoldAsync(batchSize: 6));
+        Host.Clock.Advance(TimeSpan.FromHours(1.5));
+        await Task.WhenAll(nextDay.Select((request, i) => AnswerAsync(banks[i % 2], request, i + 1)).Append(FoldAsync(batchSize: 5)));
+        await SameFiguresAsync(rows, "after a second day's requests");
 
         await FoldAsync(batchSize: StatisticsJobs.BatchSize);
         (await CountAsync("statistics_deltas")).ShouldBe(0);

@@ -81,7 +81,7 @@ public class FigureSums
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
-    /// <summary>Adds another part of the same group (another period of it): sums and delays.</summary>
+    /// <summary>Adds another part of the same group (a delta of it): sums and delays.</summary>
     public void Add(FigureSums other)
     {
         RequestedCount += other.RequestedCount;
@@ -106,66 +106,30 @@ public class FigureSums
         Delays.Result.Add(other.Delays.Result);
     }
 
-    /// <summary>Takes out a part of the group that lies outside the period (the days of a month read whole from the rollup).</summary>
-    public void Subtract(FigureSums other)
-    {
-        RequestedCount -= other.RequestedCount;
-        RequestedAmount -= other.RequestedAmount;
-        PublishedCount -= other.PublishedCount;
-        DispatchedCount -= other.DispatchedCount;
-        AcceptedCount -= other.AcceptedCount;
-        ApprovedCount -= other.ApprovedCount;
-        ApprovedAmount -= other.ApprovedAmount;
-        DecidedCount -= other.DecidedCount;
-        FirstLoanApprovedCount -= other.FirstLoanApprovedCount;
-        CreditApprovedAmount -= other.CreditApprovedAmount;
-        AnswersDue -= other.AnswersDue;
-        AnswersOnTime -= other.AnswersOnTime;
-        RatedCount -= other.RatedCount;
-        RatingSum -= other.RatingSum;
-        RateWeight -= other.RateWeight;
-        RatedAmount -= other.RatedAmount;
-        DisputedCount -= other.DisputedCount;
-        DisputedAmount -= other.DisputedAmount;
-        Delays.FirstAnswer.Add(other.Delays.FirstAnswer, -1);
-        Delays.Result.Add(other.Delays.Result, -1);
-    }
-
     /// <summary>The configuration switch that turns the rollup off, so that every figure is read from the request rows.</summary>
     public const string UseRollupSetting = "Statistics:UseRollup";
 
     /// <summary>
     /// The figures' sums and delays over the scope's requests, per group of <paramref name="by"/> (a breakdown's grouping),
     /// or as one group with the key "" when <paramref name="by"/> is null (the summary). Where the dialect keeps the
-    /// rollup, the period's months come from it, and only the days of part-covered months from the request rows (see
-    /// Rollup.PlanFor). Every query runs in one snapshot: the parts add up to the figures of one moment.
+    /// rollup, they come from it (its whole months and single days, Rollup.PlanFor), else from the request rows. Every
+    /// query runs in one snapshot: the parts add up to the figures of one moment.
     /// </summary>
     public static async Task<IReadOnlyList<FigureSums>> LoadAsync(DbConnection connection, SqlDialect dialect, IConfiguration configuration,
         StatisticsScope scope, string? by)
     {
         await using var snapshot = await dialect.BeginSnapshotAsync(connection);
-        var keySql = KeySql(scope, by);
         Dictionary<string, FigureSums> groups;
-        if (dialect.KeepsStatisticsRollup && configuration.GetValue(UseRollupSetting, true) && Rollup.Serves(scope, by)
-            && Rollup.PlanFor(scope) is { } plan)
+        if (dialect.KeepsStatisticsRollup && configuration.GetValue(UseRollupSetting, true) && Rollup.Serves(scope, by))
         {
-            groups = await Rollup.LoadAsync(connection, snapshot, scope, by, plan.FirstMonth, plan.LastMonth);
-            foreach (var (from, to) in plan.Added)
-                foreach (var part in (await LoadRowsAsync(connection, snapshot, scope with { From = from, To = to }, keySql)).Values)
-                {
-                    if (groups.TryGetValue(part.GroupKey, out var group)) group.Add(part);
-                    else groups[part.GroupKey] = part;
-                }
-            foreach (var (from, to) in plan.Subtracted)
-                foreach (var part in (await LoadRowsAsync(connection, snapshot, scope with { From = from, To = to }, keySql)).Values)
-                    groups.GetValueOrDefault(part.GroupKey)?.Subtract(part);
+            groups = await Rollup.LoadAsync(connection, snapshot, scope, by);
+            if (by == "institution") UseInstitutionAnswers(groups, await Rollup.LoadAnswersAsync(connection, snapshot, scope));
         }
         else
         {
-            groups = await LoadRowsAsync(connection, snapshot, scope, keySql);
+            groups = await LoadRowsAsync(connection, snapshot, scope, KeySql(scope, by));
+            if (by == "institution") UseInstitutionAnswers(groups, await LoadInstitutionAnswersAsync(connection, snapshot, scope));
         }
-
-        if (by == "institution") await UseInstitutionAnswersAsync(connection, snapshot, scope, groups);
         await snapshot.CommitAsync();
         if (by is null) return [groups.GetValueOrDefault("") ?? new FigureSums()];
         // A group exists where a request of the scope is (the rollup may hold rows whose requests have all moved on), or, by
@@ -215,6 +179,15 @@ public class FigureSums
         return sums;
     }
 
+    /// <summary>Each institution's own answers to the scope's requests dispatched to it, from the dispatch rows.</summary>
+    private static async Task<Dictionary<string, FigureSums>> LoadInstitutionAnswersAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope)
+    {
+        var parameters = new DynamicParameters(scope.Parameters);
+        parameters.Add("True", true);
+        return (await connection.QueryAsync<FigureSums>(InstitutionAnswersSql + StatisticsScope.WhereSql + " GROUP BY d.institution_id", parameters, snapshot))
+            .ToDictionary(row => row.GroupKey, StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// An institution's group counts the requests its approvals resolved, but its on-time answer rate is its own over all it
     /// was dispatched of the scope's requests, approved or not (an institution is ranked by how it answers, not only by the
@@ -222,13 +195,10 @@ public class FigureSums
     /// An institution dispatched some of the scope's requests that approved none of them has a row of its own, with no
     /// requests and its answers: a regulator's league table must show the institution that answered late and lent nothing.
     /// </summary>
-    private static async Task UseInstitutionAnswersAsync(DbConnection connection, DbTransaction snapshot, StatisticsScope scope, Dictionary<string, FigureSums> groups)
+    private static void UseInstitutionAnswers(Dictionary<string, FigureSums> groups, Dictionary<string, FigureSums> answers)
     {
-        var parameters = new DynamicParameters(scope.Parameters);
-        parameters.Add("True", true);
-        var answers = (await connection.QueryAsync<FigureSums>(InstitutionAnswersSql + StatisticsScope.WhereSql + " GROUP BY d.institution_id", parameters, snapshot))
-            .ToDictionary(row => row.GroupKey);
-        foreach (var institution in answers.Keys.Where(institution => !groups.ContainsKey(institution)))
+        foreach (var institution in answers.Where(pair => pair.Value.AnswersDue != 0 || pair.Value.AnswersOnTime != 0).Select(pair => pair.Key)
+                     .Where(institution => !groups.ContainsKey(institution)))
             groups[institution] = new FigureSums { GroupKey = institution };
         foreach (var group in groups.Values)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using FinanceSupermarket.Api.Infrastructure.Database;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using Hangfire;
@@ -8,8 +9,9 @@ namespace FinanceSupermarket.Api.Features.Statistics;
 
 /// <summary>
 /// Moves up to <paramref name="BatchSize"/> of the oldest deltas (statistics_deltas, appended by the triggers of every
-/// write to financing_requests) into statistics_rollup, in one transaction: each touched roll-up row (one per level of the
-/// delta's region code: country, province, city, county) gets the deltas' sums and delay counts, and the deltas are deleted. A read sums the roll-up and the deltas left in one snapshot, so it
+/// write to financing_requests and of a dispatch's answer) into statistics_rollup and statistics_rollup_days, in one
+/// transaction: each touched roll-up row (one per level of the delta's region code: country, province, city, county, in
+/// its month and in its day) gets the deltas' sums and delay counts, and the deltas are deleted. A read sums the roll-up and the deltas left in one snapshot, so it
 /// gives the same figures before and after. Re-runnable: deltas folded are gone, a failed run changes nothing, and runs
 /// on several nodes queue on the statistics_fold row. Returns how many deltas it folded.
 /// </summary>
@@ -25,7 +27,8 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
                    decided_count AS DecidedCount, first_loan_approved_count AS FirstLoanApprovedCount,
                    credit_approved_amount AS CreditApprovedAmount, answers_due AS AnswersDue, answers_on_time AS AnswersOnTime,
                    rated_count AS RatedCount, rating_sum AS RatingSum, rate_weight AS RateWeight, rated_amount AS RatedAmount,
-                   disputed_count AS DisputedCount, disputed_amount AS DisputedAmount, first_answer_millihours AS FirstAnswer, result_millihours AS Result
+                   disputed_count AS DisputedCount, disputed_amount AS DisputedAmount, first_answer_millihours AS FirstAnswer, result_millihours AS Result,
+                   day AS Day
             FROM statistics_deltas
             ORDER BY id
             """;
@@ -61,6 +64,22 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             WHERE breakdown = @Breakdown AND month = @Month AND region_code = @RegionCode AND group_key = @GroupKey
             """;
 
+        /// <summary>A table of the roll-up: its rows' statements and the period of a delta it folds into.</summary>
+        private sealed record Grain(string Name, string RowSql, string InsertRowSql, string UpdateRowSql, Func<Delta, string> Period);
+
+        /// <summary>
+        /// statistics_rollup by month, and statistics_rollup_days by day: the same columns but the period's, so the day's
+        /// statements are the month's with the table and the period renamed.
+        /// </summary>
+        private static readonly Grain[] Grains =
+        [
+            new("month", RowSql, InsertRowSql, UpdateRowSql, d => d.Month),
+            new("day", ByDay(RowSql), ByDay(InsertRowSql), ByDay(UpdateRowSql), d => d.Day),
+        ];
+
+        private static string ByDay(string sql) =>
+            Regex.Replace(Regex.Replace(sql, @"\bstatistics_rollup\b", "statistics_rollup_days"), @"\bmonth\b", "day").Replace("@Month", "@Day", StringComparison.Ordinal);
+
         /// <summary>Deleted by their ids (numbers read just now, written into the statement), so many to a statement.</summary>
         private const int IdsPerDelete = 1_000;
 
@@ -71,14 +90,20 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             if (deltas.Count == 0) return 0;
 
             // In key order, so that folds on several nodes (queued on statistics_fold anyway) would not deadlock either.
-            foreach (var group in deltas.SelectMany(d => RegionLevels(d.RegionCode).Select(region => (Key: (d.Breakdown, d.Month, Region: region, d.GroupKey), Delta: d)))
+            foreach (var group in deltas
+                         .SelectMany(d => Grains.SelectMany(grain => RegionLevels(d.RegionCode)
+                             .Select(region => (Key: (grain.Name, d.Breakdown, Period: grain.Period(d), Region: region, d.GroupKey), Delta: d))))
                          .GroupBy(pair => pair.Key, pair => pair.Delta).OrderBy(group => group.Key))
             {
-                var key = new RollupRow { Breakdown = group.Key.Breakdown, Month = group.Key.Month, RegionCode = group.Key.Region, GroupKey = group.Key.GroupKey };
-                var stored = await unit.QuerySingleOrDefaultAsync<RollupRow>(RowSql, key);
+                var grain = Grains.Single(grain => grain.Name == group.Key.Name);
+                var key = new RollupRow
+                {
+                    Breakdown = group.Key.Breakdown, Month = group.Key.Period, Day = group.Key.Period, RegionCode = group.Key.Region, GroupKey = group.Key.GroupKey,
+                };
+                var stored = await unit.QuerySingleOrDefaultAsync<RollupRow>(grain.RowSql, key);
                 var row = stored ?? key;
                 row.Add(group);
-                await unit.ExecuteAsync(stored is null ? InsertRowSql : UpdateRowSql, row);
+                await unit.ExecuteAsync(stored is null ? grain.InsertRowSql : grain.UpdateRowSql, row);
             }
             foreach (var ids in deltas.Select(d => d.Id).Chunk(IdsPerDelete))
                 await unit.ExecuteAsync($"DELETE FROM statistics_deltas WHERE id IN ({string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))})");
@@ -95,6 +120,7 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
     {
         public string Breakdown { get; set; } = "";
         public string Month { get; set; } = "";
+        public string Day { get; set; } = "";
         public string RegionCode { get; set; } = "";
     }
 

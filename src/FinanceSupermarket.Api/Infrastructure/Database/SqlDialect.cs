@@ -57,8 +57,8 @@ public abstract partial class SqlDialect
     protected abstract bool IsBusyError(Exception exception);
 
     /// <summary>
-    /// True where the provider's scripts keep the statistics_rollup table and its deltas (PostgreSQL 0004 and 0012, SQLite
-    /// 0012): the regulator's figures for whole months are then read from them (Features/Statistics/Rollup.cs) instead of
+    /// True where the provider's scripts keep the statistics_rollup tables and their deltas (PostgreSQL 0004, 0012–0014,
+    /// SQLite 0012–0014): the regulator's figures (whole months and single days) are then read from them (Features/Statistics/Rollup.cs) instead of
     /// from every request row, and the fold job runs (Features/Statistics/FoldStatistics.cs).
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
