@@ -47,6 +47,8 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:SeedDemoData", "false");
         builder.UseSetting("Auth:SigningKey", TestSigningKey);
         builder.UseSetting("Auth:DevTokens", "true");
+        // The seal job chains at once when the tests run it.
+        builder.UseSetting("Audit:SealDelayMilliseconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // No Hangfire server: a test runs the due jobs itself (RunDueJobsAsync), so nothing happens on a thread it does not wait for.
         builder.UseSetting("Workflow:RunJobs", "false");
