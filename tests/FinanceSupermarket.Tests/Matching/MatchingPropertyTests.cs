@@ -126,15 +126,7 @@ public class MatchingPropertyTests
             {
                 var query = generator.Query(A.Today, limit: 10, includeNearMisses: i % 2 == 0);
                 query = query with { Amount = random.Next(4) == 0 ? query.Amount + 0.00005m : query.Amount };
-                var result = index.Match(query);
-                var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
-                var failures = catalogue.Values.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
-                result.Matches.Select(m => (m.Product.Id, m.Score))
-                    .ShouldBe(Reference.Rank(catalogue.Values.Where(p => failures[p] is []), query, tracks), $"round {round}, request {i}");
-                matched += result.Matches.Count;
-                if (!query.IncludeNearMisses) continue;
-                var near = catalogue.Values.Where(p => failures[p] is [var rule] && rule is not ("region" or "listed"));
-                result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(Reference.Rank(near, query, tracks), $"round {round}, request {i} near misses");
+                matched += MatchShouldAgreeWithTheReference(index, catalogue.Values, query, tracks, $"round {round}, request {i}");
             }
         }
         matched.ShouldBeGreaterThan(1_000);   // the requests must find products, not agree on empty lists
@@ -159,15 +151,7 @@ public class MatchingPropertyTests
             for (var i = 0; i < 12; i++)
             {
                 var query = generator.Query(A.Today, limit: (i % 3) switch { 0 => 1, 1 => 5, _ => 20 }, includeNearMisses: i % 4 == 0);
-                var result = index.Match(query);
-                var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
-                var failures = catalogue.Values.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
-                result.Matches.Select(m => (m.Product.Id, m.Score))
-                    .ShouldBe(Reference.Rank(catalogue.Values.Where(p => failures[p] is []), query, tracks), $"round {round}, request {i}");
-                matched += result.Matches.Count;
-                if (!query.IncludeNearMisses) continue;
-                var near = catalogue.Values.Where(p => failures[p] is [var rule] && rule is not ("region" or "listed"));
-                result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(Reference.Rank(near, query, tracks), $"round {round}, request {i} near misses");
+                matched += MatchShouldAgreeWithTheReference(index, catalogue.Values, query, tracks, $"round {round}, request {i}");
             }
             var best = catalogue.Values.OrderByDescending(p => Scoring.Score(p, generator.Query(A.Today))).Take(50).Select(p => p.Id).ToList();
             foreach (var id in best) Change(id);
@@ -244,5 +228,21 @@ public class MatchingPropertyTests
             while (from.AddYears(years + 1) <= to) years++;
             return years;
         }
+    }
+
+    /// <summary>The index's matches (and near misses, when asked) are the reference's ranking of the catalogue; returns how many matched.</summary>
+    private static int MatchShouldAgreeWithTheReference(ProductIndex index, IReadOnlyCollection<ProductListing> catalogue, MatchQuery query,
+        Dictionary<string, InstitutionTrackRecord> tracks, string what)
+    {
+        var result = index.Match(query);
+        var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
+        var failures = catalogue.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
+        result.Matches.Select(m => (m.Product.Id, m.Score)).ShouldBe(Reference.Rank(catalogue.Where(p => failures[p] is []), query, tracks), what);
+        if (query.IncludeNearMisses)
+        {
+            var near = catalogue.Where(p => failures[p] is [var rule] && rule is not ("region" or "listed"));
+            result.NearMisses.Select(n => (n.Product.Id, n.Score)).ShouldBe(Reference.Rank(near, query, tracks), $"{what} near misses");
+        }
+        return result.Matches.Count;
     }
 }
