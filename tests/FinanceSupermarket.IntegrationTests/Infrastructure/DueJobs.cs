@@ -35,24 +35,17 @@ internal static class DueJobs
     }
 
     /// <summary>
-    /// The nodes that share one job queue (one PostgreSQL database; each in-memory store is its own) share one of these:
-    /// a node takes a job only under the gate, and only when the queue holds more jobs than the nodes are running. Then a
-    /// fetch always finds a job at once and needs no time bound. (A bound cancelled under load could fire after the
-    /// storage had marked the row fetched: the job was then invisible for Hangfire's 30-minute invisibility timeout while
-    /// the queue still counted it, and the run spun until then.)
+    /// The nodes that share one job queue (one PostgreSQL database; each in-memory store is its own) share one gate: a
+    /// node counts the jobs waiting (fetched ones are not counted) and takes one under it, so a fetch always finds a job
+    /// at once and needs no time bound. (A bound cancelled under load could fire after the storage had marked the row
+    /// fetched: the job was then invisible for Hangfire's 30-minute invisibility timeout, and the run spun until then.)
     /// </summary>
-    private sealed class SharedQueue
-    {
-        public readonly SemaphoreSlim Gate = new(1, 1);
-        public int Running;
-    }
+    private static readonly Dictionary<object, SemaphoreSlim> Gates = [];
 
-    private static readonly Dictionary<object, SharedQueue> Queues = [];
-
-    private static SharedQueue QueueOf(ApiHost node, JobStorage storage)
+    private static SemaphoreSlim GateOf(ApiHost node, JobStorage storage)
     {
         object key = storage is Hangfire.InMemory.InMemoryStorage ? storage : node.Service<Db>().ConnectionString;
-        lock (Queues) return Queues.TryGetValue(key, out var queue) ? queue : Queues[key] = new SharedQueue();
+        lock (Gates) return Gates.TryGetValue(key, out var gate) ? gate : Gates[key] = new SemaphoreSlim(1, 1);
     }
 
     /// <summary>The node's shared job storage and its own queue of workflow steps (one and the same on SQLite).</summary>
@@ -62,36 +55,25 @@ internal static class DueJobs
     {
         var jobs = storage == node.Service<JobStorage>() ? node.Service<IBackgroundJobClient>() : new BackgroundJobClient(storage);
         var monitoring = storage.GetMonitoringApi();
-        var shared = QueueOf(node, storage);
+        var gate = GateOf(node, storage);
         var ran = 0;
         while (true)
         {
             using var connection = storage.GetConnection();
             IFetchedJob fetched;
-            await shared.Gate.WaitAsync();
+            await gate.WaitAsync();
             try
             {
                 EnqueueDueScheduledJobs(monitoring, jobs, node.Clock.GetUtcNow().UtcDateTime);
-                // The queue's count includes the jobs the nodes have fetched and are running.
-                if (monitoring.EnqueuedCount(Queue) <= shared.Running) return ran;
+                if (monitoring.EnqueuedCount(Queue) == 0) return ran;
                 fetched = connection.FetchNextJob([Queue], CancellationToken.None);
-                shared.Running++;
             }
             finally
             {
-                shared.Gate.Release();
+                gate.Release();
             }
-            try
-            {
-                using (fetched) await PerformAsync(node, connection, fetched, jobs);
-                ran++;
-            }
-            finally
-            {
-                await shared.Gate.WaitAsync();
-                shared.Running--;
-                shared.Gate.Release();
-            }
+            using (fetched) await PerformAsync(node, connection, fetched, jobs);
+            ran++;
         }
     }
 

@@ -12,6 +12,9 @@ public static class DatabaseMigrator
             .WithScripts(new MigrationScripts(provider))
             .WithVariables(dialect.MigrationVariables())
             .WithTransactionPerScript()
+            // No time limit (0): a script that rebuilds the statistics roll-up runs for minutes over ten million requests,
+            // and a provider's 30-second default would cancel the upgrade half way, each time the node starts.
+            .WithExecutionTimeout(TimeSpan.Zero)
             .LogToNowhere()
             .Build();
 

@@ -73,9 +73,13 @@ public abstract partial class SqlDialect
                 connection.Open();
                 PostgreSqlObjectsInstaller.Install(connection, schema);
             }
+            // No long polling (LISTEN/NOTIFY): in Hangfire.PostgreSql 1.21.1 every fetch starts a listener and, after taking a
+            // job, cancels it and waits for it; a listener that issued LISTEN just after the cancel waits for the next NOTIFY,
+            // and the worker holds the job it fetched until some node enqueues another (a stalled test run showed it). A job
+            // enqueued on this node wakes a waiting worker at once without it; one enqueued on another node waits a poll.
             var options = new PostgreSqlStorageOptions
             {
-                SchemaName = schema, PrepareSchemaIfNecessary = false, EnableLongPolling = true, QueuePollInterval = TimeSpan.FromMilliseconds(500),
+                SchemaName = schema, PrepareSchemaIfNecessary = false, QueuePollInterval = TimeSpan.FromSeconds(1),
             };
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options, null), options);
         }
