@@ -48,9 +48,9 @@ public sealed class StateChangeRulesTests
             .Where(value => value is RequestTransition or DispatchTransition).ToArray();
         declared.Length.ShouldBe(Transitions.OfRequests.Count() + Transitions.OfDispatches.Count(), "every transition is in OfRequests or OfDispatches");
         foreach (var transition in Transitions.OfRequests.Where(t => t.From.Length > 0))
-            transition.Sql.ShouldContain("WHERE id = @Id AND status IN (", customMessage: transition.Event);
+            transition.Sql.ShouldNotBeNull().ShouldContain("WHERE id = @Id AND status IN (", customMessage: transition.Event);
         foreach (var transition in Transitions.OfDispatches.Where(t => t.From.Length > 0))
-            transition.Sql.ShouldContain("WHERE id = @Id AND status = ", customMessage: transition.Event);
+            transition.Sql.ShouldNotBeNull().ShouldContain("WHERE id = @Id AND status = ", customMessage: transition.Event);
     }
 
     [Test]

@@ -31,7 +31,7 @@ public class MatchingPropertyTests
             var result = index.Match(query);
 
             var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
-            var failures = all.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
+            var failures = all.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ByReference);
 
             // Every returned product satisfies every hard rule.
             foreach (var match in result.Matches)
@@ -230,13 +230,16 @@ public class MatchingPropertyTests
         }
     }
 
+    /// <summary>Products keyed by identity: a record's own equality would hash and compare every field of each.</summary>
+    private static readonly IEqualityComparer<ProductListing> ByReference = ReferenceEqualityComparer.Instance;
+
     /// <summary>The index's matches (and near misses, when asked) are the reference's ranking of the catalogue; returns how many matched.</summary>
     private static int MatchShouldAgreeWithTheReference(ProductIndex index, IReadOnlyCollection<ProductListing> catalogue, MatchQuery query,
         Dictionary<string, InstitutionTrackRecord> tracks, string what)
     {
         var result = index.Match(query);
         var years = Reference.YearsBetween(query.Enterprise.EstablishedOn, query.Today);
-        var failures = catalogue.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ReferenceEqualityComparer.Instance);
+        var failures = catalogue.ToDictionary(p => p, p => Reference.FailedRules(p, query, years), ByReference);
         result.Matches.Select(m => (m.Product.Id, m.Score)).ShouldBe(Reference.Rank(catalogue.Where(p => failures[p] is []), query, tracks), what);
         if (query.IncludeNearMisses)
         {
