@@ -13,6 +13,7 @@ public sealed class PlatformCalendar(WorkingDayCalendar shipped, Db db)
 {
     private const string YearsSql = "SELECT content FROM calendar_years ORDER BY year";
 
+    private readonly WorkingDayCalendar _shipped = shipped;
     private volatile WorkingDayCalendar _current = shipped;
 
     public WorkingDayCalendar Current => _current;
@@ -20,7 +21,7 @@ public sealed class PlatformCalendar(WorkingDayCalendar shipped, Db db)
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        _current = shipped.With(await connection.QueryAsync<string>(new CommandDefinition(YearsSql, cancellationToken: cancellationToken)));
+        _current = _shipped.With(await connection.QueryAsync<string>(new CommandDefinition(YearsSql, cancellationToken: cancellationToken)));
     }
 
     /// <summary>Follows the years loaded on other nodes.</summary>
