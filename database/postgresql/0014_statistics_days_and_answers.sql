@@ -168,77 +168,91 @@ LANGUAGE sql IMMUTABLE AS $$
                 ELSE (millihours + 5000) / 10000 * 10000 END
 $$;
 
--- Recomputes both roll-up tables from financing_requests and dispatches: every contribution summed per county, day and
--- group once (one pass over the requests for the sums, one for the delays, one over the dispatches), then each level of
--- the region code and each month from those sums (delay counts in any order: DelayHistogram reads them so). Here for the requests stored before this migration, by the
--- statistics data generator after a bulk load, and by hand should it ever be doubted. Writers wait meanwhile.
+-- Recomputes both roll-up tables from financing_requests and dispatches, a month of submissions at a time: every
+-- contribution summed per county, day and group once (one pass over the month's requests for the sums, one for the
+-- delays, one over their dispatches), then each level of the region code and the month from those sums (delay counts in
+-- any order: DelayHistogram reads them so). A month's groups fit in memory, where the groups of ten million requests at
+-- once spilled gigabytes to disk and had not finished in half an hour. Here for the requests stored before this
+-- migration, by the statistics data generator after a bulk load, and by hand should it ever be doubted. Writers wait.
 CREATE OR REPLACE FUNCTION statistics_rollup_rebuild() RETURNS VOID
 LANGUAGE plpgsql AS $$
+DECLARE
+    last_day DATE;
+    month_start DATE;
+    month_end DATE;
 BEGIN
     LOCK TABLE financing_requests, dispatches IN SHARE MODE;
-    -- Tens of millions of contributions are grouped: in memory rather than in batches spilled to disk.
+    -- A month's contributions are grouped in memory rather than in batches spilled to disk.
     SET LOCAL work_mem = '1GB';
     DELETE FROM statistics_rollup;
     DELETE FROM statistics_rollup_days;
     DELETE FROM statistics_deltas;
-    DROP TABLE IF EXISTS statistics_rebuilt_sums, statistics_rebuilt_delays;
+    SELECT date_trunc('month', MIN(submitted_day))::DATE, MAX(submitted_day) INTO month_start, last_day FROM financing_requests;
+    WHILE month_start <= last_day LOOP
+        month_end := (month_start + INTERVAL '1 month')::DATE;
+        DROP TABLE IF EXISTS statistics_rebuilt_sums, statistics_rebuilt_delays;
 
-    CREATE TEMPORARY TABLE statistics_rebuilt_sums AS
-    SELECT c.breakdown, c.region_code, c.day, c.group_key,
-           SUM(c.sign) AS requested_count, SUM(c.requested_amount) AS requested_amount, SUM(c.published) AS published_count,
-           SUM(c.dispatched) AS dispatched_count, SUM(c.accepted) AS accepted_count, SUM(c.approved) AS approved_count,
-           SUM(c.approved_amount) AS approved_amount, SUM(c.decided) AS decided_count,
-           SUM(c.first_loan_approved) AS first_loan_approved_count, SUM(c.credit_approved_amount) AS credit_approved_amount,
-           SUM(c.answers_due) AS answers_due, SUM(c.answers_on_time) AS answers_on_time, SUM(c.rated) AS rated_count,
-           SUM(c.rating) AS rating_sum, SUM(c.rate_weight) AS rate_weight, SUM(c.rated_amount) AS rated_amount,
-           SUM(c.disputed) AS disputed_count, SUM(c.disputed_amount) AS disputed_amount
-    FROM (SELECT c.* FROM financing_requests AS r CROSS JOIN LATERAL statistics_contributions(r) AS c
-          UNION ALL
-          SELECT c.* FROM dispatches AS d JOIN financing_requests AS r ON r.id = d.request_id
-                          CROSS JOIN LATERAL statistics_answer_contributions(d, r) AS c) AS c
-    GROUP BY 1, 2, 3, 4;
+        CREATE TEMPORARY TABLE statistics_rebuilt_sums AS
+        SELECT c.breakdown, c.region_code, c.day, c.group_key,
+               SUM(c.sign) AS requested_count, SUM(c.requested_amount) AS requested_amount, SUM(c.published) AS published_count,
+               SUM(c.dispatched) AS dispatched_count, SUM(c.accepted) AS accepted_count, SUM(c.approved) AS approved_count,
+               SUM(c.approved_amount) AS approved_amount, SUM(c.decided) AS decided_count,
+               SUM(c.first_loan_approved) AS first_loan_approved_count, SUM(c.credit_approved_amount) AS credit_approved_amount,
+               SUM(c.answers_due) AS answers_due, SUM(c.answers_on_time) AS answers_on_time, SUM(c.rated) AS rated_count,
+               SUM(c.rating) AS rating_sum, SUM(c.rate_weight) AS rate_weight, SUM(c.rated_amount) AS rated_amount,
+               SUM(c.disputed) AS disputed_count, SUM(c.disputed_amount) AS disputed_amount
+        FROM (SELECT c.* FROM financing_requests AS r CROSS JOIN LATERAL statistics_contributions(r) AS c
+              WHERE r.submitted_day >= month_start AND r.submitted_day < month_end
+              UNION ALL
+              SELECT c.* FROM dispatches AS d JOIN financing_requests AS r ON r.id = d.request_id
+                              CROSS JOIN LATERAL statistics_answer_contributions(d, r) AS c
+              WHERE r.submitted_day >= month_start AND r.submitted_day < month_end) AS c
+        GROUP BY 1, 2, 3, 4;
 
-    -- The delays rounded as DelayHistogram.Round, counted per value, at every level of the region code.
-    CREATE TEMPORARY TABLE statistics_rebuilt_delays AS
-    SELECT d.breakdown, substring(d.region_code FROM 1 FOR l.length) AS region_code, d.day, d.group_key, d.kind, d.value, SUM(d.times) AS times
-    FROM (SELECT c.breakdown, c.region_code, c.day, c.group_key, m.kind, statistics_delay_rounded(m.millihours) AS value, COUNT(*) AS times
-          FROM financing_requests AS r CROSS JOIN LATERAL statistics_contributions(r) AS c
-               CROSS JOIN LATERAL (VALUES ('first_answer', c.first_answer), ('result', c.result)) AS m (kind, millihours)
-          WHERE m.millihours IS NOT NULL
-          GROUP BY 1, 2, 3, 4, 5, 6) AS d
-         JOIN (VALUES (0), (2), (4), (6)) AS l (length) ON l.length <= length(d.region_code)
-    GROUP BY 1, 2, 3, 4, 5, 6;
+        -- The delays rounded as DelayHistogram.Round, counted per value, at every level of the region code.
+        CREATE TEMPORARY TABLE statistics_rebuilt_delays AS
+        SELECT d.breakdown, substring(d.region_code FROM 1 FOR l.length) AS region_code, d.day, d.group_key, d.kind, d.value, SUM(d.times) AS times
+        FROM (SELECT c.breakdown, c.region_code, c.day, c.group_key, m.kind, statistics_delay_rounded(m.millihours) AS value, COUNT(*) AS times
+              FROM financing_requests AS r CROSS JOIN LATERAL statistics_contributions(r) AS c
+                   CROSS JOIN LATERAL (VALUES ('first_answer', c.first_answer), ('result', c.result)) AS m (kind, millihours)
+              WHERE r.submitted_day >= month_start AND r.submitted_day < month_end AND m.millihours IS NOT NULL
+              GROUP BY 1, 2, 3, 4, 5, 6) AS d
+             JOIN (VALUES (0), (2), (4), (6)) AS l (length) ON l.length <= length(d.region_code)
+        GROUP BY 1, 2, 3, 4, 5, 6;
 
-    INSERT INTO statistics_rollup_days
-    SELECT s.*, COALESCE(h.first_answer_delays, ''), COALESCE(h.result_delays, '')
-    FROM (SELECT s.breakdown, substring(s.region_code FROM 1 FOR l.length) AS region_code, s.day, s.group_key,
-                 SUM(s.requested_count), SUM(s.requested_amount), SUM(s.published_count), SUM(s.dispatched_count), SUM(s.accepted_count),
-                 SUM(s.approved_count), SUM(s.approved_amount), SUM(s.decided_count), SUM(s.first_loan_approved_count),
-                 SUM(s.credit_approved_amount), SUM(s.answers_due), SUM(s.answers_on_time), SUM(s.rated_count), SUM(s.rating_sum),
-                 SUM(s.rate_weight), SUM(s.rated_amount), SUM(s.disputed_count), SUM(s.disputed_amount)
-          FROM statistics_rebuilt_sums AS s JOIN (VALUES (0), (2), (4), (6)) AS l (length) ON l.length <= length(s.region_code)
-          GROUP BY 1, 2, 3, 4) AS s
-         LEFT JOIN (SELECT breakdown, region_code, day, group_key,
-                           string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'first_answer') AS first_answer_delays,
-                           string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'result') AS result_delays
-                    FROM statistics_rebuilt_delays GROUP BY 1, 2, 3, 4) AS h USING (breakdown, region_code, day, group_key);
+        INSERT INTO statistics_rollup_days
+        SELECT s.*, COALESCE(h.first_answer_delays, ''), COALESCE(h.result_delays, '')
+        FROM (SELECT s.breakdown, substring(s.region_code FROM 1 FOR l.length) AS region_code, s.day, s.group_key,
+                     SUM(s.requested_count), SUM(s.requested_amount), SUM(s.published_count), SUM(s.dispatched_count), SUM(s.accepted_count),
+                     SUM(s.approved_count), SUM(s.approved_amount), SUM(s.decided_count), SUM(s.first_loan_approved_count),
+                     SUM(s.credit_approved_amount), SUM(s.answers_due), SUM(s.answers_on_time), SUM(s.rated_count), SUM(s.rating_sum),
+                     SUM(s.rate_weight), SUM(s.rated_amount), SUM(s.disputed_count), SUM(s.disputed_amount)
+              FROM statistics_rebuilt_sums AS s JOIN (VALUES (0), (2), (4), (6)) AS l (length) ON l.length <= length(s.region_code)
+              GROUP BY 1, 2, 3, 4) AS s
+             LEFT JOIN (SELECT breakdown, region_code, day, group_key,
+                               string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'first_answer') AS first_answer_delays,
+                               string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'result') AS result_delays
+                        FROM statistics_rebuilt_delays GROUP BY 1, 2, 3, 4) AS h USING (breakdown, region_code, day, group_key);
 
-    INSERT INTO statistics_rollup
-    SELECT s.*, COALESCE(h.first_answer_delays, ''), COALESCE(h.result_delays, '')
-    FROM (SELECT breakdown, region_code, substring(day FROM 1 FOR 7) AS month, group_key,
-                 SUM(requested_count), SUM(requested_amount), SUM(published_count), SUM(dispatched_count), SUM(accepted_count),
-                 SUM(approved_count), SUM(approved_amount), SUM(decided_count), SUM(first_loan_approved_count),
-                 SUM(credit_approved_amount), SUM(answers_due), SUM(answers_on_time), SUM(rated_count), SUM(rating_sum),
-                 SUM(rate_weight), SUM(rated_amount), SUM(disputed_count), SUM(disputed_amount)
-          FROM statistics_rollup_days GROUP BY 1, 2, 3, 4) AS s
-         LEFT JOIN (SELECT breakdown, region_code, month, group_key,
-                           string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'first_answer') AS first_answer_delays,
-                           string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'result') AS result_delays
-                    FROM (SELECT breakdown, region_code, substring(day FROM 1 FOR 7) AS month, group_key, kind, value, SUM(times) AS times
-                          FROM statistics_rebuilt_delays GROUP BY 1, 2, 3, 4, 5, 6) AS d
-                    GROUP BY 1, 2, 3, 4) AS h USING (breakdown, region_code, month, group_key);
+        INSERT INTO statistics_rollup
+        SELECT s.*, COALESCE(h.first_answer_delays, ''), COALESCE(h.result_delays, '')
+        FROM (SELECT breakdown, region_code, substring(day FROM 1 FOR 7) AS month, group_key,
+                     SUM(requested_count), SUM(requested_amount), SUM(published_count), SUM(dispatched_count), SUM(accepted_count),
+                     SUM(approved_count), SUM(approved_amount), SUM(decided_count), SUM(first_loan_approved_count),
+                     SUM(credit_approved_amount), SUM(answers_due), SUM(answers_on_time), SUM(rated_count), SUM(rating_sum),
+                     SUM(rate_weight), SUM(rated_amount), SUM(disputed_count), SUM(disputed_amount)
+              FROM statistics_rollup_days WHERE day >= to_char(month_start, 'YYYY-MM-DD') AND day < to_char(month_end, 'YYYY-MM-DD')
+              GROUP BY 1, 2, 3, 4) AS s
+             LEFT JOIN (SELECT breakdown, region_code, month, group_key,
+                               string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'first_answer') AS first_answer_delays,
+                               string_agg(value || ':' || times, ',') FILTER (WHERE kind = 'result') AS result_delays
+                        FROM (SELECT breakdown, region_code, substring(day FROM 1 FOR 7) AS month, group_key, kind, value, SUM(times) AS times
+                              FROM statistics_rebuilt_delays GROUP BY 1, 2, 3, 4, 5, 6) AS d
+                        GROUP BY 1, 2, 3, 4) AS h USING (breakdown, region_code, month, group_key);
 
-    DROP TABLE statistics_rebuilt_sums, statistics_rebuilt_delays;
+        DROP TABLE statistics_rebuilt_sums, statistics_rebuilt_delays;
+        month_start := month_end;
+    END LOOP;
 END
 $$;
 
