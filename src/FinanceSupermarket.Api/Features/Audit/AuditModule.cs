@@ -26,7 +26,7 @@ public static class AuditModule
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<AuditJobs>(CheckpointJobId, job => job.CheckpointAsync(), Cron.Daily(0, 5),
             new RecurringJobOptions { TimeZone = WorkingDayCalendar.PlatformTimeZone });
-        recurring.AddOrUpdate<AuditJobs>(SealJobId, job => job.SealAsync(), Cron.Minutely());
+        recurring.AddOrUpdate<AuditJobs>(SealJobId, job => job.SweepAsync(), Cron.Minutely());
     }
 
     public static void MapAudit(this IEndpointRouteBuilder app)
