@@ -188,9 +188,9 @@ BEGIN
     DELETE FROM statistics_rollup_days;
     DELETE FROM statistics_deltas;
     SELECT date_trunc('month', MIN(submitted_day))::DATE, MAX(submitted_day) INTO month_start, last_day FROM financing_requests;
+    DROP TABLE IF EXISTS statistics_rebuilt_sums, statistics_rebuilt_delays;
     WHILE month_start <= last_day LOOP
         month_end := (month_start + INTERVAL '1 month')::DATE;
-        DROP TABLE IF EXISTS statistics_rebuilt_sums, statistics_rebuilt_delays;
 
         CREATE TEMPORARY TABLE statistics_rebuilt_sums AS
         SELECT c.breakdown, c.region_code, c.day, c.group_key,
