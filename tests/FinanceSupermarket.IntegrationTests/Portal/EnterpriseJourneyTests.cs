@@ -7,10 +7,10 @@ namespace FinanceSupermarket.IntegrationTests.Portal;
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(provider)
 {
-    [TestCase(Desktop)]
-    [TestCase(Phone)]
-    public async Task A_new_sme_signs_up_and_fills_in_its_company(int width)
+    [Test]
+    public async Task A_new_sme_signs_up_and_fills_in_its_company()
     {
+        var width = JourneyWidth;
         var page = await NewPageAsync(width);
         await SignUpAsync(page, People.NewLogin("sme"));
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/enterprise$"));
@@ -73,10 +73,10 @@ public sealed class EnterpriseJourneyTests(string provider) : PortalTestBase(pro
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("企业信息已保存");
     }
 
-    [TestCase(Desktop)]
-    [TestCase(Phone)]
-    public async Task A_new_sme_posts_a_need_sees_matches_and_near_misses_and_follows_it_to_the_result(int width)
+    [Test]
+    public async Task A_new_sme_posts_a_need_sees_matches_and_near_misses_and_follows_it_to_the_result()
     {
+        var width = JourneyWidth;
         // A county of its own for each run of this test, so that the products counted are this run's.
         var county = width == Phone ? "330424" : "330481";
         var institution = await RegisterInstitutionAsync(county);

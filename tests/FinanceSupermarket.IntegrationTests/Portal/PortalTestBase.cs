@@ -28,6 +28,13 @@ public abstract class PortalTestBase(string provider) : ApiTestBase(provider)
     private readonly List<IBrowserContext> _contexts = [];
     private readonly List<string> _policyViolations = [];
 
+    /// <summary>
+    /// The width a journey runs at: a phone's on SQLite, a desktop's on PostgreSQL. The markup does not depend on the
+    /// database, nor what is stored on the width, so two runs cover both providers and both widths where four did (the
+    /// browser is the suite's slowest part); AccessibilityTests still sweeps a visitor's and an enterprise's pages at both.
+    /// </summary>
+    protected int JourneyWidth => Provider == Providers.Sqlite ? Phone : Desktop;
+
     public static string ScreenshotFolder { get; } = Path.Combine(TestContext.CurrentContext.WorkDirectory, "portal-screenshots");
 
     protected Uri BaseAddress => Host.ClientAs(null).BaseAddress!;

@@ -11,10 +11,10 @@ namespace FinanceSupermarket.IntegrationTests.Portal;
 [TestFixtureSource(typeof(Providers), nameof(Providers.All))]
 public sealed class ShelvesTests(string provider) : PortalTestBase(provider)
 {
-    [TestCase(Phone)]
-    [TestCase(Desktop)]
-    public async Task A_visitor_reads_a_product_on_the_shelves_then_its_conditions_in_words_then_its_institution(int width)
+    [Test]
+    public async Task A_visitor_reads_a_product_on_the_shelves_then_its_conditions_in_words_then_its_institution()
     {
+        var width = JourneyWidth;
         var institution = await RegisterInstitutionAsync("3304", "320583");
         await ListProductAsync(institution, body =>
         {

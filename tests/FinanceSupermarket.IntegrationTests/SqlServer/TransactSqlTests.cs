@@ -322,6 +322,7 @@ public sealed class TransactSqlTests
         "Features.Workflow.DispatchRequest.Handler.RankingSql",
         "Features.Workflow.DispatchRequest.Handler.RequestSql",
         "Features.Workflow.EscalateDispatch.Handler.DueSql",
+        "Features.Workflow.PublishRequest.Handler.InsertMatchSql",
         "Features.Workflow.RequestTimeline.AppendSql",
         "Features.Workflow.SuperviseDeadlines.Handler.DueDispatchesSql",
         "Features.Workflow.SuperviseDeadlines.Handler.DueWebhooksSql",

@@ -32,7 +32,7 @@ public sealed record SealAuditTrail(int BatchSize) : ICommand<int>
             var queued = await unit.QueryAsync<Queued>(unit.Dialect.Top(QueuedSql), new { Take = command.BatchSize });
             if (queued.Count == 0) return 0;
 
-            var rows = new List<object[]>(queued.Count);
+            var rows = new List<object?[]>(queued.Count);
             foreach (var entry in queued)
             {
                 seq++;
@@ -40,12 +40,10 @@ public sealed record SealAuditTrail(int BatchSize) : ICommand<int>
                 rows.Add([seq, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content, previous, hash]);
                 previous = hash;
             }
-            var (chain, parameters) = AuditTrail.ForEachRow(ChainSql, rows);
-            parameters.Add("Seq", seq);
-            parameters.Add("Hash", previous);
+            await unit.InsertRowsAsync(ChainSql, rows);
             // The ids were read just now from the database: numbers, written into the statement.
             var ids = string.Join(", ", queued.Select(entry => entry.Id.ToString(CultureInfo.InvariantCulture)));
-            await unit.ExecuteAsync($"{chain};\nDELETE FROM audit_chain_queue WHERE id IN ({ids});\n{AdvanceSql}", parameters);
+            await unit.ExecuteAsync($"DELETE FROM audit_chain_queue WHERE id IN ({ids});\n{AdvanceSql}", new { Seq = seq, Hash = previous });
             return queued.Count;
         }
 

@@ -17,13 +17,11 @@ public sealed record PublishRequest(string RequestId) : Mediator.ICommand<bool>
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, MatchingIndex matching, TimeProvider clock, IOptions<WorkflowOptions> options)
         : ICommandHandler<PublishRequest, bool>
     {
-        /// <summary>
-        /// The whole stored ranking (20 rows by default) in one INSERT: the publish transaction took a round trip per row,
-        /// holding the request's row lock the while.
-        /// </summary>
-        private static string InsertMatchesSql(int count) =>
-            "INSERT INTO request_matches (request_id, rank, product_id, institution_id, score) VALUES "
-            + string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@RequestId, {i + 1}, @ProductId{i}, @InstitutionId{i}, @Score{i})"));
+        /// <summary>A row of the stored ranking; the whole ranking (20 rows by default) goes in at once (UnitOfWork.InsertRowsAsync).</summary>
+        private const string InsertMatchSql = """
+            INSERT INTO request_matches (request_id, rank, product_id, institution_id, score)
+            VALUES (@RequestId, @Rank, @ProductId, @InstitutionId, @Score)
+            """;
 
         public async ValueTask<bool> Handle(PublishRequest command, CancellationToken cancellationToken)
         {
@@ -39,16 +37,8 @@ public sealed record PublishRequest(string RequestId) : Mediator.ICommand<bool>
             var step = new RequestStep(command.RequestId, subject.EnterpriseId, subject.RegionCode) { Detail = detail };
             if (!await steps.TryMoveAsync(Transitions.Published, step, now)) return false;
 
-            if (result.Matches.Count == 0) return true;
-            var matches = new DynamicParameters(new { command.RequestId });
-            for (var i = 0; i < result.Matches.Count; i++)
-            {
-                var match = result.Matches[i];
-                matches.Add($"ProductId{i}", match.Product.Id);
-                matches.Add($"InstitutionId{i}", match.Product.InstitutionId);
-                matches.Add($"Score{i}", Math.Round((decimal)match.Score, 2));
-            }
-            await unit.ExecuteAsync(InsertMatchesSql(result.Matches.Count), matches);
+            await unit.InsertRowsAsync(InsertMatchSql, [.. result.Matches.Select((match, i) =>
+                new object?[] { command.RequestId, i + 1, match.Product.Id, match.Product.InstitutionId, Math.Round((decimal)match.Score, 2) })]);
             return true;
         }
     }

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 
@@ -94,33 +93,8 @@ public static partial class AuditTrail
     /// </summary>
     internal static async Task QueueAsync(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
     {
-        var (sql, parameters) = ForEachRow(QueueSql, [.. entries.Select(entry => new object[] { entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content })]);
-        await unit.ExecuteAsync(sql, parameters);
+        await unit.InsertRowsAsync(QueueSql, [.. entries.Select(entry => new object?[] { entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content })]);
     }
-
-    /// <summary>
-    /// An INSERT of one row of parameters ("… VALUES (@A, @B)") made an INSERT of all the rows given, in one statement:
-    /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", each row's values in the order of the parameters. Every provider takes a
-    /// multi-row VALUES (SQL Server up to 1,000 rows and 2,100 parameters).
-    /// </summary>
-    internal static (string Sql, DynamicParameters Parameters) ForEachRow(string insertSql, IReadOnlyList<object[]> rows)
-    {
-        var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
-        var row = insertSql[valuesAt..].Trim();
-        var names = ParameterName().Matches(row).Select(match => match.Groups[1].Value).ToArray();
-        var sql = new StringBuilder(insertSql, 0, valuesAt, insertSql.Length * rows.Count);
-        var parameters = new DynamicParameters();
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
-            sql.Append(r == 0 ? " " : ", ").Append(ParameterName().Replace(row, match => match.Value + suffix));
-            for (var c = 0; c < names.Length; c++) parameters.Add(names[c] + suffix, rows[r][c]);
-        }
-        return (sql.ToString(), parameters);
-    }
-
-    [GeneratedRegex(@"@(\w+)")]
-    private static partial Regex ParameterName();
 }
 
 /// <summary>Raised by a unit that queued audit entries: once it has committed, they are to be chained.</summary>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Data.Common;
 using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Auth;
@@ -12,7 +15,7 @@ namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 /// (jobs to enqueue, the matching index to refresh): those events are published only after the commit, so a rolled-back
 /// change starts nothing. Scoped: one per HTTP request or job.
 /// </summary>
-public sealed class UnitOfWork(Db db, CurrentUser user)
+public sealed partial class UnitOfWork(Db db, CurrentUser user)
 {
     private const string RecordSql = """
         INSERT INTO audit_log (at, subject, subject_id, action, detail, actor_id, actor_name, actor_organisation)
@@ -64,6 +67,62 @@ public sealed class UnitOfWork(Db db, CurrentUser user)
 
     public async Task<int> ExecuteAsync(string sql, object? parameters = null) =>
         await (await ConnectionAsync()).ExecuteAsync(sql, parameters, _transaction);
+
+    /// <summary>
+    /// Inserts the rows given through an INSERT of one row's parameters ("… VALUES (@A, @B)"), each row's values in the
+    /// order of its parameters. A database server gets them in one statement of many rows (one round trip). SQLite runs in
+    /// this process and gets the one-row statement, prepared once and run once a row: it finds each parameter by a linear
+    /// search of the statement's names, so one statement of 2,000 parameters cost millions of string comparisons (the
+    /// audit seal's 225 rows: 5 % of the workflow's CPU in issue 13's profile).
+    /// </summary>
+    public async Task<int> InsertRowsAsync(string insertSql, IReadOnlyList<object?[]> rows)
+    {
+        if (rows.Count == 0) return 0;
+        if (Dialect.Provider == DatabaseProvider.Sqlite) return await ExecuteAsync(insertSql, EachRow(insertSql, rows));
+        var (sql, parameters) = ForEachRow(insertSql, rows);
+        return await ExecuteAsync(sql, parameters);
+    }
+
+    /// <summary>
+    /// An INSERT of one row of parameters ("… VALUES (@A, @B)") made an INSERT of all the rows given, in one statement:
+    /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", each row's values in the order of the parameters. Every provider takes a
+    /// multi-row VALUES (SQL Server up to 1,000 rows and 2,100 parameters).
+    /// </summary>
+    private static (string Sql, DynamicParameters Parameters) ForEachRow(string insertSql, IReadOnlyList<object?[]> rows)
+    {
+        var (valuesAt, row, names) = RowOf(insertSql);
+        var sql = new StringBuilder(insertSql, 0, valuesAt, insertSql.Length * rows.Count);
+        var parameters = new DynamicParameters();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
+            sql.Append(r == 0 ? " " : ", ").Append(ParameterName().Replace(row, match => match.Value + suffix));
+            for (var c = 0; c < names.Length; c++) parameters.Add(names[c] + suffix, rows[r][c]);
+        }
+        return (sql.ToString(), parameters);
+    }
+
+    /// <summary>The rows given as the parameters of the one-row INSERT, a set a row.</summary>
+    private static IEnumerable<DynamicParameters> EachRow(string insertSql, IReadOnlyList<object?[]> rows)
+    {
+        var names = RowOf(insertSql).Names;
+        foreach (var row in rows)
+        {
+            var parameters = new DynamicParameters();
+            for (var c = 0; c < names.Length; c++) parameters.Add(names[c], row[c]);
+            yield return parameters;
+        }
+    }
+
+    private static (int ValuesAt, string Row, string[] Names) RowOf(string insertSql)
+    {
+        var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
+        var row = insertSql[valuesAt..].Trim();
+        return (valuesAt, row, [.. ParameterName().Matches(row).Select(match => match.Groups[1].Value)]);
+    }
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex ParameterName();
 
     public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
         (await (await ConnectionAsync()).ExecuteScalarAsync<T>(sql, parameters, _transaction))!;
