@@ -154,22 +154,18 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
     }
 }
 
-/// <summary>The fold as a Hangfire job: batches until the deltas are all folded.</summary>
-public sealed class StatisticsJobs(IMediator mediator)
+/// <summary>The fold as a Hangfire job: batches until the deltas are all folded, at the pace of the provider (<see cref="SqlDialect.FoldPace"/>).</summary>
+public sealed class StatisticsJobs(IMediator mediator, Db db)
 {
     public const string FoldJobId = "fold-statistics";
-
-    /// <summary>Small enough that a batch holds SQLite's write lock for a few milliseconds only.</summary>
-    public const int BatchSize = 5_000;
 
     [AutomaticRetry(Attempts = 0)]
     public async Task FoldAsync()
     {
-        while (await mediator.Send(new FoldStatistics(BatchSize)) == BatchSize)
-        {
-        }
+        var (deltas, pause) = db.Dialect.FoldPace;
+        while (await mediator.Send(new FoldStatistics(deltas)) == deltas)
+            if (pause > TimeSpan.Zero) await Task.Delay(pause);
     }
-
 }
 
 public static class StatisticsModule

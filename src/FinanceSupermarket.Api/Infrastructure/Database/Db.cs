@@ -11,6 +11,9 @@ public sealed class Db(SqlDialect dialect, string connectionString)
     public SqlDialect Dialect { get; } = dialect;
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>Where the database has one writer, the line this node's units of work take their turns in; else null.</summary>
+    public WriterQueue? Writers { get; } = dialect.CreateWriterQueue(connectionString);
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = Dialect.CreateConnection(ConnectionString);

@@ -33,6 +33,18 @@ public abstract partial class SqlDialect
 
         public override bool KeepsStatisticsRollup => true;
 
+        // A unit of work begins IMMEDIATE (the write lock at once): its turn is taken in process, in order, waiting no
+        // longer than the busy timeout would have.
+        public override WriterQueue CreateWriterQueue(string connectionString) => new(
+            TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout),
+            () => new SqliteException("database is locked: no turn to write within the busy timeout", 5));
+
+        // A fold batch holds the file's one write lock. At 100 requests/s a minute brings about 53,000 deltas; in batches
+        // of 5,000, each holding the lock about 150 ms, back to back, writers asleep in the busy handler (up to 100 ms a
+        // try) found it taken again each time they woke, and the fold's 1.4 s became the workflow's p99. Batches of 500
+        // (about 15 ms), each followed by a pause as long as the handler's longest sleep, let the waiting writers in.
+        public override (int Deltas, TimeSpan Pause) FoldPace => (500, TimeSpan.FromMilliseconds(100));
+
         // A deferred transaction (BEGIN, not the default BEGIN IMMEDIATE, which would take the write lock): in WAL mode its
         // reads see the database as of its first read.
         public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>

@@ -63,6 +63,15 @@ public abstract partial class SqlDialect
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
 
+    /// <summary>A line for this node's write transactions where the database takes one writer at a time; null where writers lock rows.</summary>
+    public virtual WriterQueue? CreateWriterQueue(string connectionString) => null;
+
+    /// <summary>
+    /// How the statistics fold goes through the deltas: how many a batch (one transaction) takes, and the pause after a
+    /// full batch. A server locks only the roll-up rows a batch touches, so its batches are big and back to back.
+    /// </summary>
+    public virtual (int Deltas, TimeSpan Pause) FoldPace => (5_000, TimeSpan.Zero);
+
     /// <summary>
     /// A read-only transaction whose statements all see the database as of one moment (the statistics read the roll-up, its
     /// deltas and some request rows, while the fold moves deltas into the roll-up). SQL Server reads committed rows per

@@ -15,7 +15,7 @@ namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 /// (jobs to enqueue, the matching index to refresh): those events are published only after the commit, so a rolled-back
 /// change starts nothing. Scoped: one per HTTP request or job.
 /// </summary>
-public sealed partial class UnitOfWork(Db db, CurrentUser user)
+public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposable, IDisposable
 {
     private const string RecordSql = """
         INSERT INTO audit_log (at, subject, subject_id, action, detail, actor_id, actor_name, actor_organisation)
@@ -24,6 +24,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user)
 
     private DbConnection? _connection;
     private DbTransaction? _transaction;
+    private WriterQueue? _inLine;
     private readonly List<INotification> _raised = [];
     private readonly List<AuditEntry> _audited = [];
 
@@ -140,14 +141,21 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user)
     private async Task<DbConnection> ConnectionAsync()
     {
         if (_connection is not null) return _connection;
-        var connection = await db.OpenAsync();
+        if (db.Writers is { } writers)
+        {
+            await writers.EnterAsync();
+            _inLine = writers;
+        }
+        DbConnection? connection = null;
         try
         {
+            connection = await db.OpenAsync();
             _transaction = await connection.BeginTransactionAsync();
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+            LeaveLine();
             throw;
         }
         return _connection = connection;
@@ -180,7 +188,20 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user)
         if (_connection is not null) await _connection.DisposeAsync();
         _transaction = null;
         _connection = null;
+        LeaveLine();
     }
+
+    /// <summary>The next writer's turn, once this unit's transaction has ended.</summary>
+    private void LeaveLine()
+    {
+        _inLine?.Leave();
+        _inLine = null;
+    }
+
+    /// <summary>A unit its command left open (it should not happen) still ends with its scope, and lets the next writer in.</summary>
+    public ValueTask DisposeAsync() => new(CloseAsync());
+
+    public void Dispose() => CloseAsync().GetAwaiter().GetResult();
 
     internal void Forget()
     {
