@@ -33,6 +33,10 @@ public abstract partial class SqlDialect
 
         public override bool KeepsStatisticsRollup => true;
 
+        // SQLite finds each parameter by a linear search of the statement's names: the audit seal's one INSERT of 225 rows
+        // (2,025 parameters) cost millions of string comparisons, 5 % of the workflow's CPU in issue 13's profile.
+        public override bool InsertsRowByRow => true;
+
         // A unit of work begins IMMEDIATE (the write lock at once): its turn is taken in process, in order, waiting no
         // longer than the busy timeout would have.
         public override WriterQueue CreateWriterQueue(string connectionString) => new(

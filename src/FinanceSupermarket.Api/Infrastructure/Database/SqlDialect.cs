@@ -63,6 +63,12 @@ public abstract partial class SqlDialect
     /// </summary>
     public virtual bool KeepsStatisticsRollup => false;
 
+    /// <summary>
+    /// Whether several rows go in as the one-row INSERT run once a row (prepared once) instead of one INSERT of them all
+    /// (<see cref="UnitOfWork.UnitOfWork.InsertRowsAsync"/>): for a database in this process, where a round trip costs nothing.
+    /// </summary>
+    public virtual bool InsertsRowByRow => false;
+
     /// <summary>A line for this node's write transactions where the database takes one writer at a time; null where writers lock rows.</summary>
     public virtual WriterQueue? CreateWriterQueue(string connectionString) => null;
 

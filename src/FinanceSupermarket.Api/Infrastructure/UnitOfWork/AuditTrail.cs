@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Dapper;
 using FinanceSupermarket.Api.Infrastructure.Auth;
 
 namespace FinanceSupermarket.Api.Infrastructure.UnitOfWork;
