@@ -316,11 +316,10 @@ public sealed class TransactSqlTests
         "Features.Statistics.SetTarget.Handler.UpdateSql",
         "Features.Statistics.StatisticsScope.WhereSql",
         "Features.Statistics.Targets.ForYearSql",
-        "Features.Workflow.DispatchRequest.Handler.ClaimSql",
+        "Features.Workflow.DispatchRequest.Handler.RequestSql",
         "Features.Workflow.DispatchRequest.Handler.DispatchedSql",
         "Features.Workflow.DispatchRequest.Handler.InsertDispatchSql",
         "Features.Workflow.DispatchRequest.Handler.RankingSql",
-        "Features.Workflow.DispatchRequest.Handler.RequestSql",
         "Features.Workflow.EscalateDispatch.Handler.DueSql",
         "Features.Workflow.PublishRequest.Handler.InsertMatchSql",
         "Features.Workflow.RequestTimeline.AppendSql",
@@ -357,6 +356,16 @@ public sealed class TransactSqlTests
         SqlServer.Page(orderedSelect).ShouldContain("@Skip");
         SqlServer.Page(orderedSelect).ShouldContain("@Take");
         SqlServer.Top(orderedSelect).ShouldContain("@Take");
+    }
+
+    [Test]
+    public void The_SqlServer_dialect_locks_the_rows_a_claim_reads()
+    {
+        const string select = "SELECT region_code FROM financing_requests WHERE id = @Id AND status IN ('published', 'dispatched')";
+        ShouldBeValidTSql(SqlServer.Locked(select), "Locked");
+        SqlServer.Locked(select).ShouldContain("FROM financing_requests WITH (UPDLOCK, ROWLOCK) WHERE");
+        Should.Throw<ArgumentException>(() => SqlServer.Locked("SELECT 1"));
+        SqlDialect.For(DatabaseProvider.PostgreSql).Locked(select).ShouldEndWith(" FOR UPDATE");
     }
 
     // ------------------------------------------------------------------ the check itself is strict enough
@@ -402,6 +411,7 @@ public sealed class TransactSqlTests
     {
         var paged = IdentifiersPassedTo("Page");
         var limited = IdentifiersPassedTo("Top");
+        var locked = IdentifiersPassedTo("Locked");
         return typeof(SqlDialect).Assembly.GetTypes()
             .SelectMany(type => type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
                 .Where(field => field.IsLiteral && field.FieldType == typeof(string) && field.Name.EndsWith("Sql", StringComparison.Ordinal))
@@ -410,13 +420,14 @@ public sealed class TransactSqlTests
                     var sql = (string)field.GetRawConstantValue()!;
                     var wrapped = field.Name.Contains("Page", StringComparison.Ordinal) || paged.Contains(field.Name) ? SqlServer.Page(sql)
                         : limited.Contains(field.Name) ? SqlServer.Top(sql)
+                        : locked.Contains(field.Name) ? SqlServer.Locked(sql)
                         : null;
                     return new ApiSqlConstant($"{NameOf(type)}.{field.Name}", sql, wrapped);
                 }))
             .OrderBy(sql => sql.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>The constants that the API's source hands to <c>Dialect.Page(…)</c> or <c>Dialect.Top(…)</c>.</summary>
+    /// <summary>The constants that the API's source hands to <c>Dialect.Page(…)</c>, <c>Dialect.Top(…)</c> or <c>Dialect.Locked(…)</c>.</summary>
     private static HashSet<string> IdentifiersPassedTo(string dialectMethod)
     {
         var call = new Regex($@"\.{dialectMethod}\(\s*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*Sql)\s*\)");

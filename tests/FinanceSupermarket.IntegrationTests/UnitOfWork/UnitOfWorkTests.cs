@@ -51,6 +51,43 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
         EnqueuedJobs(host).ShouldBeEmpty();
     }
 
+    private const string HeldSql = """
+        INSERT INTO notifications (recipient_role, recipient_id, region_code, request_id, event, message, created_at)
+        VALUES (@Role, @Id, @RegionCode, @RequestId, @Event, @Message, @Now)
+        """;
+
+    [Test]
+    public async Task Held_inserts_are_seen_by_the_units_next_statement_and_roll_back_with_it()
+    {
+        var marker = Guid.NewGuid().ToString();
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var unit = scope.ServiceProvider.GetRequiredService<Api.Infrastructure.UnitOfWork.UnitOfWork>();
+            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "first", Start);
+            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "second", Start);
+            (await unit.QueryAsync<string>("SELECT message FROM notifications WHERE recipient_id = @Marker ORDER BY id", new { Marker = marker }))
+                .ShouldBe(["first", "second"]);
+        }
+
+        // The scope ended without a commit: the held inserts were the unit's, and went with its rollback.
+        (await CountAsync(Host, $"notifications WHERE recipient_id = '{marker}'")).ShouldBe(0);
+    }
+
+    [Test]
+    public async Task A_held_insert_that_fails_fails_the_unit_before_it_can_commit()
+    {
+        var marker = Guid.NewGuid().ToString();
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var unit = scope.ServiceProvider.GetRequiredService<Api.Infrastructure.UnitOfWork.UnitOfWork>();
+            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "fine", Start);
+            unit.InsertLater(HeldSql, "enterprise", marker, null, null, "test", "no region", Start);
+            await Should.ThrowAsync<System.Data.Common.DbException>(() => unit.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications"));
+        }
+
+        (await CountAsync(Host, $"notifications WHERE recipient_id = '{marker}'")).ShouldBe(0);
+    }
+
     /// <summary>Jobs waiting on the shared storage and on the node's queue of workflow steps (where a submission's publish goes).</summary>
     private static Hangfire.Common.Job[] EnqueuedJobs(ApiHost host) =>
         [.. DueJobs.StoragesOf(host).SelectMany(storage => storage.GetMonitoringApi().EnqueuedJobs("default", 0, 100)).Select(job => job.Value.Job)];

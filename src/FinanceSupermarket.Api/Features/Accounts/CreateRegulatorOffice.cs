@@ -35,7 +35,7 @@ public sealed record CreateRegulatorOffice(string Name, string Region) : Mediato
             // A city or province written in six digits (440700 江门市) supervises the prefix it stands for (4407).
             var region = Codes.NormaliseRegionPrefix(command.Region);
             await unit.ExecuteAsync(InsertSql, new { Id = id, Name = command.Name.Trim(), Region = region, Now = now });
-            await unit.RecordAsync(now, "regulator_office", id, "registered", $"{command.Name} ({region})");
+            unit.Record(now, "regulator_office", id, "registered", $"{command.Name} ({region})");
             return new CreatedBody(id);
         }
     }

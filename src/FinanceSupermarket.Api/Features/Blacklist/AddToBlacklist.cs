@@ -40,7 +40,7 @@ public sealed record AddToBlacklist(string CreditCode, [property: MultiLine] str
             try
             {
                 await unit.ExecuteAsync(InsertSql, entry);
-                await unit.RecordAsync(entry.AddedAt, "blacklist", command.CreditCode, "added", command.Reason);
+                unit.Record(entry.AddedAt, "blacklist", command.CreditCode, "added", command.Reason);
                 foreach (var open in await unit.QueryAsync<OpenRequest>(OpenRequestsSql, new { command.CreditCode }))
                 {
                     var request = new RequestStep(open.RequestId, open.EnterpriseId, open.RegionCode)

@@ -15,7 +15,7 @@ public sealed record RemoveFromBlacklist(string CreditCode) : Mediator.ICommand<
         public async ValueTask<Unit> Handle(RemoveFromBlacklist command, CancellationToken cancellationToken)
         {
             if (await unit.ExecuteAsync(DeleteSql, new { command.CreditCode }) == 0) throw new NotFoundException("The blacklist entry");
-            await unit.RecordAsync(clock.GetUtcNow(), "blacklist", command.CreditCode, "removed");
+            unit.Record(clock.GetUtcNow(), "blacklist", command.CreditCode, "removed");
             return Unit.Value;
         }
     }

@@ -91,7 +91,7 @@ public sealed record LoadCalendarYear(int Year, string File) : ICommand<Calendar
             await unit.ExecuteAsync(InsertSql, new { command.Year, Content = command.File, Now = now });
             // The notice the file cites, if it does (its "source").
             var source = JsonDocument.Parse(command.File).RootElement.TryGetProperty("source", out var cited) ? cited.GetString() : null;
-            await unit.RecordAsync(now, "calendar", command.Year.ToString(CultureInfo.InvariantCulture), "loaded", source?[..Math.Min(source.Length, 500)]);
+            unit.Record(now, "calendar", command.Year.ToString(CultureInfo.InvariantCulture), "loaded", source?[..Math.Min(source.Length, 500)]);
 
             var recomputed = 0;
             foreach (var open in await unit.QueryAsync<OpenDeadline>(CountedOverSql, new { YearStart = StartOf(command.Year), YearEnd = StartOf(command.Year + 1) }))
@@ -102,7 +102,7 @@ public sealed record LoadCalendarYear(int Year, string File) : ICommand<Calendar
                 var due = calendar.AddWorkingDays(start, days);
                 if (due == (answer ? open.AnswerDueAt : open.FeedbackDueAt)) continue;
                 if (await unit.ExecuteAsync(answer ? AnswerDueSql : FeedbackDueSql, new { open.Id, Due = due, Now = now }) == 0) continue;
-                await RequestTimeline.AppendAsync(unit, open.RequestId, now, "deadline_recomputed", answer
+                RequestTimeline.Append(unit, open.RequestId, now, "deadline_recomputed", answer
                     ? $"{open.InstitutionName}: answer due {due.PlatformText()}, counted with the {command.Year} calendar / 答复期限按 {command.Year} 年日历重新计算"
                     : $"{open.InstitutionName}: result due {due.PlatformText()}, counted with the {command.Year} calendar / 反馈期限按 {command.Year} 年日历重新计算",
                     open.InstitutionId);

@@ -152,7 +152,7 @@ public sealed record RegisterEnterprise(
                 throw new ConflictException(claiming ? ClaimedAlready : "This credit code is already registered to another enterprise.");
             }
             if (claiming) await Memberships.AddAsync(unit, user.PersonId!, MembershipKind.Enterprise, id, MembershipRole.Owner, row.Now);
-            await unit.RecordAsync(row.Now, "enterprise", id, exists ? "changed" : "registered", command.Name);
+            unit.Record(row.Now, "enterprise", id, exists ? "changed" : "registered", command.Name);
             return new Result(id, Created: !exists, size, sizeReason);
         }
 

@@ -67,7 +67,7 @@ public sealed record ChangeInstitution(string Id, InstitutionProfile Body) : Med
             // The shelves and every node's matching index read the institution's name and regions with its products.
             if (before.Name != after.Name || before.RegionCodes != after.RegionCodes)
                 foreach (var product in listed) await ProductStore.OfferAsync(unit, product.Id, product.OwnRegions, profile.RegionCodes);
-            await unit.RecordAsync(now, "institution", command.Id, "changed", string.Join("; ", changes));
+            unit.Record(now, "institution", command.Id, "changed", string.Join("; ", changes));
             return Unit.Value;
         }
 

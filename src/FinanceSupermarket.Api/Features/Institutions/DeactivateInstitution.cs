@@ -53,7 +53,7 @@ public sealed record DeactivateInstitution(string Id, string Reason) : Mediator.
                     {
                         Detail = $"机构已停用 / institution deactivated: {command.Reason}", From = Domain.EnumText.Parse<Domain.DispatchStatus>(open.Status),
                     }, now);
-            await unit.RecordAsync(now, "institution", command.Id, "deactivated", command.Reason);
+            unit.Record(now, "institution", command.Id, "deactivated", command.Reason);
             return Unit.Value;
         }
 

@@ -38,7 +38,7 @@ public sealed record RegisterInstitution(InstitutionProfile Body) : Mediator.ICo
                 Id = id, profile.Name, Kind = EnumText.ToText(profile.Kind!.Value), RegionCodes = string.Join(',', profile.RegionCodes),
                 profile.WebhookUrl, WebhookSecret = profile.WebhookUrl is null ? null : secrets.Protect(profile.WebhookSecret!), Now = clock.GetUtcNow(),
             });
-            await unit.RecordAsync(clock.GetUtcNow(), "institution", id, "registered", profile.Name);
+            unit.Record(clock.GetUtcNow(), "institution", id, "registered", profile.Name);
             return new CreatedBody(id);
         }
     }

@@ -15,7 +15,7 @@ public sealed record RemoveWebhook(string InstitutionId) : Mediator.ICommand
             var before = await InstitutionWebhook.ReadAsync(unit, command.InstitutionId);
             if (before.Url is null && before.Secret is null) return Unit.Value;
             await InstitutionWebhook.RemoveAsync(unit, command.InstitutionId);
-            await unit.RecordAsync(clock.GetUtcNow(), "institution", command.InstitutionId, "changed", $"webhookUrl: {before.Url ?? "(none)"} → (none); webhookSecret: removed");
+            unit.Record(clock.GetUtcNow(), "institution", command.InstitutionId, "changed", $"webhookUrl: {before.Url ?? "(none)"} → (none); webhookSecret: removed");
             return Unit.Value;
         }
     }

@@ -31,7 +31,7 @@ public sealed record RotateWebhookSecret(string InstitutionId) : Mediator.IComma
             var secret = WebhookSignature.NewSecret();
             var until = now + options.Value.SecretOverlap;
             await InstitutionWebhook.ReplaceSecretAsync(unit, secrets, command.InstitutionId, secret, until);
-            await unit.RecordAsync(now, "institution", command.InstitutionId, "changed", $"webhookSecret: rotated; the previous one signs until {until:O}");
+            unit.Record(now, "institution", command.InstitutionId, "changed", $"webhookSecret: rotated; the previous one signs until {until:O}");
             return new Result(secret, until);
         }
     }

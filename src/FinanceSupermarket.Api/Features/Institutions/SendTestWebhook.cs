@@ -22,7 +22,7 @@ public sealed record SendTestWebhook(string InstitutionId) : Mediator.ICommand<S
             user.RequireOwnOrAdmin(command.InstitutionId);
             if ((await InstitutionWebhook.ReadAsync(unit, command.InstitutionId)).Url is null)
                 throw new ConflictException(RuleTexts.Say("WebhookNoneToTest"));
-            var id = await WebhookDeliveries.StoreAsync(unit, command.InstitutionId, WebhookDeliveries.TestEvent, null,
+            var id = WebhookDeliveries.Store(unit, command.InstitutionId, WebhookDeliveries.TestEvent, null,
                 "测试消息 / A test delivery: the webhook works when this arrives with a signature that verifies.", null, clock.GetUtcNow());
             return new Result(id);
         }

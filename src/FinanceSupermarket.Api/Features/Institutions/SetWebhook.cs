@@ -38,7 +38,7 @@ public sealed record SetWebhook(string InstitutionId, string WebhookUrl) : Media
             await InstitutionWebhook.SetUrlAsync(unit, command.InstitutionId, command.WebhookUrl);
             if (secret is not null) await InstitutionWebhook.ReplaceSecretAsync(unit, secrets, command.InstitutionId, secret, now + options.Value.SecretOverlap);
             if (before.Url != command.WebhookUrl || secret is not null)
-                await unit.RecordAsync(now, "institution", command.InstitutionId, "changed",
+                unit.Record(now, "institution", command.InstitutionId, "changed",
                     $"webhookUrl: {before.Url ?? "(none)"} → {command.WebhookUrl}" + (secret is null ? "" : "; webhookSecret: created"));
             return new Result(command.WebhookUrl, secret);
         }

@@ -32,12 +32,12 @@ public sealed class DatabaseNotificationChannel : INotificationChannel
         VALUES (@Role, @Id, @RegionCode, @RequestId, @Event, @Message, @Now)
         """;
 
-    public Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now) =>
-        unit.ExecuteAsync(InsertSql, new
-        {
-            notification.Recipient.Role, notification.Recipient.Id, notification.Recipient.RegionCode, notification.RequestId,
-            notification.Event, notification.Message, Now = now,
-        });
+    public Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now)
+    {
+        unit.InsertLater(InsertSql, notification.Recipient.Role, notification.Recipient.Id, notification.Recipient.RegionCode,
+            notification.RequestId, notification.Event, notification.Message, now);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>A webhook delivery was stored and is to be posted once its transaction commits.</summary>
@@ -52,7 +52,7 @@ public sealed class WebhookNotificationChannel : INotificationChannel
     {
         if (notification.Recipient.Role != "institution") return;
         if (await unit.QuerySingleOrDefaultAsync<string?>(WebhookSql, new { notification.Recipient.Id }) is null) return;
-        await WebhookDeliveries.StoreAsync(unit, notification.Recipient.Id!, notification.Event, notification.RequestId, notification.Message,
+        WebhookDeliveries.Store(unit, notification.Recipient.Id!, notification.Event, notification.RequestId, notification.Message,
             notification.Data, now);
     }
 }
@@ -69,12 +69,12 @@ public static class WebhookDeliveries
         """;
 
     /// <summary>Stores a delivery with its payload, and raises its post for after commit; returns its id (the webhook-id).</summary>
-    public static async Task<string> StoreAsync(UnitOfWork unit, string institutionId, string @event, string? requestId, string message, object? data,
+    public static string Store(UnitOfWork unit, string institutionId, string @event, string? requestId, string message, object? data,
         DateTimeOffset now)
     {
         var id = Guid.CreateVersion7().ToString();
         var payload = JsonSerializer.Serialize(new { deliveryId = id, @event, requestId, message, data, occurredAt = now }, WebhookJson);
-        await unit.ExecuteAsync(InsertSql, new { Id = id, InstitutionId = institutionId, Event = @event, Payload = payload, Now = now });
+        unit.InsertLater(InsertSql, id, institutionId, @event, payload, now);
         unit.Raise(new WebhookWritten(id));
         return id;
     }

@@ -50,7 +50,7 @@ public sealed record ChangeProduct(string Id, ProductTerms Body, [property: Fiel
             // Another change committed since the version was read: this one changes nothing.
             if (await unit.ExecuteAsync(UpdateSql, columns) == 0) throw new PreconditionFailedException();
             await ProductStore.SaveRegionsAsync(unit, command.Id, institutionId, command.Body);
-            await unit.RecordAsync(clock.GetUtcNow(), "product", command.Id, "changed", command.Body.Name);
+            unit.Record(clock.GetUtcNow(), "product", command.Id, "changed", command.Body.Name);
             return Unit.Value;
         }
     }

@@ -26,7 +26,7 @@ public sealed record DelistProduct(string Id) : Mediator.ICommand
             });
             if (delisted == 0) throw new ConflictException(RuleTexts.Say("ProductNotListed", status));
             await ProductStore.StampCatalogVersionAsync(unit, command.Id);
-            await unit.RecordAsync(clock.GetUtcNow(), "product", command.Id, "delisted");
+            unit.Record(clock.GetUtcNow(), "product", command.Id, "delisted");
             return Unit.Value;
         }
     }

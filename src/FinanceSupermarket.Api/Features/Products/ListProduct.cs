@@ -33,7 +33,7 @@ public sealed record ListProduct(ProductTerms Body) : Mediator.ICommand<CreatedB
             var id = Guid.CreateVersion7().ToString();
             await unit.ExecuteAsync(InsertSql, ProductStore.Columns(id, institutionId, command.Body, ProductStatus.Listed, clock.GetUtcNow()));
             await ProductStore.SaveRegionsAsync(unit, id, institutionId, command.Body);
-            await unit.RecordAsync(clock.GetUtcNow(), "product", id, "listed", command.Body.Name);
+            unit.Record(clock.GetUtcNow(), "product", id, "listed", command.Body.Name);
             return new CreatedBody(id);
         }
     }

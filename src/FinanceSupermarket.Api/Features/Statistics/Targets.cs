@@ -44,7 +44,7 @@ public sealed record SetTarget(string RegionCode, int Year, decimal ApprovedAmou
         {
             var row = new { command.RegionCode, command.Year, command.ApprovedAmount, command.ApprovedCount, Now = clock.GetUtcNow() };
             if (await unit.ExecuteAsync(UpdateSql, row) == 0) await unit.ExecuteAsync(InsertSql, row);
-            await unit.RecordAsync(row.Now, "target", $"{command.RegionCode}/{command.Year}", "set",
+            unit.Record(row.Now, "target", $"{command.RegionCode}/{command.Year}", "set",
                 $"{command.ApprovedAmount} yuan, {command.ApprovedCount} approvals");
             return new RegionTarget(command.RegionCode, command.Year, command.ApprovedAmount, command.ApprovedCount);
         }

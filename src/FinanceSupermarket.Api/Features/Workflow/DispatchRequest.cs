@@ -18,22 +18,23 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, TimeProvider clock, WorkingDayCalendar calendar, IOptions<WorkflowOptions> options)
         : ICommandHandler<DispatchRequest, int>
     {
-        // Taking the row lock serialises dispatchers of one request across nodes; the WHERE makes a finished request a no-op.
-        private const string ClaimSql = """
-            UPDATE financing_requests SET updated_at = @Now WHERE id = @Id AND status IN ('published', 'dispatched')
-            """;
+        // Read with the row's lock (SqlDialect.Locked), which serialises dispatchers of one request across nodes; the WHERE
+        // makes a finished request a no-op. A lock, not an UPDATE: no row version and no statistics trigger for a claim.
         private const string RequestSql = """
-            SELECT enterprise_id AS EnterpriseId, region_code AS RegionCode, status, submitted_at AS SubmittedAt FROM financing_requests WHERE id = @Id
+            SELECT enterprise_id AS EnterpriseId, region_code AS RegionCode, submitted_at AS SubmittedAt
+            FROM financing_requests WHERE id = @Id AND status IN ('published', 'dispatched')
             """;
         private const string DispatchedSql = "SELECT institution_id AS InstitutionId, status FROM dispatches WHERE request_id = @Id";
         // The ranking's few rows are read by the request's key alone and delisted products dropped here: with the status in
         // the WHERE, a planner misled by stale statistics (a fresh catalogue) walked every listed product, 9 ms a dispatch.
+        // The names are looked up row by row for the same reason: joined, PostgreSQL hashed the whole catalogue and every
+        // institution for each dispatch (2,000 products: 1.6 ms cold against 0.1 ms for twenty key lookups).
         private const string RankingSql = """
-            SELECT m.rank, m.product_id AS ProductId, m.institution_id AS InstitutionId, i.name AS InstitutionName, p.name AS ProductName,
-                   p.status AS ProductStatus
+            SELECT m.rank, m.product_id AS ProductId, m.institution_id AS InstitutionId,
+                   (SELECT i.name FROM institutions i WHERE i.id = m.institution_id) AS InstitutionName,
+                   (SELECT p.name FROM products p WHERE p.id = m.product_id) AS ProductName,
+                   (SELECT p.status FROM products p WHERE p.id = m.product_id) AS ProductStatus
             FROM request_matches m
-            JOIN institutions i ON i.id = m.institution_id
-            JOIN products p ON p.id = m.product_id
             WHERE m.request_id = @Id
             ORDER BY m.rank
             """;
@@ -48,9 +49,8 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
         public async ValueTask<int> Handle(DispatchRequest command, CancellationToken cancellationToken)
         {
             var now = clock.GetUtcNow();
-            var id = new { Id = command.RequestId, Now = now };
-            if (await unit.ExecuteAsync(ClaimSql, id) == 0) return 0;
-            var request = await unit.QuerySingleAsync<RequestRow>(RequestSql, id);
+            var id = new { Id = command.RequestId };
+            if (await unit.QuerySingleOrDefaultAsync<RequestRow>(unit.Dialect.Locked(RequestSql), id) is not { } request) return 0;
             var dispatched = await unit.QueryAsync<DispatchedRow>(DispatchedSql, id);
             var open = dispatched.Count(d => OpenStatuses.Contains(d.Status));
             var taken = dispatched.Select(d => d.InstitutionId).ToHashSet();
@@ -74,10 +74,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             foreach (var ranked in next)
             {
                 var dispatchId = Guid.CreateVersion7().ToString();
-                await unit.ExecuteAsync(InsertDispatchSql, new
-                {
-                    Id = dispatchId, RequestId = command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank, Now = now, AnswerDueAt = answerDueAt,
-                });
+                unit.InsertLater(InsertDispatchSql, dispatchId, command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank, now, answerDueAt);
                 await steps.TryMoveAsync(opening, new DispatchStep(dispatchId, command.RequestId, ranked.InstitutionId, ranked.InstitutionName,
                     request.EnterpriseId, request.RegionCode, request.SubmittedAt)
                 {
@@ -92,7 +89,6 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
         {
             public string EnterpriseId { get; set; } = "";
             public string RegionCode { get; set; } = "";
-            public string Status { get; set; } = "";
             public DateTimeOffset SubmittedAt { get; set; }
         }
 

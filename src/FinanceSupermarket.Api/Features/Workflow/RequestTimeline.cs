@@ -14,13 +14,9 @@ public static class RequestTimeline
     /// Adds a step taken by the unit's actor (none for the platform's own steps); one that concerns a single institution
     /// names it, so that other institutions do not see it.
     /// </summary>
-    public static async Task AppendAsync(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null)
+    public static void Append(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null)
     {
-        await unit.ExecuteAsync(AppendSql, new
-        {
-            RequestId = requestId, At = at, Event = @event, Detail = detail, InstitutionId = institutionId,
-            ActorId = unit.Actor?.Id, ActorName = unit.Actor?.Name, ActorOrganisation = unit.Actor?.Organisation,
-        });
+        unit.InsertLater(AppendSql, requestId, at, @event, detail, institutionId, unit.Actor?.Id, unit.Actor?.Name, unit.Actor?.Organisation);
         unit.AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Timeline, "financing_request", requestId, @event,
             [("detail", detail), ("institutionId", institutionId), .. AuditTrail.ActorFacts(unit.Actor)]));
     }

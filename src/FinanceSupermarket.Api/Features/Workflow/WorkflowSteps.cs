@@ -31,7 +31,7 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
     public async Task<bool> TryMoveAsync(RequestTransition transition, RequestStep step, DateTimeOffset now)
     {
         if (transition.Sql is { } sql && await unit.ExecuteAsync(sql, Parameters(step.Values, step.RequestId, step.Detail, now)) == 0) return false;
-        if (transition.Detail is { } detail) await RequestTimeline.AppendAsync(unit, step.RequestId, now, transition.Event, detail(step));
+        if (transition.Detail is { } detail) RequestTimeline.Append(unit, step.RequestId, now, transition.Event, detail(step));
         if (transition.Figures is { } figures) await figures(unit, step, now);
         await notifier.NotifyAsync(now, transition.Notify(step, now));
         Follow(step.RequestId, transition.Next);
@@ -52,7 +52,7 @@ public sealed class WorkflowSteps(UnitOfWork unit, Notifier notifier)
         }
         // A step about one dispatch names its institution, so that the request's other institutions do not see it.
         if (transition.Detail is { } detail)
-            await RequestTimeline.AppendAsync(unit, step.RequestId, now, transition.Event, detail(step), step.InstitutionId);
+            RequestTimeline.Append(unit, step.RequestId, now, transition.Event, detail(step), step.InstitutionId);
         if (transition.Figures is { } figures) await figures(unit, step, now);
         await notifier.NotifyAsync(now, transition.Notify(step, now));
         Follow(step.RequestId, transition.Next);

@@ -16,6 +16,7 @@ public abstract partial class SqlDialect
         public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
         public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
+        public override string Locked(string select) => $"{select} FOR UPDATE";
         public override bool IsUniqueViolation(Exception exception) =>
             exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
         // Npgsql's pool gives up with a TimeoutException inside its NpgsqlException; 53300 too_many_connections,

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
 using DbUp;
 using DbUp.Builder;
 using DbUp.Engine.Output;
@@ -10,12 +11,20 @@ namespace FinanceSupermarket.Api.Infrastructure.Database;
 
 public abstract partial class SqlDialect
 {
-    private sealed class SqlServerDialect : SqlDialect
+    private sealed partial class SqlServerDialect : SqlDialect
     {
         public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
         public override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
         public override string Page(string orderedSelect) => $"{orderedSelect} OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
         public override string Top(string orderedSelect) => $"{orderedSelect} OFFSET 0 ROWS FETCH NEXT @Take ROWS ONLY";
+        // T-SQL says it as a hint on the table: an update lock, held to the end of the transaction, on the rows read.
+        public override string Locked(string select) =>
+            FromTable().Replace(select, "$0 WITH (UPDLOCK, ROWLOCK)", 1) is var locked && locked != select
+                ? locked : throw new ArgumentException($"Not a one-table query: {select}", nameof(select));
+
+        [GeneratedRegex(@"\bFROM\s+\w+", RegexOptions.IgnoreCase)]
+        private static partial Regex FromTable();
+
         public override bool IsUniqueViolation(Exception exception) =>
             exception is SqlException { Number: 2627 or 2601 };
 

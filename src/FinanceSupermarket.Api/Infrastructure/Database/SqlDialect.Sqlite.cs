@@ -56,6 +56,8 @@ public abstract partial class SqlDialect
 
         public override string Page(string orderedSelect) => $"{orderedSelect} LIMIT @Take OFFSET @Skip";
         public override string Top(string orderedSelect) => $"{orderedSelect} LIMIT @Take";
+        // A unit of work begins IMMEDIATE: it holds the file's one write lock from its first statement on.
+        public override string Locked(string select) => select;
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY
         public override bool IsUniqueViolation(Exception exception) =>
             exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };

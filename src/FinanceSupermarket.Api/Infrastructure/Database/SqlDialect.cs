@@ -40,6 +40,12 @@ public abstract partial class SqlDialect
     /// <summary>The first @Take rows of an ordered query.</summary>
     public abstract string Top(string orderedSelect);
 
+    /// <summary>
+    /// A one-table query that also locks the rows it reads until the transaction ends, as an UPDATE of them would, but
+    /// writes nothing: no new row version, no trigger (a claim that serialises workers of one row across nodes).
+    /// </summary>
+    public abstract string Locked(string select);
+
     public abstract bool IsUniqueViolation(Exception exception);
 
     /// <summary>

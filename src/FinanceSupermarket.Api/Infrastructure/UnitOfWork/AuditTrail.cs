@@ -87,12 +87,14 @@ public static partial class AuditTrail
         new(at.UtcTicks - at.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000), TimeSpan.Zero);
 
     /// <summary>
-    /// Queues a unit's entries in its transaction, in one statement: a rolled-back change leaves none, a committed one has
-    /// them all. They take their places in the chain when <see cref="Features.Audit.SealAuditTrail"/> runs, after the commit.
+    /// Queues a unit's entries in its transaction, sent with its other held inserts just before it commits: a rolled-back
+    /// change leaves none, a committed one has them all. They take their places in the chain when
+    /// <see cref="Features.Audit.SealAuditTrail"/> runs, after the commit.
     /// </summary>
-    internal static async Task QueueAsync(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
+    internal static void Queue(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
     {
-        await unit.InsertRowsAsync(QueueSql, [.. entries.Select(entry => new object?[] { entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content })]);
+        foreach (var entry in entries)
+            unit.InsertLater(QueueSql, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content);
     }
 }
 

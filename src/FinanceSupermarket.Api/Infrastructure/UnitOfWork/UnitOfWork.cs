@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -27,6 +28,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     private WriterQueue? _inLine;
     private readonly List<INotification> _raised = [];
     private readonly List<AuditEntry> _audited = [];
+    private readonly List<(string InsertSql, object?[] Values)> _later = [];
 
     public SqlDialect Dialect => db.Dialect;
 
@@ -43,13 +45,9 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     /// Records a change that has no timeline of its own (a product listed, a target set, a blacklist entry) in the audit
     /// log and the audit trail, naming the unit's actor, in the same transaction as the change.
     /// </summary>
-    public async Task RecordAsync(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null)
+    public void Record(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null)
     {
-        await ExecuteAsync(RecordSql, new
-        {
-            At = at, Subject = subject, SubjectId = subjectId, Action = action, Detail = detail,
-            ActorId = Actor?.Id, ActorName = Actor?.Name, ActorOrganisation = Actor?.Organisation,
-        });
+        InsertLater(RecordSql, at, subject, subjectId, action, detail, Actor?.Id, Actor?.Name, Actor?.Organisation);
         AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Change, subject, subjectId, action, [("detail", detail), .. AuditTrail.ActorFacts(Actor)]));
     }
 
@@ -67,7 +65,62 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     }
 
     public async Task<int> ExecuteAsync(string sql, object? parameters = null) =>
-        await (await ConnectionAsync()).ExecuteAsync(sql, parameters, _transaction);
+        await (await ReadyAsync()).ExecuteAsync(sql, parameters, _transaction);
+
+    /// <summary>
+    /// An INSERT of one row whose outcome the handler does not read (a timeline entry, a notification, an audit entry), its
+    /// values in the order of its parameters ("… VALUES (@A, @B)", each name once): held until the unit's next statement
+    /// or its commit, and then sent with the others held, in one command. On a database server that is one round trip
+    /// for them all instead of one each; a failure still fails the unit before it can commit.
+    /// </summary>
+    public void InsertLater(string insertSql, params object?[] values)
+    {
+        if (Held.GetOrAdd((insertSql, 0), key => HeldStatement(key.InsertSql, key.Index)).Names.Length != values.Length)
+            throw new ArgumentException($"{values.Length} values for the parameters of: {insertSql}", nameof(values));
+        _later.Add((insertSql, values));
+    }
+
+    /// <summary>
+    /// Sends the held inserts (<see cref="InsertLater"/>): on a server as commands of several statements, each within SQL
+    /// Server's 2,100 parameters a request; on SQLite, in this process, one by one.
+    /// </summary>
+    private async Task SendLaterAsync(DbConnection connection)
+    {
+        if (_later.Count == 0) return;
+        var later = _later.ToArray();
+        _later.Clear();
+        if (Dialect.InsertsRowByRow)
+        {
+            foreach (var (insertSql, values) in later) await connection.ExecuteAsync(insertSql, OneRow(insertSql, values), _transaction);
+            return;
+        }
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters();
+        var count = 0;
+        for (var i = 0; i < later.Length; i++)
+        {
+            var (insertSql, values) = later[i];
+            var (names, renamed) = Held.GetOrAdd((insertSql, i), key => HeldStatement(key.InsertSql, key.Index));
+            if (count + names.Length > 2_000)
+            {
+                await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
+                (sql, parameters, count) = (new StringBuilder(), new DynamicParameters(), 0);
+            }
+            sql.Append(renamed).Append(";\n");
+            for (var c = 0; c < names.Length; c++) parameters.Add(names[c], values[c]);
+            count += names.Length;
+        }
+        await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
+    }
+
+    /// <summary>The i-th held statement of a command, its parameters suffixed with its place ("@At" becomes "@At_w3").</summary>
+    private static (string[] Names, string Sql) HeldStatement(string insertSql, int index)
+    {
+        var suffix = "_w" + index.ToString(CultureInfo.InvariantCulture);
+        return ([.. RowOf(insertSql).Names.Select(name => name + suffix)], ParameterName().Replace(insertSql, match => match.Value + suffix));
+    }
+
+    private static readonly ConcurrentDictionary<(string InsertSql, int Index), (string[] Names, string Sql)> Held = new();
 
     /// <summary>
     /// Inserts the rows given through an INSERT of one row's parameters ("… VALUES (@A, @B)"), each row's values in the
@@ -102,38 +155,46 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     }
 
     /// <summary>The rows given as the parameters of the one-row INSERT, a set a row.</summary>
-    private static IEnumerable<DynamicParameters> EachRow(string insertSql, IReadOnlyList<object?[]> rows)
+    private static IEnumerable<DynamicParameters> EachRow(string insertSql, IReadOnlyList<object?[]> rows) =>
+        rows.Select(row => OneRow(insertSql, row));
+
+    private static DynamicParameters OneRow(string insertSql, object?[] values)
     {
         var names = RowOf(insertSql).Names;
-        foreach (var row in rows)
-        {
-            var parameters = new DynamicParameters();
-            for (var c = 0; c < names.Length; c++) parameters.Add(names[c], row[c]);
-            yield return parameters;
-        }
+        var parameters = new DynamicParameters();
+        for (var c = 0; c < names.Length; c++) parameters.Add(names[c], values[c]);
+        return parameters;
     }
 
     private static (int ValuesAt, string Row, string[] Names) RowOf(string insertSql)
     {
         var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
         var row = insertSql[valuesAt..].Trim();
-        return (valuesAt, row, [.. ParameterName().Matches(row).Select(match => match.Groups[1].Value)]);
+        return (valuesAt, row, [.. ParameterName().Matches(row).Select(match => match.Groups[1].Value).Distinct()]);
     }
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex ParameterName();
 
     public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
-        (await (await ConnectionAsync()).ExecuteScalarAsync<T>(sql, parameters, _transaction))!;
+        (await (await ReadyAsync()).ExecuteScalarAsync<T>(sql, parameters, _transaction))!;
 
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
-        await (await ConnectionAsync()).QuerySingleOrDefaultAsync<T>(sql, parameters, _transaction);
+        await (await ReadyAsync()).QuerySingleOrDefaultAsync<T>(sql, parameters, _transaction);
 
     public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
-        await (await ConnectionAsync()).QuerySingleAsync<T>(sql, parameters, _transaction);
+        await (await ReadyAsync()).QuerySingleAsync<T>(sql, parameters, _transaction);
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null) =>
-        (await (await ConnectionAsync()).QueryAsync<T>(sql, parameters, _transaction)).AsList();
+        (await (await ReadyAsync()).QueryAsync<T>(sql, parameters, _transaction)).AsList();
+
+    /// <summary>The unit's connection in its transaction, with the held inserts sent: every statement sees the unit's writes.</summary>
+    private async Task<DbConnection> ReadyAsync()
+    {
+        var connection = await ConnectionAsync();
+        await SendLaterAsync(connection);
+        return connection;
+    }
 
     /// <summary>The transaction opens with the first statement, so a command refused before it touches the database opens none.</summary>
     private async Task<DbConnection> ConnectionAsync()
@@ -173,9 +234,10 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     {
         if (_audited.Count > 0)
         {
-            await AuditTrail.QueueAsync(this, _audited);
+            AuditTrail.Queue(this, _audited);
             Raise(AuditEntriesQueued.Instance);
         }
+        if (_later.Count > 0) await SendLaterAsync(await ConnectionAsync());
         if (_transaction is not null) await _transaction.CommitAsync(cancellationToken);
     }
 
@@ -186,6 +248,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
         if (_connection is not null) await _connection.DisposeAsync();
         _transaction = null;
         _connection = null;
+        _later.Clear();
         LeaveLine();
     }
 
@@ -205,5 +268,6 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     {
         _raised.Clear();
         _audited.Clear();
+        _later.Clear();
     }
 }
