@@ -63,8 +63,8 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
         await using (var scope = Host.Services.CreateAsyncScope())
         {
             var unit = scope.ServiceProvider.GetRequiredService<Api.Infrastructure.UnitOfWork.UnitOfWork>();
-            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "first", Start);
-            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "second", Start);
+            unit.WriteLater(HeldSql, "enterprise", marker, "330421", null, "test", "first", Start);
+            unit.WriteLater(HeldSql, "enterprise", marker, "330421", null, "test", "second", Start);
             (await unit.QueryAsync<string>("SELECT message FROM notifications WHERE recipient_id = @Marker ORDER BY id", new { Marker = marker }))
                 .ShouldBe(["first", "second"]);
         }
@@ -80,8 +80,8 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
         await using (var scope = Host.Services.CreateAsyncScope())
         {
             var unit = scope.ServiceProvider.GetRequiredService<Api.Infrastructure.UnitOfWork.UnitOfWork>();
-            unit.InsertLater(HeldSql, "enterprise", marker, "330421", null, "test", "fine", Start);
-            unit.InsertLater(HeldSql, "enterprise", marker, null, null, "test", "no region", Start);
+            unit.WriteLater(HeldSql, "enterprise", marker, "330421", null, "test", "fine", Start);
+            unit.WriteLater(HeldSql, "enterprise", marker, null, null, "test", "no region", Start);
             await Should.ThrowAsync<System.Data.Common.DbException>(() => unit.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications"));
         }
 

@@ -40,7 +40,7 @@ public sealed record SealAuditTrail(int BatchSize) : ICommand<int>
                 rows.Add([seq, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content, previous, hash]);
                 previous = hash;
             }
-            await unit.InsertRowsAsync(ChainSql, rows);
+            unit.InsertRowsLater(ChainSql, rows);
             // The ids were read just now from the database: numbers, written into the statement.
             var ids = string.Join(", ", queued.Select(entry => entry.Id.ToString(CultureInfo.InvariantCulture)));
             await unit.ExecuteAsync($"DELETE FROM audit_chain_queue WHERE id IN ({ids});\n{AdvanceSql}", new { Seq = seq, Hash = previous });

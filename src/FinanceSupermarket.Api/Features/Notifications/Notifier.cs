@@ -34,7 +34,7 @@ public sealed class DatabaseNotificationChannel : INotificationChannel
 
     public Task WriteAsync(UnitOfWork unit, Notification notification, DateTimeOffset now)
     {
-        unit.InsertLater(InsertSql, notification.Recipient.Role, notification.Recipient.Id, notification.Recipient.RegionCode,
+        unit.WriteLater(InsertSql, notification.Recipient.Role, notification.Recipient.Id, notification.Recipient.RegionCode,
             notification.RequestId, notification.Event, notification.Message, now);
         return Task.CompletedTask;
     }
@@ -74,7 +74,7 @@ public static class WebhookDeliveries
     {
         var id = Guid.CreateVersion7().ToString();
         var payload = JsonSerializer.Serialize(new { deliveryId = id, @event, requestId, message, data, occurredAt = now }, WebhookJson);
-        unit.InsertLater(InsertSql, id, institutionId, @event, payload, now);
+        unit.WriteLater(InsertSql, id, institutionId, @event, payload, now);
         unit.Raise(new WebhookWritten(id));
         return id;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FinanceSupermarket.Api.Infrastructure.UnitOfWork;
 using FinanceSupermarket.Domain;
 
@@ -60,8 +61,11 @@ public static class RequestFigures
     private const string ExpiredSql = "UPDATE financing_requests SET hours_to_result = @Hours WHERE id = @RequestId";
 
     /// <summary>The cohort a request counts in: its Asia/Shanghai day and month of submission, and whether it asked as a first-loan firm (首贷户).</summary>
-    public static Task SubmittedAsync(UnitOfWork unit, string requestId, DateOnly day, bool firstLoan) =>
-        unit.ExecuteAsync(SubmittedSql, new { RequestId = requestId, Day = day, Month = day.ToString("yyyy-MM"), FirstLoan = firstLoan });
+    public static Task SubmittedAsync(UnitOfWork unit, string requestId, DateOnly day, bool firstLoan)
+    {
+        unit.WriteLater(SubmittedSql, day, day.ToString("yyyy-MM", CultureInfo.InvariantCulture), firstLoan, requestId);
+        return Task.CompletedTask;
+    }
 
     /// <summary>An institution accepted or declined: the first answer's delay, and whether it came in time (限时答复).</summary>
     public static Task AnsweredAsync(UnitOfWork unit, string requestId, DateTimeOffset submittedAt, DateTimeOffset now, bool accepted, bool onTime) =>

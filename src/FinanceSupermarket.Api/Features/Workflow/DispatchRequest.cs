@@ -74,7 +74,7 @@ public sealed record DispatchRequest(string RequestId) : Mediator.ICommand<int>
             foreach (var ranked in next)
             {
                 var dispatchId = Guid.CreateVersion7().ToString();
-                unit.InsertLater(InsertDispatchSql, dispatchId, command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank, now, answerDueAt);
+                unit.WriteLater(InsertDispatchSql, dispatchId, command.RequestId, ranked.InstitutionId, ranked.ProductId, ranked.Rank, now, answerDueAt);
                 await steps.TryMoveAsync(opening, new DispatchStep(dispatchId, command.RequestId, ranked.InstitutionId, ranked.InstitutionName,
                     request.EnterpriseId, request.RegionCode, request.SubmittedAt)
                 {

@@ -17,7 +17,7 @@ public sealed record PublishRequest(string RequestId) : Mediator.ICommand<bool>
     public sealed class Handler(UnitOfWork unit, WorkflowSteps steps, MatchingIndex matching, TimeProvider clock, IOptions<WorkflowOptions> options)
         : ICommandHandler<PublishRequest, bool>
     {
-        /// <summary>A row of the stored ranking; the whole ranking (20 rows by default) goes in at once (UnitOfWork.InsertRowsAsync).</summary>
+        /// <summary>A row of the stored ranking; the whole ranking (20 rows by default) goes in at once (UnitOfWork.InsertRowsLater).</summary>
         private const string InsertMatchSql = """
             INSERT INTO request_matches (request_id, rank, product_id, institution_id, score)
             VALUES (@RequestId, @Rank, @ProductId, @InstitutionId, @Score)
@@ -37,7 +37,7 @@ public sealed record PublishRequest(string RequestId) : Mediator.ICommand<bool>
             var step = new RequestStep(command.RequestId, subject.EnterpriseId, subject.RegionCode) { Detail = detail };
             if (!await steps.TryMoveAsync(Transitions.Published, step, now)) return false;
 
-            await unit.InsertRowsAsync(InsertMatchSql, [.. result.Matches.Select((match, i) =>
+            unit.InsertRowsLater(InsertMatchSql, [.. result.Matches.Select((match, i) =>
                 new object?[] { command.RequestId, i + 1, match.Product.Id, match.Product.InstitutionId, Math.Round((decimal)match.Score, 2) })]);
             return true;
         }

@@ -16,7 +16,7 @@ public static class RequestTimeline
     /// </summary>
     public static void Append(UnitOfWork unit, string requestId, DateTimeOffset at, string @event, string? detail = null, string? institutionId = null)
     {
-        unit.InsertLater(AppendSql, requestId, at, @event, detail, institutionId, unit.Actor?.Id, unit.Actor?.Name, unit.Actor?.Organisation);
+        unit.WriteLater(AppendSql, requestId, at, @event, detail, institutionId, unit.Actor?.Id, unit.Actor?.Name, unit.Actor?.Organisation);
         unit.AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Timeline, "financing_request", requestId, @event,
             [("detail", detail), ("institutionId", institutionId), .. AuditTrail.ActorFacts(unit.Actor)]));
     }

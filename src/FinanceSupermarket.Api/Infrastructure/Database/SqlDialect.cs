@@ -70,8 +70,9 @@ public abstract partial class SqlDialect
     public virtual bool KeepsStatisticsRollup => false;
 
     /// <summary>
-    /// Whether several rows go in as the one-row INSERT run once a row (prepared once) instead of one INSERT of them all
-    /// (<see cref="UnitOfWork.UnitOfWork.InsertRowsAsync"/>): for a database in this process, where a round trip costs nothing.
+    /// Whether several rows go in as the one-row INSERT run once a row (prepared once) instead of one INSERT of them all,
+    /// and held writes one by one instead of as one command (<see cref="UnitOfWork.UnitOfWork.InsertRowsLater"/>): for a
+    /// database in this process, where a round trip costs nothing.
     /// </summary>
     public virtual bool InsertsRowByRow => false;
 

@@ -94,7 +94,7 @@ public static partial class AuditTrail
     internal static void Queue(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
     {
         foreach (var entry in entries)
-            unit.InsertLater(QueueSql, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content);
+            unit.WriteLater(QueueSql, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content);
     }
 }
 

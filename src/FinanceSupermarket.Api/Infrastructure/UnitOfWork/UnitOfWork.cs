@@ -28,7 +28,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     private WriterQueue? _inLine;
     private readonly List<INotification> _raised = [];
     private readonly List<AuditEntry> _audited = [];
-    private readonly List<(string InsertSql, object?[] Values)> _later = [];
+    private readonly List<(string Sql, object?[] Values)> _later = [];
 
     public SqlDialect Dialect => db.Dialect;
 
@@ -47,7 +47,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     /// </summary>
     public void Record(DateTimeOffset at, string subject, string subjectId, string action, string? detail = null)
     {
-        InsertLater(RecordSql, at, subject, subjectId, action, detail, Actor?.Id, Actor?.Name, Actor?.Organisation);
+        WriteLater(RecordSql, at, subject, subjectId, action, detail, Actor?.Id, Actor?.Name, Actor?.Organisation);
         AddToAuditTrail(AuditTrail.Entry(at, AuditTrail.Change, subject, subjectId, action, [("detail", detail), .. AuditTrail.ActorFacts(Actor)]));
     }
 
@@ -68,132 +68,153 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
         await (await ReadyAsync()).ExecuteAsync(sql, parameters, _transaction);
 
     /// <summary>
-    /// An INSERT of one row whose outcome the handler does not read (a timeline entry, a notification, an audit entry), its
-    /// values in the order of its parameters ("… VALUES (@A, @B)", each name once): held until the unit's next statement
-    /// or its commit, and then sent with the others held, in one command. On a database server that is one round trip
-    /// for them all instead of one each; a failure still fails the unit before it can commit.
+    /// A write whose outcome the handler does not read (a timeline entry, a notification, an audit entry, the figures of a
+    /// new request), its values in the order its parameters first appear: held until the unit's next statement or its
+    /// commit, and then sent with the others held, in one command. On a database server that is one round trip for them
+    /// all instead of one each; a failure still fails the unit before it can commit.
     /// </summary>
-    public void InsertLater(string insertSql, params object?[] values)
+    public void WriteLater(string sql, params object?[] values)
     {
-        if (Held.GetOrAdd((insertSql, 0), key => HeldStatement(key.InsertSql, key.Index)).Names.Length != values.Length)
-            throw new ArgumentException($"{values.Length} values for the parameters of: {insertSql}", nameof(values));
-        _later.Add((insertSql, values));
+        if (NamesIn(sql).Length != values.Length)
+            throw new ArgumentException($"{values.Length} values for the parameters of: {sql}", nameof(values));
+        _later.Add((sql, values));
     }
 
     /// <summary>
-    /// Sends the held inserts (<see cref="InsertLater"/>): on a server as commands of several statements, each within SQL
-    /// Server's 2,100 parameters a request; on SQLite, in this process, one by one.
+    /// Inserts the rows given, later (<see cref="WriteLater"/>), through an INSERT of one row's parameters ("… VALUES (@A,
+    /// @B)"), each row's values in the order of its parameters: a database server gets them in one statement of many rows,
+    /// SQLite the one-row statement prepared once and run once a row (<see cref="SqlDialect.InsertsRowByRow"/>).
     /// </summary>
-    private async Task SendLaterAsync(DbConnection connection)
+    public void InsertRowsLater(string insertSql, IReadOnlyList<object?[]> rows)
     {
-        if (_later.Count == 0) return;
+        if (rows.Count == 0) return;
+        if (Dialect.InsertsRowByRow)
+            foreach (var row in rows) WriteLater(insertSql, row);
+        else
+            WriteLater(ForEachRow(insertSql, rows), [.. rows.SelectMany(row => row)]);
+    }
+
+    /// <summary>
+    /// Sends the held writes: on a server as commands of several statements, each within SQL Server's 2,100 parameters a
+    /// request; on SQLite, in this process, one by one, a run of the same statement prepared once. A query to run next
+    /// (<paramref name="query"/>) is returned to the caller, on a server with the last held writes put before it, so
+    /// that they go in the query's round trip (the reader passes over their row counts to the query's rows, and one that
+    /// fails fails the query).
+    /// </summary>
+    private async Task<(string? Sql, object? Parameters)> SendLaterAsync(DbConnection connection, string? query = null, object? queryParameters = null)
+    {
+        if (_later.Count == 0) return (query, queryParameters);
         var later = _later.ToArray();
         _later.Clear();
         if (Dialect.InsertsRowByRow)
         {
-            foreach (var (insertSql, values) in later) await connection.ExecuteAsync(insertSql, OneRow(insertSql, values), _transaction);
-            return;
+            for (var i = 0; i < later.Length;)
+            {
+                var run = later.Skip(i).TakeWhile(held => held.Sql == later[i].Sql).ToArray();
+                await connection.ExecuteAsync(later[i].Sql, run.Select(held => Parameters(NamesIn(held.Sql), "", held.Values)), _transaction);
+                i += run.Length;
+            }
+            return (query, queryParameters);
         }
         var sql = new StringBuilder();
         var parameters = new DynamicParameters();
         var count = 0;
         for (var i = 0; i < later.Length; i++)
         {
-            var (insertSql, values) = later[i];
-            var (names, renamed) = Held.GetOrAdd((insertSql, i), key => HeldStatement(key.InsertSql, key.Index));
-            if (count + names.Length > 2_000)
+            var (statement, values) = later[i];
+            var names = NamesIn(statement);
+            if (count > 0 && count + names.Length > 2_000)
             {
                 await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
                 (sql, parameters, count) = (new StringBuilder(), new DynamicParameters(), 0);
             }
-            sql.Append(renamed).Append(";\n");
-            for (var c = 0; c < names.Length; c++) parameters.Add(names[c], values[c]);
+            // Each statement's parameters take its place as a suffix ("@At" becomes "@At_w3"), so that they stay apart.
+            var suffix = "_w" + i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(ParameterName().Replace(statement, match => match.Value + suffix)).Append(";\n");
+            parameters.AddDynamicParams(Parameters(names, suffix, values));
             count += names.Length;
         }
-        await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
+        if (query is null || count > 1_000)
+        {
+            await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
+            return (query, queryParameters);
+        }
+        parameters.AddDynamicParams(queryParameters);
+        return (sql.Append(query).ToString(), parameters);
     }
 
-    /// <summary>The i-th held statement of a command, its parameters suffixed with its place ("@At" becomes "@At_w3").</summary>
-    private static (string[] Names, string Sql) HeldStatement(string insertSql, int index)
+    private static DynamicParameters Parameters(string[] names, string suffix, object?[] values)
     {
-        var suffix = "_w" + index.ToString(CultureInfo.InvariantCulture);
-        return ([.. RowOf(insertSql).Names.Select(name => name + suffix)], ParameterName().Replace(insertSql, match => match.Value + suffix));
+        var parameters = new DynamicParameters();
+        for (var c = 0; c < names.Length; c++) parameters.Add(names[c] + suffix, values[c]);
+        return parameters;
     }
 
-    private static readonly ConcurrentDictionary<(string InsertSql, int Index), (string[] Names, string Sql)> Held = new();
+    /// <summary>A statement's parameter names, each once, in the order they first appear.</summary>
+    private static string[] NamesIn(string sql) =>
+        Names.GetOrAdd(sql, text => [.. ParameterName().Matches(text).Select(match => match.Groups[1].Value).Distinct()]);
 
-    /// <summary>
-    /// Inserts the rows given through an INSERT of one row's parameters ("… VALUES (@A, @B)"), each row's values in the
-    /// order of its parameters: a database server gets them in one statement of many rows (one round trip), SQLite the
-    /// one-row statement once a row (<see cref="SqlDialect.InsertsRowByRow"/>).
-    /// </summary>
-    public async Task<int> InsertRowsAsync(string insertSql, IReadOnlyList<object?[]> rows)
-    {
-        if (rows.Count == 0) return 0;
-        if (Dialect.InsertsRowByRow) return await ExecuteAsync(insertSql, EachRow(insertSql, rows));
-        var (sql, parameters) = ForEachRow(insertSql, rows);
-        return await ExecuteAsync(sql, parameters);
-    }
+    private static readonly ConcurrentDictionary<string, string[]> Names = new();
 
     /// <summary>
     /// An INSERT of one row of parameters ("… VALUES (@A, @B)") made an INSERT of all the rows given, in one statement:
-    /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", each row's values in the order of the parameters. Every provider takes a
+    /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", its parameters in the order of the rows' values. Every provider takes a
     /// multi-row VALUES (SQL Server up to 1,000 rows and 2,100 parameters).
     /// </summary>
-    private static (string Sql, DynamicParameters Parameters) ForEachRow(string insertSql, IReadOnlyList<object?[]> rows)
+    private static string ForEachRow(string insertSql, IReadOnlyList<object?[]> rows)
     {
-        var (valuesAt, row, names) = RowOf(insertSql);
+        var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
+        var row = insertSql[valuesAt..].Trim();
         var sql = new StringBuilder(insertSql, 0, valuesAt, insertSql.Length * rows.Count);
-        var parameters = new DynamicParameters();
         for (var r = 0; r < rows.Count; r++)
         {
             var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
             sql.Append(r == 0 ? " " : ", ").Append(ParameterName().Replace(row, match => match.Value + suffix));
-            for (var c = 0; c < names.Length; c++) parameters.Add(names[c] + suffix, rows[r][c]);
         }
-        return (sql.ToString(), parameters);
-    }
-
-    /// <summary>The rows given as the parameters of the one-row INSERT, a set a row.</summary>
-    private static IEnumerable<DynamicParameters> EachRow(string insertSql, IReadOnlyList<object?[]> rows) =>
-        rows.Select(row => OneRow(insertSql, row));
-
-    private static DynamicParameters OneRow(string insertSql, object?[] values)
-    {
-        var names = RowOf(insertSql).Names;
-        var parameters = new DynamicParameters();
-        for (var c = 0; c < names.Length; c++) parameters.Add(names[c], values[c]);
-        return parameters;
-    }
-
-    private static (int ValuesAt, string Row, string[] Names) RowOf(string insertSql)
-    {
-        var valuesAt = insertSql.LastIndexOf("VALUES", StringComparison.Ordinal) + "VALUES".Length;
-        var row = insertSql[valuesAt..].Trim();
-        return (valuesAt, row, [.. ParameterName().Matches(row).Select(match => match.Groups[1].Value).Distinct()]);
+        return sql.ToString();
     }
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex ParameterName();
 
-    public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
-        (await (await ReadyAsync()).ExecuteScalarAsync<T>(sql, parameters, _transaction))!;
+    public async Task<T> ExecuteScalarAsync<T>(string sql, object? parameters = null)
+    {
+        var (connection, query, arguments) = await AfterLaterAsync(sql, parameters);
+        return (await connection.ExecuteScalarAsync<T>(query, arguments, _transaction))!;
+    }
 
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
-        await (await ReadyAsync()).QuerySingleOrDefaultAsync<T>(sql, parameters, _transaction);
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null)
+    {
+        var (connection, query, arguments) = await AfterLaterAsync(sql, parameters);
+        return await connection.QuerySingleOrDefaultAsync<T>(query, arguments, _transaction);
+    }
 
-    public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
-        await (await ReadyAsync()).QuerySingleAsync<T>(sql, parameters, _transaction);
+    public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null)
+    {
+        var (connection, query, arguments) = await AfterLaterAsync(sql, parameters);
+        return await connection.QuerySingleAsync<T>(query, arguments, _transaction);
+    }
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null) =>
-        (await (await ReadyAsync()).QueryAsync<T>(sql, parameters, _transaction)).AsList();
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        var (connection, query, arguments) = await AfterLaterAsync(sql, parameters);
+        return (await connection.QueryAsync<T>(query, arguments, _transaction)).AsList();
+    }
 
-    /// <summary>The unit's connection in its transaction, with the held inserts sent: every statement sees the unit's writes.</summary>
+    /// <summary>The unit's connection in its transaction, with the held writes sent: every statement sees the unit's writes.</summary>
     private async Task<DbConnection> ReadyAsync()
     {
         var connection = await ConnectionAsync();
         await SendLaterAsync(connection);
         return connection;
+    }
+
+    /// <summary>A query with the held writes sent before it, or put in front of it where they go in its round trip.</summary>
+    private async Task<(DbConnection Connection, string Sql, object? Parameters)> AfterLaterAsync(string sql, object? parameters)
+    {
+        var connection = await ConnectionAsync();
+        var (query, arguments) = await SendLaterAsync(connection, sql, parameters);
+        return (connection, query!, arguments);
     }
 
     /// <summary>The transaction opens with the first statement, so a command refused before it touches the database opens none.</summary>
