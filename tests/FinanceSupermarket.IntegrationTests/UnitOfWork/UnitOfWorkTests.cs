@@ -67,6 +67,16 @@ public sealed class UnitOfWorkTests(string provider) : ApiTestBase(provider)
         InUncommittedUnitAsync(secondRegion: null, (unit, _) =>
             Should.ThrowAsync<System.Data.Common.DbException>(() => unit.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications")));
 
+    [Test]
+    public Task Rows_held_beyond_one_statements_parameters_all_go_in_in_order() =>
+        // 700 rows of 7 parameters: on a server several statements of at most 2,000 parameters, held with the two above.
+        InUncommittedUnitAsync(secondRegion: "330421", async (unit, marker) =>
+        {
+            unit.InsertRowsLater(HeldSql, [.. Enumerable.Range(0, 700).Select(i => new object?[] { "enterprise", marker, "330421", null, "test", $"row {i}", Start })]);
+            (await unit.QueryAsync<string>("SELECT message FROM notifications WHERE recipient_id = @Marker ORDER BY id", new { Marker = marker }))
+                .ShouldBe(["first", "second", .. Enumerable.Range(0, 700).Select(i => $"row {i}")]);
+        });
+
     /// <summary>
     /// Holds two notifications for a new recipient in the unit of a scope of its own (the second with the region given:
     /// none is refused), does what the test does with the unit, and ends the scope without a commit: nothing of the unit

@@ -87,15 +87,12 @@ public static partial class AuditTrail
         new(at.UtcTicks - at.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000), TimeSpan.Zero);
 
     /// <summary>
-    /// Queues a unit's entries in its transaction, sent with its other held inserts just before it commits: a rolled-back
+    /// Queues a unit's entries in its transaction, sent with its other held writes just before it commits: a rolled-back
     /// change leaves none, a committed one has them all. They take their places in the chain when
     /// <see cref="Features.Audit.SealAuditTrail"/> runs, after the commit.
     /// </summary>
-    internal static void Queue(UnitOfWork unit, IReadOnlyList<AuditEntry> entries)
-    {
-        foreach (var entry in entries)
-            unit.WriteLater(QueueSql, entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content);
-    }
+    internal static void Queue(UnitOfWork unit, IReadOnlyList<AuditEntry> entries) =>
+        unit.InsertRowsLater(QueueSql, [.. entries.Select(entry => new object?[] { entry.At, entry.Source, entry.Subject, entry.SubjectId, entry.Action, entry.Content })]);
 }
 
 /// <summary>Raised by a unit that queued audit entries: once it has committed, they are to be chained.</summary>

@@ -82,16 +82,20 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
 
     /// <summary>
     /// Inserts the rows given, later (<see cref="WriteLater"/>), through an INSERT of one row's parameters ("… VALUES (@A,
-    /// @B)"), each row's values in the order of its parameters: a database server gets them in one statement of many rows,
-    /// SQLite the one-row statement prepared once and run once a row (<see cref="SqlDialect.InsertsRowByRow"/>).
+    /// @B)"), each row's values in the order of its parameters: a database server gets them in statements of many rows,
+    /// each within SQL Server's 1,000 rows and 2,100 parameters; SQLite the one-row statement prepared once and run once a
+    /// row (<see cref="SqlDialect.InsertsRowByRow"/>).
     /// </summary>
     public void InsertRowsLater(string insertSql, IReadOnlyList<object?[]> rows)
     {
         if (rows.Count == 0) return;
         if (Dialect.InsertsRowByRow)
+        {
             foreach (var row in rows) WriteLater(insertSql, row);
-        else
-            WriteLater(ForEachRow(insertSql, rows), [.. rows.SelectMany(row => row)]);
+            return;
+        }
+        foreach (var chunk in rows.Chunk(Math.Clamp(2_000 / Math.Max(1, NamesIn(insertSql).Length), 1, 1_000)))
+            WriteLater(ForEachRow(insertSql, chunk), [.. chunk.SelectMany(row => row)]);
     }
 
     /// <summary>
@@ -130,10 +134,11 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
             }
             // Each statement's parameters take its place as a suffix ("@At" becomes "@At_w3"), so that they stay apart.
             var suffix = "_w" + i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(ParameterName().Replace(statement, match => match.Value + suffix)).Append(";\n");
+            sql.Append(Suffixed(statement, suffix)).Append(";\n");
             parameters.AddDynamicParams(Parameters(names, suffix, values));
             count += names.Length;
         }
+        // The query's own parameters go in the same request: held writes of more than half the limit go apart.
         if (query is null || count > 1_000)
         {
             await connection.ExecuteAsync(sql.ToString(), parameters, _transaction);
@@ -159,7 +164,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
     /// <summary>
     /// An INSERT of one row of parameters ("… VALUES (@A, @B)") made an INSERT of all the rows given, in one statement:
     /// "VALUES (@A_0, @B_0), (@A_1, @B_1) …", its parameters in the order of the rows' values. Every provider takes a
-    /// multi-row VALUES (SQL Server up to 1,000 rows and 2,100 parameters).
+    /// multi-row VALUES.
     /// </summary>
     private static string ForEachRow(string insertSql, IReadOnlyList<object?[]> rows)
     {
@@ -169,10 +174,13 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
         for (var r = 0; r < rows.Count; r++)
         {
             var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
-            sql.Append(r == 0 ? " " : ", ").Append(ParameterName().Replace(row, match => match.Value + suffix));
+            sql.Append(r == 0 ? " " : ", ").Append(Suffixed(row, suffix));
         }
         return sql.ToString();
     }
+
+    /// <summary>The SQL with each of its parameters renamed by the suffix ("@At" becomes "@At_3").</summary>
+    private static string Suffixed(string sql, string suffix) => ParameterName().Replace(sql, match => match.Value + suffix);
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex ParameterName();
@@ -258,7 +266,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
             AuditTrail.Queue(this, _audited);
             Raise(AuditEntriesQueued.Instance);
         }
-        if (_later.Count > 0) await SendLaterAsync(await ConnectionAsync());
+        if (_later.Count > 0) await ReadyAsync();
         if (_transaction is not null) await _transaction.CommitAsync(cancellationToken);
     }
 
