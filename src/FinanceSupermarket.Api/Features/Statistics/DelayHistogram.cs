@@ -43,6 +43,9 @@ public sealed class DelayHistogram
         count += times;
     }
 
+    /// <summary>No delay counted, or every one counted taken out again.</summary>
+    public bool IsEmpty => _counts.Values.All(count => count == 0);
+
     /// <summary>Adds (sign 1) or takes out (sign -1) every delay of the other.</summary>
     public void Add(DelayHistogram other, int sign = 1)
     {

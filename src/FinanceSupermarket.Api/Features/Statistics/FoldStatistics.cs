@@ -65,7 +65,7 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             """;
 
         /// <summary>A table of the roll-up: its rows' statements and the period of a delta it folds into.</summary>
-        private sealed record Grain(string Name, string RowSql, string InsertRowSql, string UpdateRowSql, Func<Delta, string> Period);
+        private sealed record Grain(string Name, string RowSql, string InsertRowSql, string UpdateRowSql, Func<Sums, string> Period);
 
         /// <summary>
         /// statistics_rollup by month, and statistics_rollup_days by day: the same columns but the period's, so the day's
@@ -89,11 +89,14 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             var deltas = await unit.QueryAsync<Delta>(unit.Dialect.Top(DeltasSql), new { Take = command.BatchSize });
             if (deltas.Count == 0) return 0;
 
+            // The batch's deltas of one key added up first (a step's deltas mostly take out and put back the same key's
+            // row), then each sum into the roll-up rows above it: a row adds a handful of sums rather than every delta.
+            var sums = deltas.GroupBy(d => (d.Breakdown, d.Month, d.Day, d.RegionCode, d.GroupKey)).Select(Sum).ToArray();
             // In key order, so that folds on several nodes (queued on statistics_fold anyway) would not deadlock either.
-            foreach (var group in deltas
-                         .SelectMany(d => Grains.SelectMany(grain => RegionLevels(d.RegionCode)
-                             .Select(region => (Key: (grain.Name, d.Breakdown, Period: grain.Period(d), Region: region, d.GroupKey), Delta: d))))
-                         .GroupBy(pair => pair.Key, pair => pair.Delta).OrderBy(group => group.Key))
+            foreach (var group in sums
+                         .SelectMany(s => Grains.SelectMany(grain => RegionLevels(s.RegionCode)
+                             .Select(region => (Key: (grain.Name, s.Breakdown, Period: grain.Period(s), Region: region, s.GroupKey), Sums: s))))
+                         .GroupBy(pair => pair.Key, pair => pair.Sums).OrderBy(group => group.Key))
             {
                 var grain = Grains.Single(grain => grain.Name == group.Key.Name);
                 var key = new RollupRow
@@ -108,6 +111,20 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             foreach (var ids in deltas.Select(d => d.Id).Chunk(IdsPerDelete))
                 await unit.ExecuteAsync($"DELETE FROM statistics_deltas WHERE id IN ({string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))})");
             return deltas.Count;
+        }
+
+        /// <summary>Deltas of one key as one: their sums, and their delays counted (each taken out where its sign is -1).</summary>
+        private static Sums Sum(IEnumerable<Delta> deltas)
+        {
+            Sums? sum = null;
+            foreach (var d in deltas)
+            {
+                sum ??= new Sums { Breakdown = d.Breakdown, Month = d.Month, Day = d.Day, RegionCode = d.RegionCode, GroupKey = d.GroupKey };
+                sum.Add(d);
+                if (d.FirstAnswer is { } firstAnswer) sum.Delays.FirstAnswer.Add(firstAnswer, d.RequestedCount);
+                if (d.Result is { } result) sum.Delays.Result.Add(result, d.RequestedCount);
+            }
+            return sum!;
         }
     }
 
@@ -137,19 +154,20 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
         public string FirstAnswers { get; set; } = "";
         public string Results { get; set; } = "";
 
-        public void Add(IEnumerable<Delta> deltas)
+        /// <summary>Adds the sums; the stored delay counts are read and written again only when the sums change them.</summary>
+        public void Add(IEnumerable<Sums> sums)
         {
-            var firstAnswers = new DelayHistogram();
-            var results = new DelayHistogram();
-            firstAnswers.AddStored(FirstAnswers);
-            results.AddStored(Results);
-            foreach (var d in deltas)
-            {
-                Add(d);
-                if (d.FirstAnswer is { } firstAnswer) firstAnswers.Add(firstAnswer, d.RequestedCount);
-                if (d.Result is { } result) results.Add(result, d.RequestedCount);
-            }
-            (FirstAnswers, Results) = (firstAnswers.ToString(), results.ToString());
+            foreach (var s in sums) Add(s);
+            if (!Delays.FirstAnswer.IsEmpty) FirstAnswers = Stored(FirstAnswers, Delays.FirstAnswer);
+            if (!Delays.Result.IsEmpty) Results = Stored(Results, Delays.Result);
+        }
+
+        private static string Stored(string stored, DelayHistogram added)
+        {
+            var histogram = new DelayHistogram();
+            histogram.AddStored(stored);
+            histogram.Add(added);
+            return histogram.ToString();
         }
     }
 }
