@@ -290,6 +290,7 @@ public sealed class TransactSqlTests
         "Features.Statistics.FoldStatistics.Handler.InsertRowSql",
         "Features.Statistics.FoldStatistics.Handler.LockSql",
         "Features.Statistics.FoldStatistics.Handler.RowSql",
+        "Features.Statistics.FoldStatistics.Handler.SummedSql",
         "Features.Statistics.FoldStatistics.Handler.UpdateRowSql",
         "Features.Statistics.GetHeadline.Handler.CatalogSql",
         "Features.Statistics.GroupNames.InstitutionNamesSql",

@@ -41,9 +41,11 @@ public sealed record SealAuditTrail(int BatchSize) : ICommand<int>
                 previous = hash;
             }
             unit.InsertRowsLater(ChainSql, rows);
-            // The ids were read just now from the database: numbers, written into the statement.
+            // The ids were read just now from the database: numbers, written into the statement. All three writes go with
+            // the commit.
             var ids = string.Join(", ", queued.Select(entry => entry.Id.ToString(CultureInfo.InvariantCulture)));
-            await unit.ExecuteAsync($"DELETE FROM audit_chain_queue WHERE id IN ({ids});\n{AdvanceSql}", new { Seq = seq, Hash = previous });
+            unit.WriteLater($"DELETE FROM audit_chain_queue WHERE id IN ({ids})");
+            unit.WriteLater(AdvanceSql, seq, previous);
             return queued.Count;
         }
 

@@ -66,8 +66,13 @@ public class FigureSums
     public long DisputedCount { get; set; }
     public decimal DisputedAmount { get; set; }
 
-    /// <summary>The group's delays from submission to first answer and to result (not a column: filled beside the sums).</summary>
-    public Delays Delays { get; } = new();
+    /// <summary>
+    /// The group's delays from submission to first answer and to result (not a column: filled beside the sums). Made when
+    /// first asked for: the fold reads tens of thousands of deltas at a time, most of which carry no delay.
+    /// </summary>
+    public Delays Delays => _delays ??= new();
+
+    private Delays? _delays;
 
     public Figures ToFigures(TargetProgress? target) => new(
         RequestedCount, Money(RequestedAmount), PublishedCount, DispatchedCount, AcceptedCount, ApprovedCount, Money(ApprovedAmount),
@@ -102,8 +107,9 @@ public class FigureSums
         RatedAmount += other.RatedAmount;
         DisputedCount += other.DisputedCount;
         DisputedAmount += other.DisputedAmount;
-        Delays.FirstAnswer.Add(other.Delays.FirstAnswer);
-        Delays.Result.Add(other.Delays.Result);
+        if (other._delays is not { } delays) return;
+        Delays.FirstAnswer.Add(delays.FirstAnswer);
+        Delays.Result.Add(delays.Result);
     }
 
     /// <summary>The configuration switch that turns the rollup off, so that every figure is read from the request rows.</summary>

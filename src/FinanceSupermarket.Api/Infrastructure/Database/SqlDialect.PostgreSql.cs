@@ -24,6 +24,8 @@ public abstract partial class SqlDialect
         protected override bool IsBusyError(Exception exception) =>
             exception is NpgsqlException { InnerException: TimeoutException } or PostgresException { SqlState: "53300" or "55P03" };
         public override bool KeepsStatisticsRollup => true;
+        public override string TakeOldest(string table, string selectFromTaken) =>
+            $"WITH taken AS (DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT @Take) RETURNING *) {selectFromTaken}";
         public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection) =>
             await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 

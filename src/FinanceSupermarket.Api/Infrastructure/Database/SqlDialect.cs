@@ -81,9 +81,19 @@ public abstract partial class SqlDialect
 
     /// <summary>
     /// How the statistics fold goes through the deltas: how many a batch (one transaction) takes, and the pause after a
-    /// full batch. A server locks only the roll-up rows a batch touches, so its batches are big and back to back.
+    /// full batch. A server locks only the roll-up rows a batch touches, so its batches are big and back to back: each
+    /// batch reads and writes every roll-up row its deltas touch (about 600 at 200 requests/s, whatever the batch's size),
+    /// so at 5,000 a minute of 200 requests/s took 36 batches and 38,000 round trips, in a burst that was the workflow's p99.
     /// </summary>
-    public virtual (int Deltas, TimeSpan Pause) FoldPace => (5_000, TimeSpan.Zero);
+    public virtual (int Deltas, TimeSpan Pause) FoldPace => (50_000, TimeSpan.Zero);
+
+    /// <summary>
+    /// One statement that deletes up to @Take of the oldest rows (by id) of <paramref name="table"/> and answers
+    /// <paramref name="selectFromTaken"/> over exactly the rows it deleted, named "taken" (the statistics fold sums its
+    /// batch where it is read, not in this process); null where the dialect has none, and the caller reads the rows and
+    /// deletes them by id. Not a read and then a delete: rows that commit in between with lower ids would go unread.
+    /// </summary>
+    public virtual string? TakeOldest(string table, string selectFromTaken) => null;
 
     /// <summary>
     /// A read-only transaction whose statements all see the database as of one moment (the statistics read the roll-up, its
