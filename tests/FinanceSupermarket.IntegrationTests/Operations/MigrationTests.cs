@@ -45,6 +45,8 @@ public sealed class MigrationTests(string provider)
             ],
             $"FinanceSupermarket.Api.database.{folder}.0014_audit_chain_queue.sql",
             .. _provider == DatabaseProvider.SqlServer ? Array.Empty<string>() : [$"FinanceSupermarket.Api.database.{folder}.0014_statistics_days_and_answers.sql"],
+            // PostgreSQL's trigger appends the difference where a step changes only the sums (SQLite's keeps both rows).
+            .. _provider == DatabaseProvider.PostgreSql ? [$"FinanceSupermarket.Api.database.{folder}.0015_statistics_net_deltas.sql"] : Array.Empty<string>(),
         ]);
         DatabaseMigrator.Migrate(_provider, connectionString).ShouldBeEmpty();
 

@@ -30,7 +30,7 @@ public sealed class TransactSqlTests
         [DatabaseProvider.Sqlite] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0012_statistics_deltas.sql", "0013_statistics_histograms.sql",
             "0014_statistics_days_and_answers.sql"],
         [DatabaseProvider.PostgreSql] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql", "0012_statistics_deltas.sql",
-            "0013_statistics_histograms.sql", "0014_statistics_days_and_answers.sql"],
+            "0013_statistics_histograms.sql", "0014_statistics_days_and_answers.sql", "0015_statistics_net_deltas.sql"],
         [DatabaseProvider.SqlServer] = ["0004_statistics_rollup.sql", "0008_audit_chain_append_only.sql", "0010_audit_detail_unbounded.sql"],
     };
 
