@@ -9,6 +9,13 @@ public sealed class Delays
 {
     public DelayHistogram FirstAnswer { get; } = new();
     public DelayHistogram Result { get; } = new();
+
+    /// <summary>A delta's delays in thousandths of an hour (none where null), each counted <paramref name="times"/> times: -1 takes them out.</summary>
+    public void Add(long? firstAnswer, long? result, long times)
+    {
+        if (firstAnswer is { } first) FirstAnswer.Add(first, times);
+        if (result is { } value) Result.Add(value, times);
+    }
 }
 
 /// <summary>

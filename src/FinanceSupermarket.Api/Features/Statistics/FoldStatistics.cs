@@ -151,8 +151,7 @@ public sealed record FoldStatistics(int BatchSize) : Mediator.ICommand<int>
             {
                 sum ??= new Sums { Breakdown = d.Breakdown, Month = d.Month, Day = d.Day, RegionCode = d.RegionCode, GroupKey = d.GroupKey };
                 sum.Add(d);
-                if (d.FirstAnswer is { } firstAnswer) sum.Delays.FirstAnswer.Add(firstAnswer, d.RequestedCount);
-                if (d.Result is { } result) sum.Delays.Result.Add(result, d.RequestedCount);
+                sum.Delays.Add(d.FirstAnswer, d.Result, d.RequestedCount);
             }
             return sum!;
         }

@@ -138,11 +138,7 @@ public static class Rollup
         }
         foreach (var row in await connection.QueryAsync<DeltaDelays>(
                      Keyed(DeltaDelaysSql, keySql) + " AND " + InIndustry, parameters, snapshot))
-        {
-            var delays = Group(row.GroupKey).Delays;
-            if (row.FirstAnswer is { } firstAnswer) delays.FirstAnswer.Add(firstAnswer, row.Sign);
-            if (row.Result is { } result) delays.Result.Add(result, row.Sign);
-        }
+            Group(row.GroupKey).Delays.Add(row.FirstAnswer, row.Result, row.Sign);
         return groups;
     }
 

@@ -116,7 +116,7 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
             for (var i = 0; i < later.Length;)
             {
                 var run = later.Skip(i).TakeWhile(held => held.Sql == later[i].Sql).ToArray();
-                await connection.ExecuteAsync(later[i].Sql, run.Select(held => Parameters(NamesIn(held.Sql), "", held.Values)), _transaction);
+                await connection.ExecuteAsync(later[i].Sql, run.Select(held => Parameters(NamesIn(held.Sql), held.Values)), _transaction);
                 i += run.Length;
             }
             return (query, queryParameters);
@@ -149,10 +149,10 @@ public sealed partial class UnitOfWork(Db db, CurrentUser user) : IAsyncDisposab
         return (sql.Append(query).ToString(), parameters);
     }
 
-    private static DynamicParameters Parameters(string[] names, string suffix, object?[] values)
+    private static DynamicParameters Parameters(string[] names, object?[] values)
     {
         var parameters = new DynamicParameters();
-        AddValues(parameters, names, suffix, values);
+        AddValues(parameters, names, "", values);
         return parameters;
     }
 
